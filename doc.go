@@ -1,0 +1,39 @@
+// Package bsafe is a pure-Go SDK for Bravura Safe, the password vault built
+// on the Bitwarden server, and for the Bravura connector protocol.
+//
+// Bravura Safe speaks Bitwarden's wire API and uses Bitwarden's client-side
+// encryption: the server stores only ciphertext, and every key is derived,
+// wrapped and unwrapped on the client. bsafe does all of that in Go, with
+// no Node.js CLI and no cgo, so identity-management products and
+// vault-automation tools can embed it directly.
+//
+// # Packages
+//
+// The SDK is being built in layers; this is the map (see the README for
+// what has landed):
+//
+//   - bsafe (this package): the connector contract. Every documented
+//     connector operation (verify, change, reset, the list operations,
+//     create, groupuseradd, custom operations, ...) is a typed call on a
+//     small capability interface, in the style of database/sql/driver, and a
+//     dispatcher turns agent input into those calls.
+//   - kvgroup: the KVGroup text format that Bravura agents and plugins speak,
+//     with Decoder/Encoder and Marshal/Unmarshal in the style of
+//     encoding/json.
+//   - safe: the vault client (login, sync, items, collections, folders,
+//     trash, members), with safe/safetest, an in-memory Bitwarden-compatible
+//     server for tests, used like net/http/httptest.
+//   - attrs, usermgmt, safe/massreset: account attributes, team-member
+//     management, and mass password onboarding and reset.
+//
+// The cryptography core (key derivation, EncStrings, the key hierarchy) is
+// internal; the packages above expose what callers need of it.
+//
+// # Security
+//
+// Key derivation refuses parameters below Bitwarden's minimums, so that a
+// malicious server cannot make a client derive a weak key. MACs are
+// verified in constant time before anything is decrypted. Keys and other
+// secrets redact themselves when printed or logged, and errors never carry
+// passwords, keys, tokens or plaintext.
+package bsafe

@@ -1,0 +1,128 @@
+package vaultcrypto
+
+import (
+	"encoding/pem"
+	"testing"
+)
+
+// Run with: go test -run '^$' -bench . -benchmem -cpu 1 ./internal/vaultcrypto/
+
+func BenchmarkPBKDF2600k(b *testing.B) {
+	for b.Loop() {
+		if _, err := DeriveMasterKey("correct horse battery staple", "user@example.com", DefaultPBKDF2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkArgon2idM64T3P4(b *testing.B) {
+	for b.Loop() {
+		if _, err := DeriveMasterKey("correct horse battery staple", "user@example.com", DefaultArgon2id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchField is a 20-byte username, the typical short vault field.
+const benchField = "jane.doe@example.org"
+
+func benchKey(b *testing.B) *SymmetricKey {
+	k, err := GenerateSymmetricKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return k
+}
+
+// BenchmarkDecryptField decrypts one parsed type 2 field to a string: the
+// per-field cost of reading a synced vault.
+func BenchmarkDecryptField(b *testing.B) {
+	k := benchKey(b)
+	e, _ := k.EncryptString(benchField)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchField)))
+	for b.Loop() {
+		if s, err := k.DecryptString(e); err != nil || len(s) != len(benchField) {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseDecryptField is the same from the EncString text.
+func BenchmarkParseDecryptField(b *testing.B) {
+	k := benchKey(b)
+	e, _ := k.EncryptString(benchField)
+	text := e.String()
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := ParseEncString(text)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := k.DecryptString(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncryptField encrypts one short field to an EncString.
+func BenchmarkEncryptField(b *testing.B) {
+	k := benchKey(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchField)))
+	for b.Loop() {
+		if _, err := k.EncryptString(benchField); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncryptFieldText adds formatting to text, as for a request body.
+func BenchmarkEncryptFieldText(b *testing.B) {
+	k := benchKey(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		e, err := k.EncryptString(benchField)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = e.String()
+	}
+}
+
+// BenchmarkUnwrapOrgKey unwraps a type 4 organization key with the
+// account's RSA-2048 private key.
+func BenchmarkUnwrapOrgKey(b *testing.B) {
+	blk, _ := pem.Decode([]byte(vectors()["rsa_private_key_pem"]))
+	pk, err := ParsePrivateKey(blk.Bytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	orgKey := benchKey(b)
+	w, err := pk.Public().WrapKey(orgKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := pk.UnwrapKey(w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWrapOrgKey wraps an organization key for a member (type 4).
+func BenchmarkWrapOrgKey(b *testing.B) {
+	blk, _ := pem.Decode([]byte(vectors()["rsa_private_key_pem"]))
+	pk, err := ParsePrivateKey(blk.Bytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pub, orgKey := pk.Public(), benchKey(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := pub.WrapKey(orgKey); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
