@@ -1,156 +1,134 @@
-// Command quickstart walks through the Bravura Safe key hierarchy with
-// bsafe's cryptography core, entirely in memory: it registers a demo
-// account the way a client does, unlocks it again from the password, gives
-// it a team key, and round-trips an item field under a per-item key.
-//
-// It prints each step and never prints a secret: keys print as
-// "REDACTED", and the demo password is only ever compared.
+// Command quickstart shows bsafe end to end with no set-up: it starts an
+// in-memory Bravura Safe (Bitwarden-compatible) server, registers a demo
+// user and team on it, logs in with the vault client, writes and reads
+// items, and shows that the server only ever holds ciphertext.
 //
 //	go run ./examples/quickstart
 //
-// Later versions run the same walk against an embedded safetest server.
+// It prints each step and never a secret: passwords show as their length.
 package main
 
 import (
-	"crypto/subtle"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/safe"
+	"github.com/bsafe-go/bsafe/safe/safetest"
 )
 
 const (
-	email    = "Demo.User@example.com"
+	email    = "demo.user@example.com"
 	password = "correct horse battery staple" // demo only
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer) error {
-	kdf := vaultcrypto.DefaultPBKDF2
+func run(ctx context.Context, w io.Writer) error {
+	// 1. An embedded server, as a test would start one.
+	srv := safetest.NewServer(safetest.WithGeneration(safetest.Gen2023))
+	defer srv.Close()
+	fmt.Fprintf(w, "1. started an in-memory server (%s generation, like Bravura Safe) at %s\n", srv.Generation(), srv.URL)
 
-	// 1. Registration: the client makes every key; the server only ever
-	// sees the password hash and wrapped (encrypted) keys.
-	fmt.Fprintf(w, "1. register %s with %s, %d iterations (salt %q)\n",
-		email, kdf.Type, kdf.Iterations, vaultcrypto.NormalizeEmail(email))
-	master, err := vaultcrypto.DeriveMasterKey(password, email, kdf)
+	// 2. Register a user and a team the way a client registers: the keys
+	// are made on the client side; the server stores them wrapped.
+	user, err := srv.AddUser(safetest.UserSpec{Email: email, Name: "Demo User", Password: password, KDF: safetest.PBKDF2(600_000)})
 	if err != nil {
 		return err
 	}
-	serverHash, err := master.Hash(password, vaultcrypto.ServerAuthorization)
+	team, err := srv.AddTeam(user, safetest.TeamSpec{Name: "MPR AWS Safe Team"})
 	if err != nil {
 		return err
 	}
-	userKey, err := vaultcrypto.GenerateSymmetricKey()
+	col, err := srv.AddCollection(team, "BONNIL")
 	if err != nil {
 		return err
 	}
-	protectedUserKey, err := master.WrapUserKey(userKey)
-	if err != nil {
-		return err
-	}
-	accountKey, err := vaultcrypto.GeneratePrivateKey()
-	if err != nil {
-		return err
-	}
-	protectedPrivateKey, err := userKey.WrapPrivateKey(accountKey)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "   master key %v, user key %v\n", master, userKey)
-	fmt.Fprintf(w, "   stored on the server: a %d-character password hash, Key %s…, PrivateKey %s…\n",
-		len(serverHash), prefix(protectedUserKey), prefix(protectedPrivateKey))
+	fmt.Fprintf(w, "2. registered %s (PBKDF2, 600,000 iterations), team %q, collection %q\n", email, team.Name, col.Name)
 
-	// 2. Login and unlock: derive again, and unwrap what the server returns.
-	fmt.Fprintln(w, "2. unlock from the password")
-	again, err := vaultcrypto.DeriveMasterKey(password, " demo.user@EXAMPLE.com ", kdf)
+	// 3. Log in with the vault client.
+	c, err := safe.NewClient(srv.URL, safe.WithHTTPClient(srv.Client()), safe.WithItemKeys(safe.ItemKeysAlways))
 	if err != nil {
 		return err
 	}
-	hash, err := again.Hash(password, vaultcrypto.ServerAuthorization)
+	if err := c.LoginPassword(ctx, email, password); err != nil {
+		return err
+	}
+	teams, err := c.Teams(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "   password hash matches:", subtle.ConstantTimeCompare([]byte(hash), []byte(serverHash)) == 1)
-	unlocked, err := again.UnwrapUserKey(protectedUserKey)
-	if err != nil {
-		return err
-	}
-	privateKey, err := unlocked.UnwrapPrivateKey(protectedPrivateKey)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "   user key unwrapped, same key: %v; private key unwrapped: %v\n", unlocked.Equal(userKey), privateKey)
+	fmt.Fprintf(w, "3. logged in; the team key unwrapped for %d team(s): %q\n", len(teams), teams[0].Name)
 
-	wrong, err := vaultcrypto.DeriveMasterKey("not the password", email, kdf)
+	// 4. Write a team item with custom fields, under its own key.
+	it, err := c.Items.Create(ctx, &safe.Item{
+		Name:   "Active Directory (bonnil)",
+		TeamID: team.ID,
+		Login: &safe.Login{Username: "bonnil", Password: "Initial-Pa55word!",
+			URIs: safe.URIs{{URI: "ldap://dc1.corp.example.com"}}},
+		Fields: safe.Fields{
+			{Name: "assocID", Value: "bonnil"},
+			{Name: "AccountLink", Value: "AD:bonnil", Type: safe.FieldHidden},
+		},
+	}, safe.Collections(col.ID))
 	if err != nil {
 		return err
 	}
-	_, err = wrong.UnwrapUserKey(protectedUserKey)
-	fmt.Fprintln(w, "   a wrong password is refused:", err)
+	fmt.Fprintf(w, "4. created %s in collection %q (own item key: %v)\n", it.Type, col.Name, it.HasItemKey)
 
-	// 3. A team (organization): its key reaches each member wrapped to the
-	// member's RSA public key.
-	fmt.Fprintln(w, "3. join a team")
-	teamKey, err := vaultcrypto.GenerateSymmetricKey()
-	if err != nil {
+	// 5. What the server stores: ciphertext only.
+	raw, _ := srv.RawCipher(it.ID)
+	var stored struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(raw, &stored); err != nil {
 		return err
 	}
-	membershipKey, err := privateKey.Public().WrapKey(teamKey)
-	if err != nil {
-		return err
-	}
-	myTeamKey, err := privateKey.UnwrapKey(membershipKey)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "   team key arrives as %s… (RSA-OAEP), unwrapped: %v\n", prefix(membershipKey), myTeamKey.Equal(teamKey))
+	fmt.Fprintf(w, "5. the server stores the name as %s… (%d characters)\n", stored.Name[:14], len(stored.Name))
 
-	// 4. An item in the team, with its own per-item key.
-	fmt.Fprintln(w, "4. write and read an item field")
-	itemKey, err := vaultcrypto.GenerateSymmetricKey()
+	// 6. Change the password: the old one goes to the history.
+	it, err = c.Items.SetPassword(ctx, it.ID, "Rotated-Pa55word!")
 	if err != nil {
 		return err
 	}
-	wrappedItemKey, err := myTeamKey.WrapKey(itemKey)
-	if err != nil {
-		return err
-	}
-	username, err := itemKey.EncryptString("jane.doe")
-	if err != nil {
-		return err
-	}
-	itemPassword, err := itemKey.EncryptString("s3cr3t-Pa55")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "   item key %s…, username %s…, password %s…\n", prefix(wrappedItemKey), prefix(username), prefix(itemPassword))
+	fmt.Fprintf(w, "6. rotated the password; %d previous password(s) kept\n", len(it.PasswordHistory))
 
-	readKey, err := myTeamKey.UnwrapKey(wrappedItemKey)
+	// 7. Read back through a fresh login, as another process would.
+	reader, err := safe.NewClient(srv.URL, safe.WithHTTPClient(srv.Client()))
 	if err != nil {
 		return err
 	}
-	u, err := readKey.DecryptString(username)
+	if err := reader.LoginPassword(ctx, email, password); err != nil {
+		return err
+	}
+	for got, err := range reader.Items.All(ctx, safe.InCollection(col.ID)) {
+		if err != nil {
+			return err
+		}
+		assoc, _ := got.Field("assocID")
+		fmt.Fprintf(w, "7. read back %q: username %q, assocID %q, password of %d characters (not printed), matches: %v\n",
+			got.Name, got.Login.Username, assoc, len(got.Login.Password), got.Login.Password == "Rotated-Pa55word!")
+	}
+
+	// 8. Trash and restore.
+	if err := reader.Items.Delete(ctx, it.ID); err != nil {
+		return err
+	}
+	trash, err := reader.Items.List(ctx, safe.Trashed())
 	if err != nil {
 		return err
 	}
-	p, err := readKey.DecryptString(itemPassword)
+	restored, err := reader.Items.Restore(ctx, it.ID)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "   read back: username %q, password of %d characters (not printed), round trip ok: %v\n",
-		u, len(p), p == "s3cr3t-Pa55")
+	fmt.Fprintf(w, "8. moved to the trash (%d item there) and restored (in trash: %v)\n", len(trash), restored.InTrash())
 	return nil
-}
-
-// prefix shows the start of an EncString: its type and some of its IV.
-func prefix(e vaultcrypto.EncString) string {
-	s := e.String()
-	return s[:min(len(s), 12)]
 }

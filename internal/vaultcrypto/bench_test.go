@@ -65,6 +65,19 @@ func BenchmarkParseDecryptField(b *testing.B) {
 	}
 }
 
+// BenchmarkDecryptText is the same in one step, as the sync decoder does.
+func BenchmarkDecryptText(b *testing.B) {
+	k := benchKey(b)
+	e, _ := k.EncryptString(benchField)
+	text := []byte(e.String())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.DecryptText(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkEncryptField encrypts one short field to an EncString.
 func BenchmarkEncryptField(b *testing.B) {
 	k := benchKey(b)

@@ -57,11 +57,13 @@ type EncString struct {
 // may be missing and trailing bits are not checked. Type 7 and unknown
 // types give an error matching ErrUnsupportedType; anything malformed gives
 // one matching ErrInvalidEncString. Errors never quote the input.
-func ParseEncString(s string) (EncString, error) { return parseText(s) }
+func ParseEncString(s string) (EncString, error) { return parseText(s, nil) }
 
 // parseText is the parser, generic so that UnmarshalText and UnmarshalJSON
-// parse []byte without first copying it into a string.
-func parseText[T ~string | ~[]byte](s T) (EncString, error) {
+// parse []byte without first copying it into a string. The decoded parts
+// are appended to buf[:0] when it has room (DecryptText passes a scratch
+// buffer), else to one new allocation of the exact size.
+func parseText[T ~string | ~[]byte](s T, buf []byte) (EncString, error) {
 	if len(s) == 0 {
 		return EncString{}, encErr("empty")
 	}
@@ -98,7 +100,10 @@ func parseText[T ~string | ~[]byte](s T) (EncString, error) {
 	for _, p := range parts[:n] {
 		size += decodedLen(p)
 	}
-	buf := make([]byte, 0, size)
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	buf = buf[:0]
 	var dec [3][]byte
 	for i, p := range parts[:n] {
 		start := len(buf)
@@ -250,7 +255,7 @@ func (e *EncString) UnmarshalText(text []byte) error {
 		*e = EncString{}
 		return nil
 	}
-	v, err := parseText(text)
+	v, err := parseText(text, nil)
 	if err != nil {
 		return err
 	}

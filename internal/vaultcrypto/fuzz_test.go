@@ -113,6 +113,9 @@ func FuzzDecrypt(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if pt, err := sym.DecryptText([]byte(s)); err == nil {
+			t.Fatalf("forged text decrypted to %q", pt)
+		}
 		if pt, err := sym.DecryptString(e); err == nil {
 			t.Fatalf("forged EncString decrypted to %q", pt)
 		}

@@ -152,6 +152,21 @@ func (k *SymmetricKey) DecryptString(e EncString) (string, error) {
 	return string(pt), nil
 }
 
+// DecryptText parses the text form of a type 2 EncString and decrypts it
+// to a string in one step, like ParseEncString then DecryptString, without
+// keeping the parsed form: only the result is allocated. It is the way to
+// read many fields out of a large server response. Empty text is an
+// error; callers treat absent fields before calling.
+func (k *SymmetricKey) DecryptText(text []byte) (string, error) {
+	parts := getScratch(len(text))
+	defer putScratch(parts)
+	e, err := parseText(text, *parts)
+	if err != nil {
+		return "", err
+	}
+	return k.DecryptString(e)
+}
+
 // open checks e's type, verifies its MAC and decrypts it into buf, which
 // must have a capacity of at least len(e.data)+32 and must not alias e. It
 // returns the plaintext length. The order (type, MAC, CBC, padding) is the

@@ -308,3 +308,26 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestDecryptText(t *testing.T) {
+	t.Parallel()
+	k := mustSymKey(t, unb64(t, "bYCsk857hl8QJJtxyRK65tjUrbxKC4aDifJpsml+NIv4W9cVgFvi3qVD+yJTUU2T4UwNKWYtt9pqWf7Q+2WCCg=="))
+	// crypto.md 7.8: the small derived example.
+	got, err := k.DecryptText([]byte("2.AAECAwQFBgcICQoLDA0ODw==|8bohdGVZUta7uHGiRbSqSQ==|JbrpaUrKVqn0PcUWKRCDIma03oZG48jMvTPeZcQdeOs="))
+	if err != nil || got != "hello" {
+		t.Errorf("DecryptText = %q, %v", got, err)
+	}
+	for _, tt := range []struct {
+		text string
+		want error
+	}{
+		{"", ErrInvalidEncString},
+		{"2.AAECAwQFBgcICQoLDA0ODw==|8bohdGVZUta7uHGiRbSqSQ==|KbrpaUrKVqn0PcUWKRCDIma03oZG48jMvTPeZcQdeOs=", ErrMAC},
+		{"0.NQfjHLr6za7VQVAbrpL81w==|wfrjmyJ0bfwkQlySrhw8dA==", ErrWrongKeyType},
+		{"7.AAAA", ErrUnsupportedType},
+	} {
+		if _, err := k.DecryptText([]byte(tt.text)); !errors.Is(err, tt.want) {
+			t.Errorf("DecryptText(%q) = %v, want %v", tt.text, err, tt.want)
+		}
+	}
+}

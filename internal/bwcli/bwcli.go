@@ -1,0 +1,258 @@
+// Package bwcli runs the official Bitwarden CLI (npm @bitwarden/cli) in
+// tests, against a safetest server or any Bitwarden-compatible server.
+//
+// Two versions are pinned: V2023 (2023.9.1, the Bravura Safe era, for
+// safetest.Gen2023) and V2026 (2026.9.0, for safetest.GenCurrent). On first
+// use each is installed with "npm ci" from the lock files embedded in this
+// package into the user cache ($XDG_CACHE_HOME/bsafe/bw/<version>, or
+// $BSAFE_BWCLI_CACHE/<version>), so a plain "go test ./..." on a fresh
+// machine does all the set-up. Without Node.js and npm the tests are
+// skipped, loudly, except when CI=true, where they fail.
+//
+// Each CLI has its own data directory (BITWARDENCLI_APPDATA_DIR in
+// t.TempDir) and a minimal environment: nothing of the caller's
+// environment reaches it but PATH. Secrets never go on the command line:
+// passwords travel in BW_PASSWORD (--passwordenv), API keys in
+// BW_CLIENTID/BW_CLIENTSECRET, the session key in BW_SESSION.
+package bwcli
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// DefaultTimeout bounds one CLI command.
+const DefaultTimeout = 2 * time.Minute
+
+// A CLI is one isolated installation state of the official CLI, logged in
+// to at most one account. It is not safe for concurrent use (the CLI's
+// own data file is not); use one CLI per goroutine.
+type CLI struct {
+	// Version is the CLI version, V2023 or V2026.
+	Version string
+
+	// Timeout bounds each command (default DefaultTimeout).
+	Timeout time.Duration
+
+	tb      testing.TB
+	node    string
+	bwjs    string
+	dir     string
+	caPEM   string
+	session string
+}
+
+// New installs (if needed) and prepares the CLI version for the server at
+// serverURL: it runs "bw config server serverURL" in a fresh data
+// directory. caPEMPath, if not empty, is a PEM file of certificates Node
+// should trust (NODE_EXTRA_CA_CERTS), such as a safetest server's
+// certificate.
+func New(tb testing.TB, version, serverURL, caPEMPath string) *CLI {
+	tb.Helper()
+	node := requireTools(tb)
+	c := &CLI{
+		Version: version,
+		Timeout: DefaultTimeout,
+		tb:      tb,
+		node:    node,
+		bwjs:    Install(tb, version),
+		dir:     tb.TempDir(),
+		caPEM:   caPEMPath,
+	}
+	if _, err := c.Run("config", "server", serverURL); err != nil {
+		tb.Fatalf("bwcli: bw config server: %v", err)
+	}
+	return c
+}
+
+// Session returns the session key of the last Login or Unlock, which
+// later commands receive as BW_SESSION.
+func (c *CLI) Session() string { return c.session }
+
+// An Error is a CLI command that failed: it ran and exited non-zero, or
+// it could not be run or timed out.
+type Error struct {
+	Args     []string // the command line after "bw", long arguments shortened
+	ExitCode int      // -1 if the command did not exit by itself
+	Stdout   string
+	Stderr   string
+	Err      error // the underlying exec or context error
+}
+
+func (e *Error) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if out := strings.TrimSpace(e.Stdout); out != "" {
+		if msg != "" {
+			msg += "; "
+		}
+		msg += "stdout: " + out
+	}
+	return fmt.Sprintf("bw %s: exit %d: %v: %s", strings.Join(e.Args, " "), e.ExitCode, e.Err, tail(msg, 2000))
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Run runs "bw args..." and returns its standard output. A non-zero exit
+// is an *Error carrying standard error.
+func (c *CLI) Run(args ...string) (string, error) {
+	return c.RunEnv(nil, args...)
+}
+
+// RunEnv is Run with extra environment variables for this command only
+// (BW_PASSWORD, BW_CLIENTID, ...).
+func (c *CLI) RunEnv(env map[string]string, args ...string) (string, error) {
+	c.tb.Helper()
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.node, append([]string{c.bwjs}, args...)...)
+	cmd.Dir = c.dir
+	cmd.Env = c.environ(env)
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err == nil {
+		return stdout.String(), nil
+	}
+	e := &Error{Args: shorten(args), ExitCode: -1, Stdout: stdout.String(), Stderr: stderr.String(), Err: err}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ctx.Err() == nil {
+		e.ExitCode = ee.ExitCode()
+	}
+	if ctx.Err() != nil {
+		e.Err = fmt.Errorf("timed out after %v: %w", timeout, ctx.Err())
+	}
+	return stdout.String(), e
+}
+
+// environ is the whole environment of a command: nothing is inherited but
+// PATH, so no secret of the caller's environment can reach the CLI.
+func (c *CLI) environ(extra map[string]string) []string {
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + c.dir,
+		"BITWARDENCLI_APPDATA_DIR=" + filepath.Join(c.dir, "appdata"),
+		"BW_NOINTERACTION=true",
+		"NODE_NO_WARNINGS=1",
+		"LANG=C.UTF-8",
+		"TZ=UTC",
+	}
+	if c.caPEM != "" {
+		env = append(env, "NODE_EXTRA_CA_CERTS="+c.caPEM)
+	}
+	if c.session != "" {
+		env = append(env, "BW_SESSION="+c.session)
+	}
+	for k, v := range extra {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+func shorten(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if len(a) > 60 {
+			a = a[:40] + "...(" + fmt.Sprint(len(a)) + " bytes)"
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// Login runs "bw login email --passwordenv BW_PASSWORD --raw" (plus any
+// extra arguments, such as "--method", "0", "--code", code) and keeps the
+// session key it prints, which it also returns.
+func (c *CLI) Login(email, password string, extra ...string) (string, error) {
+	args := append([]string{"login", email, "--passwordenv", "BW_PASSWORD", "--raw"}, extra...)
+	out, err := c.RunEnv(map[string]string{"BW_PASSWORD": password}, args...)
+	if err != nil {
+		return "", err
+	}
+	return c.keepSession(out)
+}
+
+// LoginAPIKey runs "bw login --apikey" with BW_CLIENTID and
+// BW_CLIENTSECRET. The vault stays locked: call Unlock.
+func (c *CLI) LoginAPIKey(clientID, clientSecret string) error {
+	_, err := c.RunEnv(map[string]string{"BW_CLIENTID": clientID, "BW_CLIENTSECRET": clientSecret}, "login", "--apikey")
+	return err
+}
+
+// Unlock runs "bw unlock --passwordenv BW_PASSWORD --raw" and keeps the
+// session key it prints, which it also returns.
+func (c *CLI) Unlock(password string) (string, error) {
+	out, err := c.RunEnv(map[string]string{"BW_PASSWORD": password}, "unlock", "--passwordenv", "BW_PASSWORD", "--raw")
+	if err != nil {
+		return "", err
+	}
+	return c.keepSession(out)
+}
+
+func (c *CLI) keepSession(out string) (string, error) {
+	s := strings.TrimSpace(out)
+	if s == "" || strings.ContainsAny(s, " \n") {
+		return "", errors.New("bwcli: the CLI printed no session key")
+	}
+	c.session = s
+	return s, nil
+}
+
+// JSON runs "bw args..." and decodes its JSON output into v.
+func (c *CLI) JSON(v any, args ...string) error {
+	out, err := c.Run(args...)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		return fmt.Errorf("bwcli: bw %s: output is not JSON: %w", strings.Join(shorten(args), " "), err)
+	}
+	return nil
+}
+
+// Encode returns what "bw encode" makes of v's JSON: the base64 argument
+// that "bw create" and "bw edit" take.
+func Encode(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+// GetItemAfterSync runs "bw sync" (with --force if force) and then
+// "bw get item id", decoding the item into v. The 2023.9.1 CLI sometimes
+// exits before it has written what a sync fetched to its data file (seen
+// here about once in six syncs, whatever the server data), so the next
+// command still sees the old vault; a "Not found" is therefore retried
+// with a fresh sync, at most four times in all.
+func (c *CLI) GetItemAfterSync(v any, id string, force bool) error {
+	sync := []string{"sync"}
+	if force {
+		sync = append(sync, "--force")
+	}
+	var err error
+	for range 4 {
+		if _, err = c.Run(sync...); err != nil {
+			return err
+		}
+		if err = c.JSON(v, "get", "item", id); err == nil || !strings.Contains(err.Error(), "Not found") {
+			return err
+		}
+	}
+	return err
+}

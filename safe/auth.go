@@ -1,0 +1,430 @@
+package safe
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// LoginOption adjusts one login attempt.
+type LoginOption func(*loginOptions)
+
+type loginOptions struct {
+	twoFactorProvider *TwoFactorProvider
+	twoFactorCode     string
+	remember          bool
+	newDeviceOTP      string
+}
+
+// WithTwoFactor answers a two-factor challenge (see *TwoFactorError): the
+// provider and the code it produced. With remember, the server may skip
+// the second factor for this device next time.
+func WithTwoFactor(provider TwoFactorProvider, code string, remember bool) LoginOption {
+	return func(o *loginOptions) {
+		o.twoFactorProvider = &provider
+		o.twoFactorCode = code
+		o.remember = remember
+	}
+}
+
+// WithNewDeviceOTP answers a new-device verification challenge
+// (ErrNewDevice) with the one-time code the server e-mailed.
+func WithNewDeviceOTP(code string) LoginOption {
+	return func(o *loginOptions) { o.newDeviceOTP = code }
+}
+
+// LoginPassword logs in with the account e-mail and master password:
+// prelogin for the KDF parameters, key derivation, the password grant with
+// the master-password hash, then unwrapping of the user key and the RSA
+// private key. The password never leaves the process.
+//
+// Errors: ErrWrongPassword, a *TwoFactorError (retry with WithTwoFactor),
+// ErrNewDevice (retry with WithNewDeviceOTP), ErrWeakKDF when the server
+// asks for KDF parameters below the minimums, or an *APIError.
+func (c *Client) LoginPassword(ctx context.Context, email, password string, opts ...LoginOption) error {
+	var lo loginOptions
+	for _, o := range opts {
+		o(&lo)
+	}
+	pre, err := c.prelogin(ctx, email)
+	if err != nil {
+		return err
+	}
+	salt := email
+	if pre.salt != "" {
+		salt = pre.salt
+	}
+	master, err := vaultcrypto.DeriveMasterKey(password, salt, pre.kdf)
+	if err != nil {
+		return fmt.Errorf("safe: login: %w", err)
+	}
+	hash, err := master.Hash(password, vaultcrypto.ServerAuthorization)
+	if err != nil {
+		return err
+	}
+	form := c.deviceForm()
+	form.Set("grant_type", "password")
+	form.Set("username", email)
+	form.Set("password", hash)
+	form.Set("scope", "api offline_access")
+	form.Set("client_id", tokenClientID)
+	if lo.twoFactorProvider != nil {
+		form.Set("twoFactorToken", lo.twoFactorCode)
+		form.Set("twoFactorProvider", strconv.Itoa(int(*lo.twoFactorProvider)))
+		form.Set("twoFactorRemember", map[bool]string{true: "1", false: "0"}[lo.remember])
+	}
+	if lo.newDeviceOTP != "" {
+		form.Set("newDeviceOtp", lo.newDeviceOTP)
+	}
+	// Bitwarden servers up to 2025.5 (Bravura Safe among them) refuse a
+	// password grant without Auth-Email; newer ones ignore it.
+	hdr := map[string]string{"Auth-Email": base64.RawURLEncoding.EncodeToString([]byte(email))}
+	tr, err := c.tokenGrant(ctx, form, hdr)
+	if err != nil {
+		return err
+	}
+	return c.unlock(tr, master, email, nil)
+}
+
+// LoginAPIKey logs in with a personal API key (client ID "user.<uuid>" and
+// its secret, from the web vault's account settings) and unlocks the vault
+// with the master password. API-key logins skip two-factor authentication;
+// the master password is still needed because the server never holds a
+// key that can decrypt the vault.
+func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, password string) error {
+	if !strings.HasPrefix(clientID, "user.") {
+		return errors.New(`safe: a personal API key's client ID starts with "user."`)
+	}
+	form := c.deviceForm()
+	form.Set("grant_type", "client_credentials")
+	form.Set("scope", "api")
+	form.Set("client_id", clientID)
+	form.Set("client_secret", clientSecret)
+	tr, err := c.tokenGrant(ctx, form, nil)
+	if err != nil {
+		return err
+	}
+	claims, err := parseClaims(tr.AccessToken)
+	if err != nil {
+		return err
+	}
+	kdf, salt := tr.kdf()
+	if salt == "" {
+		salt = claims.Email
+	}
+	master, err := vaultcrypto.DeriveMasterKey(password, salt, kdf)
+	if err != nil {
+		return fmt.Errorf("safe: login: %w", err)
+	}
+	return c.unlock(tr, master, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret})
+}
+
+// tokenClientID is the OAuth client the password grant names; refreshes
+// use the client_id of the token itself.
+const tokenClientID = "cli"
+
+func (c *Client) deviceForm() url.Values {
+	return url.Values{
+		"deviceType":       {strconv.Itoa(c.cfg.deviceType)},
+		"deviceIdentifier": {c.cfg.deviceID},
+		"deviceName":       {c.cfg.deviceName},
+	}
+}
+
+// unlock turns a token response into a session: it unwraps the user key
+// with the master key and the private key with the user key.
+func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email string, apiKey *apiKeyCredentials) error {
+	claims, err := parseClaims(tr.AccessToken)
+	if err != nil {
+		return err
+	}
+	protected := tr.Key
+	if protected.IsZero() && tr.UserDecryptionOptions != nil && tr.UserDecryptionOptions.MasterPasswordUnlock != nil {
+		mpu := tr.UserDecryptionOptions.MasterPasswordUnlock
+		protected = mpu.MasterKeyWrappedUserKey
+		if protected.IsZero() {
+			protected = mpu.MasterKeyEncryptedUserKey
+		}
+	}
+	if protected.IsZero() {
+		return errors.New("safe: login: the server sent no user key (accounts without a master password are not supported)")
+	}
+	userKey, err := master.UnwrapUserKey(protected)
+	if err != nil {
+		if errors.Is(err, vaultcrypto.ErrMAC) {
+			// The server accepted the password hash, so the password is
+			// right; the key does not match it.
+			return fmt.Errorf("safe: login: the user key does not decrypt with this password: %w", err)
+		}
+		return fmt.Errorf("safe: login: %w", err)
+	}
+	var priv *vaultcrypto.PrivateKey
+	wrappedPriv := tr.PrivateKey
+	if wrappedPriv.IsZero() && tr.AccountKeys != nil && tr.AccountKeys.PublicKeyEncryptionKeyPair != nil {
+		wrappedPriv = tr.AccountKeys.PublicKeyEncryptionKeyPair.WrappedPrivateKey
+	}
+	if !wrappedPriv.IsZero() {
+		if priv, err = userKey.UnwrapPrivateKey(wrappedPriv); err != nil {
+			return fmt.Errorf("safe: login: private key: %w", err)
+		}
+	}
+	kdf, _ := tr.kdf()
+	s := &session{
+		userID:             claims.Sub,
+		email:              email,
+		clientID:           claims.ClientID,
+		access:             tr.AccessToken,
+		refresh:            tr.RefreshToken,
+		expiry:             tr.expiry(time.Now()),
+		apiKey:             apiKey,
+		kdf:                kdf,
+		userKey:            userKey,
+		privateKey:         priv,
+		forcePasswordReset: tr.ForcePasswordReset,
+	}
+	if s.clientID == "" {
+		s.clientID = tokenClientID
+	}
+	c.mu.Lock()
+	c.sess = s
+	c.vault = nil
+	c.mu.Unlock()
+	return nil
+}
+
+// refreshToken gets a new access token, once for all goroutines that saw
+// stale expire: with the refresh token after a password login, or by
+// repeating the client-credentials grant after an API-key login.
+func (c *Client) refreshToken(ctx context.Context, stale string) error {
+	_, err, _ := c.refreshes.Do("refresh", func() (any, error) {
+		s, err := c.current()
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		already := s.access != stale && time.Until(s.expiry) > refreshMargin
+		refresh, clientID := s.refresh, s.clientID
+		c.mu.Unlock()
+		if already {
+			return nil, nil
+		}
+		form := url.Values{}
+		switch {
+		case refresh != "":
+			form.Set("grant_type", "refresh_token")
+			form.Set("client_id", clientID)
+			form.Set("refresh_token", refresh)
+		case s.apiKey != nil:
+			form = c.deviceForm()
+			form.Set("grant_type", "client_credentials")
+			form.Set("scope", "api")
+			form.Set("client_id", s.apiKey.clientID)
+			form.Set("client_secret", s.apiKey.clientSecret)
+		default:
+			return nil, fmt.Errorf("%w: the session expired; log in again", ErrUnauthorized)
+		}
+		tr, err := c.tokenGrant(ctx, form, nil)
+		if err != nil {
+			var ae *APIError
+			if errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest {
+				return nil, fmt.Errorf("%w: the session expired; log in again: %w", ErrUnauthorized, err)
+			}
+			return nil, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.sess != s {
+			return nil, errNoSession
+		}
+		s.access = tr.AccessToken
+		s.expiry = tr.expiry(time.Now())
+		if tr.RefreshToken != "" {
+			s.refresh = tr.RefreshToken
+		}
+		return nil, nil
+	})
+	return err
+}
+
+// tokenResponse is the identity server's answer to a grant. Its custom
+// fields are PascalCase; encoding/json matches either casing.
+type tokenResponse struct {
+	AccessToken        string                `json:"access_token"`
+	ExpiresIn          int                   `json:"expires_in"`
+	TokenType          string                `json:"token_type"`
+	RefreshToken       string                `json:"refresh_token"`
+	Key                vaultcrypto.EncString `json:"Key"`
+	PrivateKey         vaultcrypto.EncString `json:"PrivateKey"`
+	Kdf                *int                  `json:"Kdf"`
+	KdfIterations      *int                  `json:"KdfIterations"`
+	KdfMemory          *int                  `json:"KdfMemory"`
+	KdfParallelism     *int                  `json:"KdfParallelism"`
+	ForcePasswordReset bool                  `json:"ForcePasswordReset"`
+	AccountKeys        *struct {
+		PublicKeyEncryptionKeyPair *struct {
+			WrappedPrivateKey vaultcrypto.EncString `json:"wrappedPrivateKey"`
+		} `json:"publicKeyEncryptionKeyPair"`
+	} `json:"AccountKeys"`
+	UserDecryptionOptions *struct {
+		MasterPasswordUnlock *struct {
+			Kdf                       kdfSettings           `json:"Kdf"`
+			MasterKeyWrappedUserKey   vaultcrypto.EncString `json:"MasterKeyWrappedUserKey"`
+			MasterKeyEncryptedUserKey vaultcrypto.EncString `json:"MasterKeyEncryptedUserKey"`
+			Salt                      string                `json:"Salt"`
+		} `json:"MasterPasswordUnlock"`
+	} `json:"UserDecryptionOptions"`
+}
+
+func (t *tokenResponse) expiry(now time.Time) time.Time {
+	if t.ExpiresIn <= 0 {
+		return now.Add(time.Hour)
+	}
+	return now.Add(time.Duration(t.ExpiresIn) * time.Second)
+}
+
+// kdf returns the account's KDF from the token response (the flat Kdf*
+// fields of every generation, else MasterPasswordUnlock of newer servers),
+// and the salt if the server sent one.
+func (t *tokenResponse) kdf() (vaultcrypto.KDFConfig, string) {
+	var mpu kdfSettings
+	salt := ""
+	if t.UserDecryptionOptions != nil && t.UserDecryptionOptions.MasterPasswordUnlock != nil {
+		mpu = t.UserDecryptionOptions.MasterPasswordUnlock.Kdf
+		salt = t.UserDecryptionOptions.MasterPasswordUnlock.Salt
+	}
+	if t.Kdf != nil {
+		return kdfSettings{Type: t.Kdf, Iterations: t.KdfIterations, Memory: t.KdfMemory, Parallelism: t.KdfParallelism}.config(), salt
+	}
+	return mpu.config(), salt
+}
+
+// kdfSettings is the KDF object of prelogin ("kdfSettings") and of
+// MasterPasswordUnlock ("Kdf"), in either casing.
+type kdfSettings struct {
+	Type        *int `json:"kdfType"`
+	Iterations  *int `json:"iterations"`
+	Memory      *int `json:"memory"`
+	Parallelism *int `json:"parallelism"`
+}
+
+func (k kdfSettings) config() vaultcrypto.KDFConfig {
+	v := func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	return vaultcrypto.KDFConfig{Type: vaultcrypto.KDFType(v(k.Type)), Iterations: v(k.Iterations), Memory: v(k.Memory), Parallelism: v(k.Parallelism)}
+}
+
+// tokenGrant posts a grant to the identity server and decodes its answer,
+// turning the identity server's error bodies into typed errors.
+func (c *Client) tokenGrant(ctx context.Context, form url.Values, header map[string]string) (*tokenResponse, error) {
+	body, err := c.send(ctx, apiRequest{
+		method:      http.MethodPost,
+		url:         c.identityURL + "/connect/token",
+		path:        "/identity/connect/token",
+		body:        []byte(form.Encode()),
+		contentType: "application/x-www-form-urlencoded; charset=utf-8",
+		header:      header,
+	})
+	if err != nil {
+		return nil, identityError(err)
+	}
+	var tr tokenResponse
+	if err := json.Unmarshal(body, &tr); err != nil {
+		return nil, fmt.Errorf("safe: token response: %w", jsonError(err))
+	}
+	if tr.AccessToken == "" {
+		return nil, errors.New("safe: token response has no access token")
+	}
+	return &tr, nil
+}
+
+// identityError refines an *APIError from the token endpoint: a two-factor
+// challenge, a new-device challenge, or a wrong password.
+func identityError(err error) error {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
+		return err
+	}
+	if ae.twoFactor != nil {
+		return ae.twoFactor
+	}
+	if strings.EqualFold(strings.TrimSpace(ae.Message), "new device verification required") {
+		return fmt.Errorf("%w: %w", ErrNewDevice, err)
+	}
+	if errors.Is(ae, ErrWrongPassword) {
+		return fmt.Errorf("%w: %w", ErrWrongPassword, err)
+	}
+	return err
+}
+
+// parseTwoFactor reads TwoFactorProviders2 from an identity error body.
+func parseTwoFactor(body []byte) *TwoFactorError {
+	var m struct {
+		Providers2 map[string]json.RawMessage `json:"TwoFactorProviders2"`
+	}
+	if json.Unmarshal(body, &m) != nil || len(m.Providers2) == 0 {
+		return nil
+	}
+	e := &TwoFactorError{}
+	for k := range m.Providers2 {
+		if n, err := strconv.Atoi(k); err == nil {
+			e.Providers = append(e.Providers, TwoFactorProvider(n))
+		}
+	}
+	sort.Slice(e.Providers, func(i, j int) bool { return e.Providers[i] < e.Providers[j] })
+	return e
+}
+
+// claims are the access-token claims the client reads. The signature is
+// the server's business; the client only reads its own token.
+type claims struct {
+	Sub      string `json:"sub"`
+	Email    string `json:"email"`
+	ClientID string `json:"client_id"`
+}
+
+func parseClaims(jwt string) (claims, error) {
+	var cl claims
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return cl, errors.New("safe: access token is not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return cl, errors.New("safe: access token payload is not base64url")
+	}
+	if err := json.Unmarshal(payload, &cl); err != nil {
+		return cl, errors.New("safe: access token payload is not JSON")
+	}
+	if cl.Sub == "" {
+		return cl, errors.New("safe: access token has no subject")
+	}
+	return cl, nil
+}
+
+// jsonError keeps the position and kind of a JSON error but drops any
+// excerpt of the input, which may hold secrets.
+func jsonError(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("malformed JSON at offset %d", se.Offset)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("JSON field %q has type %s, want %s", te.Field, te.Value, te.Type)
+	}
+	return errors.New("malformed JSON")
+}

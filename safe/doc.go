@@ -1,0 +1,58 @@
+// Package safe is a client for Bravura Safe vaults, and for any server
+// that speaks the Bitwarden API.
+//
+// The server stores only ciphertext. This package does the cryptography on
+// the client: it derives the master key from the master password, unwraps
+// the user key, the account's RSA key and the team (organization) keys,
+// and encrypts and decrypts every item field, with per-item keys where the
+// items have them.
+//
+// # Logging in
+//
+//	c, err := safe.NewClient("https://safe.example.com", safe.WithDeviceID(storedID))
+//	err = c.LoginPassword(ctx, email, masterPassword)
+//	// or, for automation: a personal API key, plus the master password to unlock
+//	err = c.LoginAPIKey(ctx, "user.<uuid>", secret, masterPassword)
+//
+// A login that needs a second factor fails with a *TwoFactorError listing
+// the providers; call LoginPassword again with WithTwoFactor. Tokens are
+// refreshed by the client, once for all goroutines.
+//
+// # Reading and writing
+//
+// The first read syncs the whole vault (one request) and decrypts it in
+// parallel; later reads use that snapshot, and ask the server's cheap
+// revision date at most every sync interval whether anything changed. The
+// client's own writes update the snapshot.
+//
+//	for it, err := range c.Items.All(ctx, safe.InCollection(colID)) { ... }
+//	it, err := c.Items.Create(ctx, &safe.Item{Name: "AD", TeamID: team.ID,
+//		Login: &safe.Login{Username: "bonnil", Password: pw}}, safe.Collections(colID))
+//	it, err = c.Items.SetPassword(ctx, it.ID, newPW) // keeps the password history
+//	err = c.Items.Delete(ctx, it.ID)                  // to the trash; Restore, Purge
+//
+// Updates send the revision date the item was read with, so a concurrent
+// change elsewhere fails with ErrConflict instead of being overwritten.
+// Members of an item's JSON that this package does not model (written by
+// newer clients, say) are kept on update.
+//
+// # Server generations
+//
+// Bravura Safe is built on Bitwarden server 2023.8. The client works with
+// that generation and with current Bitwarden servers: it sends the
+// Auth-Email header the older servers require, reads the KDF from either
+// prelogin route (choosing by the version /api/config reports, falling back
+// on 404), and accepts both shapes of the token response.
+//
+// # Errors and secrets
+//
+// Errors match the sentinels of this package with errors.Is (ErrNotFound,
+// ErrUnauthorized, ErrWrongPassword, ErrConflict, ErrRateLimited, ErrMAC,
+// ...), and *APIError, *TwoFactorError, *RateLimitError and *DecryptError
+// give details with errors.As. No error, log line or fmt output of this
+// package carries a password, key, token or decrypted value: items print
+// as their ID and type, and their secret parts as REDACTED.
+//
+// For tests, package safetest provides an in-memory server that this
+// client, and the official Bitwarden CLI, can use.
+package safe

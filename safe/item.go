@@ -1,0 +1,285 @@
+package safe
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// ItemType is the kind of a vault item, numbered as on the wire.
+type ItemType int
+
+// Item types.
+const (
+	TypeLogin      ItemType = 1
+	TypeSecureNote ItemType = 2
+	TypeCard       ItemType = 3
+	TypeIdentity   ItemType = 4
+	TypeSSHKey     ItemType = 5
+)
+
+func (t ItemType) String() string {
+	switch t {
+	case TypeLogin:
+		return "login"
+	case TypeSecureNote:
+		return "secure note"
+	case TypeCard:
+		return "card"
+	case TypeIdentity:
+		return "identity"
+	case TypeSSHKey:
+		return "SSH key"
+	}
+	return fmt.Sprintf("ItemType(%d)", int(t))
+}
+
+// Item is a decrypted vault item ("cipher" on the wire). Fields that are
+// encrypted on the wire are plaintext here.
+//
+// An Item prints (fmt, any verb) and logs (log/slog) only its ID, type and
+// team: never its name, notes or secrets.
+type Item struct {
+	ID            string
+	TeamID        string // the organization; "" for a personal item
+	FolderID      string
+	CollectionIDs []string
+	Type          ItemType
+	Name          string
+	Notes         string
+	Favorite      bool
+	Reprompt      bool // ask for the master password before showing secrets
+
+	Login      *Login
+	SecureNote *SecureNote
+	Card       *Card
+	Identity   *Identity
+	SSHKey     *SSHKey
+
+	Fields          Fields
+	PasswordHistory PasswordHistory
+
+	CreationDate time.Time
+	RevisionDate time.Time // sent back on update to detect conflicts
+	DeletedDate  time.Time // zero unless the item is in the trash
+
+	// Edit and ViewPassword are the caller's rights on a team item.
+	Edit, ViewPassword bool
+	// HasItemKey reports whether the item is encrypted under its own key.
+	HasItemKey bool
+
+	// DecryptErrors lists the fields that failed to decrypt; only in
+	// lenient mode (WithLenientDecrypt), otherwise such an item is an error.
+	DecryptErrors []*DecryptError
+
+	wire wireState // what the server sent, for round-trip-safe updates
+}
+
+// wireState is the server's JSON of an item and the item key, kept so that
+// an update keeps every field bsafe does not model and the key scheme.
+type wireState struct {
+	raw     []byte                    // the cipher object as last received
+	itemKey *vaultcrypto.SymmetricKey // nil when fields are under the user or team key
+}
+
+// InTrash reports whether the item is soft-deleted.
+func (it *Item) InTrash() bool { return !it.DeletedDate.IsZero() }
+
+// Login holds the login part of a TypeLogin item.
+type Login struct {
+	secret
+
+	Username             string
+	Password             string
+	TOTP                 string
+	URIs                 URIs
+	PasswordRevisionDate time.Time
+}
+
+// URI is one website or application of a login.
+type URI struct {
+	secret
+
+	URI   string
+	Match URIMatch
+}
+
+// URIMatch is how a URI is matched for autofill. The zero value means "not
+// set" (the client's default); the others map to the wire numbers 0 to 5.
+type URIMatch int
+
+// URI match kinds.
+const (
+	MatchDefault URIMatch = iota
+	MatchDomain
+	MatchHost
+	MatchStartsWith
+	MatchExact
+	MatchRegularExpression
+	MatchNever
+)
+
+// SecureNote holds the (empty) secure-note part; the text is Item.Notes.
+type SecureNote struct{}
+
+// Card holds a payment card.
+type Card struct {
+	secret
+
+	CardholderName, Brand, Number, ExpMonth, ExpYear, Code string
+}
+
+// Identity holds a person's details.
+type Identity struct {
+	secret
+
+	Title, FirstName, MiddleName, LastName                         string
+	Address1, Address2, Address3, City, State, PostalCode, Country string
+	Company, Email, Phone, SSN, Username                           string
+	PassportNumber, LicenseNumber                                  string
+}
+
+// SSHKey holds an SSH key pair (servers from 2024.12).
+type SSHKey struct {
+	secret
+
+	PrivateKey, PublicKey, KeyFingerprint string
+}
+
+// FieldType is the kind of a custom field.
+type FieldType int
+
+// Custom field types, numbered as on the wire.
+const (
+	FieldText    FieldType = 0
+	FieldHidden  FieldType = 1
+	FieldBoolean FieldType = 2 // Value is "true" or "false"
+	FieldLinked  FieldType = 3 // LinkedID names a built-in field; Value is empty
+)
+
+// Field is a custom field. Connectors use them for values such as assocID
+// and AccountLink.
+type Field struct {
+	secret
+
+	Name     string
+	Value    string
+	Type     FieldType
+	LinkedID int // for FieldLinked: 100 username, 101 password (logins)
+}
+
+// PasswordHistoryEntry is a previous password of a login.
+type PasswordHistoryEntry struct {
+	secret
+
+	Password     string
+	LastUsedDate time.Time
+}
+
+// Field returns the value of the first custom field with the given name.
+func (it *Item) Field(name string) (string, bool) {
+	for _, f := range it.Fields {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// Clone returns a deep copy, so that the copy can be changed without
+// touching the original (or the client's cache).
+func (it *Item) Clone() *Item {
+	c := *it
+	c.CollectionIDs = append([]string(nil), it.CollectionIDs...)
+	c.Fields = append(Fields(nil), it.Fields...)
+	c.PasswordHistory = append(PasswordHistory(nil), it.PasswordHistory...)
+	c.DecryptErrors = append([]*DecryptError(nil), it.DecryptErrors...)
+	if it.Login != nil {
+		l := *it.Login
+		l.URIs = append(URIs(nil), it.Login.URIs...)
+		c.Login = &l
+	}
+	if it.SecureNote != nil {
+		c.SecureNote = &SecureNote{}
+	}
+	if it.Card != nil {
+		v := *it.Card
+		c.Card = &v
+	}
+	if it.Identity != nil {
+		v := *it.Identity
+		c.Identity = &v
+	}
+	if it.SSHKey != nil {
+		v := *it.SSHKey
+		c.SSHKey = &v
+	}
+	return &c
+}
+
+// String describes the item without any of its encrypted fields.
+func (it Item) String() string {
+	if it.TeamID != "" {
+		return fmt.Sprintf("safe.Item{ID: %q, Type: %s, TeamID: %q}", it.ID, it.Type, it.TeamID)
+	}
+	return fmt.Sprintf("safe.Item{ID: %q, Type: %s}", it.ID, it.Type)
+}
+
+// GoString is String.
+func (it Item) GoString() string { return it.String() }
+
+// Format prints String for every verb.
+func (it Item) Format(f fmt.State, _ rune) { io.WriteString(f, it.String()) }
+
+// LogValue logs the ID, type and team only.
+func (it Item) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", it.ID), slog.String("type", it.Type.String()), slog.String("team", it.TeamID))
+}
+
+// secret is embedded in the parts of an item that hold secrets (Login,
+// Card, Identity, SSHKey, Field, PasswordHistoryEntry). Its methods make
+// fmt, with every verb, and log/slog print a marker instead of the values.
+type secret struct{}
+
+const redacted = "REDACTED"
+
+// String returns a redaction marker.
+func (secret) String() string { return redacted }
+
+// GoString returns a redaction marker.
+func (secret) GoString() string { return redacted }
+
+// Format prints a redaction marker for every verb.
+func (secret) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
+
+// LogValue logs a redaction marker.
+func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Fields is the list of an item's custom fields. Like its elements, it
+// logs as a redaction marker: log/slog does not look inside slices.
+type Fields []Field
+
+// LogValue logs a redaction marker and the number of fields.
+func (f Fields) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("[%d fields %s]", len(f), redacted))
+}
+
+// URIs is the list of a login's URIs; it logs as a redaction marker.
+type URIs []URI
+
+// LogValue logs a redaction marker and the number of URIs.
+func (u URIs) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("[%d URIs %s]", len(u), redacted))
+}
+
+// PasswordHistory is a login's list of previous passwords; it logs as a
+// redaction marker.
+type PasswordHistory []PasswordHistoryEntry
+
+// LogValue logs a redaction marker and the number of entries.
+func (p PasswordHistory) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("[%d passwords %s]", len(p), redacted))
+}

@@ -1,0 +1,316 @@
+package safetest
+
+import (
+	"crypto/subtle"
+	"maps"
+	"regexp"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// config: GET /api/config, with or without a token.
+func (s *Server) config(c *call) (any, error) {
+	base := s.URL
+	flags := maps.Clone(s.cfg.features)
+	if flags == nil {
+		flags = map[string]any{}
+	}
+	env := map[string]any{
+		"vault":         base,
+		"api":           base + "/api",
+		"identity":      base + "/identity",
+		"notifications": base + "/notifications",
+		"sso":           "",
+	}
+	resp := map[string]any{
+		"object":        "config",
+		"version":       s.cfg.gen.Version(),
+		"gitHash":       "safetest",
+		"server":        nil,
+		"environment":   env,
+		"featureStates": flags,
+	}
+	if c.current() {
+		env["cloudRegion"] = nil
+		resp["push"] = map[string]any{"pushTechnology": 0, "vapidPublicKey": nil}
+		resp["settings"] = map[string]any{"disableUserRegistration": true}
+		resp["communication"] = nil
+	}
+	return resp, nil
+}
+
+type profileJSON struct {
+	Object                  string           `json:"object"`
+	ID                      string           `json:"id"`
+	Name                    string           `json:"name"`
+	Email                   string           `json:"email"`
+	EmailVerified           bool             `json:"emailVerified"`
+	Premium                 bool             `json:"premium"`
+	PremiumFromOrganization bool             `json:"premiumFromOrganization"`
+	MasterPasswordHint      *string          `json:"masterPasswordHint"`
+	Culture                 string           `json:"culture"`
+	TwoFactorEnabled        bool             `json:"twoFactorEnabled"`
+	Key                     string           `json:"key"`
+	PrivateKey              string           `json:"privateKey"`
+	AccountKeys             *accountKeysJSON `json:"accountKeys,omitempty"`
+	SecurityStamp           string           `json:"securityStamp"`
+	ForcePasswordReset      bool             `json:"forcePasswordReset"`
+	UsesKeyConnector        bool             `json:"usesKeyConnector"`
+	AvatarColor             *string          `json:"avatarColor"`
+	CreationDate            string           `json:"creationDate"`
+	VerifyDevices           *bool            `json:"verifyDevices,omitempty"`
+	Organizations           []profileOrgJSON `json:"organizations"`
+	Providers               []any            `json:"providers"`
+	ProviderOrganizations   []any            `json:"providerOrganizations"`
+}
+
+// profileOrgJSON is one entry of profile.organizations: the member's view
+// of a team, with the team key wrapped to the member's public key.
+type profileOrgJSON struct {
+	Object                    string          `json:"object"`
+	ID                        string          `json:"id"`
+	Name                      string          `json:"name"`
+	Key                       string          `json:"key"`
+	Status                    int             `json:"status"`
+	Type                      int             `json:"type"`
+	Enabled                   bool            `json:"enabled"`
+	OrganizationUserID        string          `json:"organizationUserId"`
+	UserID                    string          `json:"userId"`
+	Permissions               map[string]bool `json:"permissions"`
+	UsePolicies               bool            `json:"usePolicies"`
+	UseGroups                 bool            `json:"useGroups"`
+	UseDirectory              bool            `json:"useDirectory"`
+	UseEvents                 bool            `json:"useEvents"`
+	UseTotp                   bool            `json:"useTotp"`
+	Use2fa                    bool            `json:"use2fa"`
+	UseAPI                    bool            `json:"useApi"`
+	UseSso                    bool            `json:"useSso"`
+	UseKeyConnector           bool            `json:"useKeyConnector"`
+	UseScim                   bool            `json:"useScim"`
+	UseCustomPermissions      bool            `json:"useCustomPermissions"`
+	UseResetPassword          bool            `json:"useResetPassword"`
+	UseSecretsManager         bool            `json:"useSecretsManager"`
+	UsePasswordManager        bool            `json:"usePasswordManager"`
+	UsersGetPremium           bool            `json:"usersGetPremium"`
+	SelfHost                  bool            `json:"selfHost"`
+	Seats                     *int            `json:"seats"`
+	MaxCollections            *int            `json:"maxCollections"`
+	MaxStorageGb              *int            `json:"maxStorageGb"`
+	ResetPasswordEnrolled     bool            `json:"resetPasswordEnrolled"`
+	HasPublicAndPrivateKeys   bool            `json:"hasPublicAndPrivateKeys"`
+	SsoBound                  bool            `json:"ssoBound"`
+	Identifier                *string         `json:"identifier"`
+	KeyConnectorEnabled       bool            `json:"keyConnectorEnabled"`
+	KeyConnectorURL           *string         `json:"keyConnectorUrl"`
+	ProviderID                *string         `json:"providerId"`
+	ProviderName              *string         `json:"providerName"`
+	ProviderType              *int            `json:"providerType"`
+	FamilySponsorshipFriendly *string         `json:"familySponsorshipFriendlyName"`
+	FamilySponsorshipAvail    bool            `json:"familySponsorshipAvailable"`
+	PlanProductType           int             `json:"planProductType"`
+	ProductTierType           int             `json:"productTierType"`
+	AccessSecretsManager      bool            `json:"accessSecretsManager"`
+	LimitCollectionCreation   bool            `json:"limitCollectionCreation"`
+	LimitCollectionDeletion   bool            `json:"limitCollectionDeletion"`
+	LimitItemDeletion         bool            `json:"limitItemDeletion"`
+	AllowAdminAccessToAll     bool            `json:"allowAdminAccessToAllCollectionItems"`
+	UserIsClaimedByOrg        bool            `json:"userIsClaimedByOrganization"`
+}
+
+// permissionNames are the Custom-role permissions of the official server.
+var permissionNames = []string{
+	"accessEventLogs", "accessImportExport", "accessReports", "createNewCollections",
+	"editAnyCollection", "deleteAnyCollection", "editAssignedCollections", "deleteAssignedCollections",
+	"manageGroups", "managePolicies", "manageSso", "manageUsers", "manageResetPassword", "manageScim",
+}
+
+func permissionsJSON(m *memberRec) map[string]bool {
+	out := make(map[string]bool, len(permissionNames))
+	for _, p := range permissionNames {
+		out[p] = m.role == RoleCustom && m.permissions[p]
+	}
+	return out
+}
+
+func (c *call) profile() profileJSON {
+	u := c.user
+	p := profileJSON{
+		Object:                "profile",
+		ID:                    u.id,
+		Name:                  u.name,
+		Email:                 u.email,
+		EmailVerified:         true,
+		Premium:               u.premium,
+		Culture:               "en-US",
+		TwoFactorEnabled:      u.twoFactor != nil,
+		Key:                   u.key,
+		PrivateKey:            u.privateKey,
+		SecurityStamp:         u.securityStamp,
+		CreationDate:          fmtTime(u.created),
+		Organizations:         []profileOrgJSON{},
+		Providers:             []any{},
+		ProviderOrganizations: []any{},
+	}
+	if c.current() {
+		p.AccountKeys = accountKeys(u)
+		f := false
+		p.VerifyDevices = &f
+	}
+	for _, m := range c.st.userMemberships(u.id) {
+		o := c.st.orgs[m.orgID]
+		if o == nil {
+			continue
+		}
+		p.Organizations = append(p.Organizations, profileOrgJSON{
+			Object:                  "profileOrganization",
+			ID:                      o.id,
+			Name:                    o.name,
+			Key:                     m.key,
+			Status:                  m.status,
+			Type:                    int(m.role),
+			Enabled:                 true,
+			OrganizationUserID:      m.id,
+			UserID:                  u.id,
+			Permissions:             permissionsJSON(m),
+			UsePolicies:             true,
+			UseGroups:               true,
+			UseTotp:                 true,
+			Use2fa:                  true,
+			UseAPI:                  true,
+			UseCustomPermissions:    true,
+			UseResetPassword:        true,
+			UsePasswordManager:      true,
+			UsersGetPremium:         true,
+			SelfHost:                true,
+			HasPublicAndPrivateKeys: o.publicKey != "",
+			PlanProductType:         3, // Enterprise
+			ProductTierType:         3,
+			AllowAdminAccessToAll:   true,
+		})
+	}
+	return p
+}
+
+// GET /api/accounts/profile
+func (s *Server) getProfile(c *call) (any, error) { return c.profile(), nil }
+
+// GET /api/accounts/revision-date: epoch milliseconds, a bare number.
+func (s *Server) revisionDate(c *call) (any, error) { return c.user.revision.UnixMilli(), nil }
+
+type secretVerification struct {
+	MasterPasswordHash *string `json:"masterPasswordHash"`
+}
+
+func (c *call) verifyPassword() error {
+	var req secretVerification
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	if req.MasterPasswordHash == nil || !c.user.checkPassword(*req.MasterPasswordHash) {
+		return errValidation("MasterPasswordHash", msgInvalidPassword)
+	}
+	return nil
+}
+
+// POST /api/accounts/verify-password
+func (s *Server) verifyPasswordRoute(c *call) (any, error) {
+	if err := c.verifyPassword(); err != nil {
+		return nil, err
+	}
+	return map[string]any{"object": "masterPasswordPolicy"}, nil
+}
+
+// POST /api/accounts/api-key (and rotate-api-key with rotate set).
+func (s *Server) apiKeyRoute(rotate bool) handlerFunc {
+	return func(c *call) (any, error) {
+		if err := c.verifyPassword(); err != nil {
+			return nil, err
+		}
+		if rotate {
+			c.user.apiKey = newAPIKey()
+			c.st.touchUser(c.user, c.now)
+		}
+		return map[string]any{
+			"object":       "apiKey",
+			"apiKey":       c.user.apiKey,
+			"revisionDate": fmtTime(c.user.revision),
+		}, nil
+	}
+}
+
+var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// POST /api/accounts/key-management/user-key-id (GenCurrent).
+func (s *Server) setUserKeyID(c *call) (any, error) {
+	var req struct {
+		UserKeyID *string `json:"userKeyId"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if req.UserKeyID == nil || !hex32.MatchString(*req.UserKeyID) {
+		return nil, errValidation("UserKeyId", "The UserKeyId field is not a valid key id.")
+	}
+	if c.user.userKeyID != "" && subtle.ConstantTimeCompare([]byte(c.user.userKeyID), []byte(*req.UserKeyID)) != 1 {
+		return nil, errBadRequest("User key id is already set.")
+	}
+	c.user.userKeyID = *req.UserKeyID
+	return nil, nil
+}
+
+// GET /api/users/{id}/public-key
+func (s *Server) userPublicKey(c *call) (any, error) {
+	u := c.st.users[c.id("id")]
+	if u == nil {
+		return nil, errNotFound()
+	}
+	return map[string]any{"object": "userKey", "userId": u.id, "publicKey": u.publicKey}, nil
+}
+
+// GET /api/sync
+func (s *Server) sync(c *call) (any, error) {
+	u := c.user
+	resp := map[string]any{
+		"object":   "sync",
+		"profile":  c.profile(),
+		"policies": []any{},
+		"sends":    []any{},
+	}
+	folders := []folderJSON{}
+	for _, f := range c.st.userFolders(u.id) {
+		folders = append(folders, folderOut(f))
+	}
+	resp["folders"] = folders
+	cols := []collectionJSON{}
+	for _, col := range c.st.visibleCollections(u) {
+		cols = append(cols, c.collectionOut(col, kindCollectionDetails))
+	}
+	resp["collections"] = cols
+	ciphers := []map[string]any{}
+	for _, ci := range c.st.visibleCiphers(u) {
+		ciphers = append(ciphers, c.cipherOut(ci, kindCipherDetails))
+	}
+	resp["ciphers"] = ciphers
+	if c.queryBool("excludeDomains") {
+		resp["domains"] = nil
+	} else {
+		resp["domains"] = map[string]any{
+			"object": "domains", "equivalentDomains": []any{}, "globalEquivalentDomains": []any{},
+		}
+	}
+	if c.current() {
+		resp["userDecryption"] = map[string]any{
+			"masterPasswordUnlock": map[string]any{
+				"kdf":                       u.kdf.settings(),
+				"masterKeyEncryptedUserKey": u.key,
+				"masterKeyWrappedUserKey":   u.key,
+				"salt":                      vaultcrypto.NormalizeEmail(u.email),
+			},
+			"userKeyId": optString(u.userKeyID),
+		}
+	}
+	return resp, nil
+}
+
+// POST /events/collect: accepted and dropped.
+func (s *Server) collectEvents(c *call) (any, error) { return nil, nil }

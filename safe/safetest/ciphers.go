@@ -1,0 +1,547 @@
+package safetest
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// visibleCipher returns the cipher with the path's id if c.user can see
+// it; anything else is the official 404.
+func (c *call) visibleCipher() (*cipherRec, cipherAccess, error) {
+	ci := c.st.ciphers[c.id("id")]
+	if ci == nil {
+		return nil, cipherAccess{}, errNotFound()
+	}
+	a := c.st.cipherAccess(c.user, ci)
+	if !a.visible {
+		return nil, cipherAccess{}, errNotFound()
+	}
+	return ci, a, nil
+}
+
+// GET /api/ciphers/{id}
+func (s *Server) getCipher(c *call) (any, error) {
+	ci, _, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	return c.cipherOut(ci, kindCipher), nil
+}
+
+// GET /api/ciphers/{id}/details (and /full-details)
+func (s *Server) getCipherDetails(c *call) (any, error) {
+	ci, _, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// GET /api/ciphers
+func (s *Server) listCiphers(c *call) (any, error) {
+	var out []map[string]any
+	for _, ci := range c.st.visibleCiphers(c.user) {
+		out = append(out, c.cipherOut(ci, kindCipherDetails))
+	}
+	return newList(out), nil
+}
+
+// GET /api/ciphers/organization-details?organizationId=
+func (s *Server) orgCipherDetails(c *call) (any, error) {
+	orgID := normID(c.query("organizationId"))
+	m := c.st.membership(c.user.id, orgID)
+	if !m.isManager() && !m.can("editAnyCollection") {
+		return nil, errNotFound()
+	}
+	var cs []*cipherRec
+	for _, ci := range c.st.ciphers {
+		if ci.orgID == orgID {
+			cs = append(cs, ci)
+		}
+	}
+	sortCiphers(cs)
+	var out []map[string]any
+	for _, ci := range cs {
+		out = append(out, c.cipherOut(ci, kindCipherMiniDetails))
+	}
+	return newList(out), nil
+}
+
+// checkFolder validates a folder id of the request against the user's
+// folders.
+func (c *call) checkFolder(folderID string) error {
+	if folderID == "" {
+		return nil
+	}
+	f := c.st.folders[folderID]
+	if f == nil || f.userID != c.user.id {
+		return errBadRequest(msgInvalidFolder)
+	}
+	return nil
+}
+
+// checkEncryptedFor applies the current server's checks of encryptedFor
+// and encryptedByKeyId (api.md §2.3). 2023.8 servers ignore both.
+func (c *call) checkEncryptedFor(req *cipherRequest, personal bool) error {
+	if !c.current() {
+		return nil
+	}
+	if req.encryptedFor != "" && req.encryptedFor != c.user.id {
+		return errBadRequest(msgNotEncFor)
+	}
+	if personal && req.encryptedByKeyID != "" && c.user.userKeyID != "" &&
+		!strings.EqualFold(req.encryptedByKeyID, c.user.userKeyID) {
+		return errBadRequest(msgNotEncByKey)
+	}
+	return nil
+}
+
+// createCipher stores a new cipher for c.user; collectionIDs must be
+// writable by the user and belong to req's organization.
+func (c *call) createCipher(req *cipherRequest, collectionIDs []string) (*cipherRec, error) {
+	if err := c.checkEncryptedFor(req, req.orgID == ""); err != nil {
+		return nil, err
+	}
+	if err := c.checkFolder(req.folderID); err != nil {
+		return nil, err
+	}
+	ci := &cipherRec{
+		id:          newID(),
+		data:        req.data,
+		collections: map[string]bool{},
+		folders:     map[string]string{},
+		favorites:   map[string]bool{},
+		created:     c.now,
+		revision:    c.now,
+	}
+	if req.orgID == "" {
+		if len(collectionIDs) > 0 {
+			return nil, errBadRequest(msgCollectionOrg)
+		}
+		ci.userID = c.user.id
+	} else {
+		m := c.st.membership(c.user.id, req.orgID)
+		if m == nil {
+			return nil, errNotFound()
+		}
+		if len(collectionIDs) == 0 && !m.isManager() && !m.can("editAnyCollection") {
+			return nil, errBadRequest("You must select at least one collection.")
+		}
+		for _, id := range collectionIDs {
+			col := c.st.collections[normID(id)]
+			if col == nil || col.orgID != req.orgID {
+				return nil, errBadRequest(msgCollectionOrg)
+			}
+			if !c.st.canWriteCollection(c.user, col) {
+				return nil, errBadRequest(msgCannotEdit)
+			}
+			ci.collections[col.id] = true
+		}
+		ci.orgID = req.orgID
+	}
+	if req.folderID != "" {
+		ci.folders[c.user.id] = req.folderID
+	}
+	if req.favorite {
+		ci.favorites[c.user.id] = true
+	}
+	c.st.ciphers[ci.id] = ci
+	c.st.touchCipher(ci, c.now)
+	return ci, nil
+}
+
+// POST /api/ciphers
+func (s *Server) postCipher(c *call) (any, error) {
+	req, err := parseCipherRequest(c.body, "")
+	if err != nil {
+		return nil, err
+	}
+	ci, err := c.createCipher(req, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// POST /api/ciphers/create: {"cipher": {...}, "collectionIds": [...]}
+func (s *Server) postCipherCreate(c *call) (any, error) {
+	var body struct {
+		Cipher        json.RawMessage `json:"cipher"`
+		CollectionIDs []string        `json:"collectionIds"`
+	}
+	if err := c.decode(&body); err != nil {
+		return nil, err
+	}
+	if body.Cipher == nil || isNull(body.Cipher) {
+		return nil, errValidation("Cipher", "The Cipher field is required.")
+	}
+	req, err := parseCipherRequest(body.Cipher, "Cipher.")
+	if err != nil {
+		return nil, err
+	}
+	ci, err := c.createCipher(req, body.CollectionIDs)
+	if err != nil {
+		return nil, err
+	}
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// PUT /api/ciphers/{id} (and legacy POST)
+func (s *Server) putCipher(c *call) (any, error) {
+	ci, a, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	req, err := parseCipherRequest(c.body, "")
+	if err != nil {
+		return nil, err
+	}
+	if req.orgID != ci.orgID {
+		if c.current() {
+			return nil, errBadRequest("Organization mismatch. Re-sync if you recently moved this item, then try again.")
+		}
+		return nil, errBadRequest("Team mismatch. Re-sync if you recently moved this item, then try again.")
+	}
+	if !a.edit {
+		return nil, errBadRequest(msgCannotEdit)
+	}
+	if err := c.checkEncryptedFor(req, ci.orgID == ""); err != nil {
+		return nil, err
+	}
+	if err := checkRevision(ci, req.lastKnown); err != nil {
+		return nil, err
+	}
+	if err := c.checkFolder(req.folderID); err != nil {
+		return nil, err
+	}
+	ci.data = req.data
+	setPerUser(ci, c.user.id, req.folderID, req.favorite)
+	ci.revision = c.now
+	c.st.touchCipher(ci, c.now)
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// checkRevision is the official optimistic-concurrency check (api.md
+// §6.4): a stale client copy (more than a second off) is refused.
+func checkRevision(ci *cipherRec, lastKnown time.Time) error {
+	if lastKnown.IsZero() {
+		return nil
+	}
+	d := ci.revision.Sub(lastKnown)
+	if d < 0 {
+		d = -d
+	}
+	if d > time.Second {
+		return errBadRequest(msgOutOfDate)
+	}
+	return nil
+}
+
+func setPerUser(ci *cipherRec, userID, folderID string, favorite bool) {
+	if folderID == "" {
+		delete(ci.folders, userID)
+	} else {
+		ci.folders[userID] = folderID
+	}
+	if favorite {
+		ci.favorites[userID] = true
+	} else {
+		delete(ci.favorites, userID)
+	}
+}
+
+// PUT /api/ciphers/{id}/partial: folder and favourite only, allowed on
+// read-only items too.
+func (s *Server) putCipherPartial(c *call) (any, error) {
+	ci, _, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	var req struct {
+		FolderID *string `json:"folderId"`
+		Favorite bool    `json:"favorite"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	folderID := ""
+	if req.FolderID != nil {
+		folderID = normID(*req.FolderID)
+	}
+	if err := c.checkFolder(folderID); err != nil {
+		return nil, err
+	}
+	setPerUser(ci, c.user.id, folderID, req.Favorite)
+	c.st.touchUser(c.user, c.now)
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// PUT /api/ciphers/{id}/share: move a personal cipher into a team. The
+// body's cipher must be re-encrypted with the team key by the client.
+func (s *Server) putCipherShare(c *call) (any, error) {
+	ci, _, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	var body struct {
+		Cipher        json.RawMessage `json:"cipher"`
+		CollectionIDs []string        `json:"collectionIds"`
+	}
+	if err := c.decode(&body); err != nil {
+		return nil, err
+	}
+	if body.Cipher == nil || isNull(body.Cipher) {
+		return nil, errValidation("Cipher", "The Cipher field is required.")
+	}
+	req, err := parseCipherRequest(body.Cipher, "Cipher.")
+	if err != nil {
+		return nil, err
+	}
+	if ci.orgID != "" || ci.userID != c.user.id {
+		return nil, errBadRequest("One or more ciphers do not belong to you.")
+	}
+	if req.orgID == "" {
+		return nil, errBadRequest(msgNotInOrg)
+	}
+	if c.st.membership(c.user.id, req.orgID) == nil {
+		return nil, errNotFound()
+	}
+	if len(body.CollectionIDs) == 0 {
+		return nil, errBadRequest("You must select at least one collection.")
+	}
+	if err := checkRevision(ci, req.lastKnown); err != nil {
+		return nil, err
+	}
+	cols := map[string]bool{}
+	for _, id := range body.CollectionIDs {
+		col := c.st.collections[normID(id)]
+		if col == nil || col.orgID != req.orgID {
+			return nil, errBadRequest(msgCollectionOrg)
+		}
+		if !c.st.canWriteCollection(c.user, col) {
+			return nil, errBadRequest(msgCannotEdit)
+		}
+		cols[col.id] = true
+	}
+	ci.data = req.data
+	ci.userID = ""
+	ci.orgID = req.orgID
+	ci.collections = cols
+	setPerUser(ci, c.user.id, req.folderID, req.favorite)
+	ci.revision = c.now
+	c.st.touchUser(c.user, c.now)
+	c.st.touchCipher(ci, c.now)
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// setCollections replaces a team cipher's collections as the user may:
+// collections the user cannot write keep their assignment.
+func (c *call) setCollections(ci *cipherRec, ids []string) error {
+	if ci.orgID == "" {
+		return errBadRequest(msgNotInOrg)
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		col := c.st.collections[normID(id)]
+		if col == nil || col.orgID != ci.orgID {
+			return errBadRequest(msgCollectionOrg)
+		}
+		want[col.id] = true
+	}
+	next := map[string]bool{}
+	for id := range ci.collections {
+		if col := c.st.collections[id]; col != nil && !c.st.canWriteCollection(c.user, col) {
+			next[id] = true
+		}
+	}
+	for id := range want {
+		if c.st.canWriteCollection(c.user, c.st.collections[id]) {
+			next[id] = true
+		}
+	}
+	c.st.touchOrg(ci.orgID, c.now) // before: members who lose access see the change
+	ci.collections = next
+	ci.revision = c.now
+	c.st.touchOrg(ci.orgID, c.now)
+	return nil
+}
+
+type collectionIDsBody struct {
+	CollectionIDs []string `json:"collectionIds"`
+}
+
+// PUT /api/ciphers/{id}/collections (and legacy POST). 2023.8 answers an
+// empty 200, current servers the cipher.
+func (s *Server) putCipherCollections(c *call) (any, error) {
+	ci, _, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	var body collectionIDsBody
+	if err := c.decode(&body); err != nil {
+		return nil, err
+	}
+	if err := c.setCollections(ci, body.CollectionIDs); err != nil {
+		return nil, err
+	}
+	if !c.current() {
+		return nil, nil
+	}
+	if !c.st.cipherAccess(c.user, ci).visible {
+		return nil, errNotFound()
+	}
+	return c.cipherOut(ci, kindCipherDetails), nil
+}
+
+// PUT /api/ciphers/{id}/collections_v2 (GenCurrent).
+func (s *Server) putCipherCollectionsV2(c *call) (any, error) {
+	ci, _, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	var body collectionIDsBody
+	if err := c.decode(&body); err != nil {
+		return nil, err
+	}
+	if err := c.setCollections(ci, body.CollectionIDs); err != nil {
+		return nil, err
+	}
+	resp := map[string]any{"object": "optionalCipherDetails", "unavailable": true, "cipher": nil}
+	if c.st.cipherAccess(c.user, ci).visible {
+		resp["unavailable"] = false
+		resp["cipher"] = c.cipherOut(ci, kindCipherDetails)
+	}
+	return resp, nil
+}
+
+// PUT /api/ciphers/{id}/delete: move to the trash.
+func (s *Server) softDeleteCipher(c *call) (any, error) {
+	ci, a, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	if !a.edit {
+		return nil, errBadRequest(msgCannotDelete)
+	}
+	c.softDelete(ci)
+	return nil, nil
+}
+
+func (c *call) softDelete(ci *cipherRec) {
+	if !ci.deleted.IsZero() {
+		return
+	}
+	ci.deleted = c.now
+	ci.revision = c.now
+	c.st.touchCipher(ci, c.now)
+}
+
+// DELETE /api/ciphers/{id} (and legacy POST .../delete): delete for good.
+func (s *Server) deleteCipher(c *call) (any, error) {
+	ci, a, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	if !a.edit {
+		return nil, errBadRequest(msgCannotDelete)
+	}
+	c.st.deleteCipher(ci, c.now)
+	return nil, nil
+}
+
+// PUT /api/ciphers/{id}/restore: out of the trash.
+func (s *Server) restoreCipher(c *call) (any, error) {
+	ci, a, err := c.visibleCipher()
+	if err != nil {
+		return nil, err
+	}
+	if !a.edit {
+		return nil, errBadRequest(msgCannotRestore)
+	}
+	c.restore(ci)
+	return c.cipherOut(ci, kindCipher), nil
+}
+
+func (c *call) restore(ci *cipherRec) {
+	if ci.deleted.IsZero() {
+		return
+	}
+	ci.deleted = time.Time{}
+	ci.revision = c.now
+	c.st.touchCipher(ci, c.now)
+}
+
+type bulkIDs struct {
+	IDs            []string `json:"ids"`
+	OrganizationID *string  `json:"organizationId"`
+}
+
+// bulk applies f to every listed cipher the user can edit, skipping the
+// rest as the official server does.
+func (c *call) bulk(f func(*cipherRec)) error {
+	var body bulkIDs
+	if err := c.decode(&body); err != nil {
+		return err
+	}
+	if len(body.IDs) > 500 {
+		return errBadRequest("You can only process up to 500 items at once.")
+	}
+	for _, id := range body.IDs {
+		ci := c.st.ciphers[normID(id)]
+		if ci != nil && c.st.cipherAccess(c.user, ci).edit {
+			f(ci)
+		}
+	}
+	return nil
+}
+
+// PUT /api/ciphers/delete: bulk soft delete.
+func (s *Server) bulkSoftDelete(c *call) (any, error) {
+	return nil, c.bulk(c.softDelete)
+}
+
+// DELETE /api/ciphers (and legacy POST /api/ciphers/delete): bulk
+// permanent delete.
+func (s *Server) bulkDelete(c *call) (any, error) {
+	return nil, c.bulk(func(ci *cipherRec) { c.st.deleteCipher(ci, c.now) })
+}
+
+// PUT /api/ciphers/restore: bulk restore; answers the restored ciphers.
+func (s *Server) bulkRestore(c *call) (any, error) {
+	var out []map[string]any
+	err := c.bulk(func(ci *cipherRec) {
+		c.restore(ci)
+		out = append(out, c.cipherOut(ci, kindCipherMini))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newList(out), nil
+}
+
+// PUT /api/ciphers/move: {"ids": [...], "folderId": ...}
+func (s *Server) moveCiphers(c *call) (any, error) {
+	var body struct {
+		IDs      []string `json:"ids"`
+		FolderID *string  `json:"folderId"`
+	}
+	if err := c.decode(&body); err != nil {
+		return nil, err
+	}
+	folderID := ""
+	if body.FolderID != nil {
+		folderID = normID(*body.FolderID)
+	}
+	if err := c.checkFolder(folderID); err != nil {
+		return nil, err
+	}
+	for _, id := range body.IDs {
+		ci := c.st.ciphers[normID(id)]
+		if ci != nil && c.st.cipherAccess(c.user, ci).visible {
+			setPerUser(ci, c.user.id, folderID, ci.favorites[c.user.id])
+		}
+	}
+	c.st.touchUser(c.user, c.now)
+	return nil, nil
+}

@@ -1,0 +1,110 @@
+// Package safetest is an in-memory server that speaks the Bitwarden wire
+// API, which Bravura Safe shares, for tests. It is to a Bravura Safe
+// client what net/http/httptest is to an HTTP client: start one in a test,
+// seed it with accounts, teams and items, point any client at Server.URL
+// (the Go SDK, the official Bitwarden CLI, curl) and inspect what the
+// client stored.
+//
+//	srv := safetest.NewServer()                 // HTTPS on 127.0.0.1:random
+//	defer srv.Close()
+//	alice, _ := srv.AddUser(safetest.UserSpec{Email: "alice@example.com", Password: pw})
+//	team, _ := srv.AddTeam(alice, safetest.TeamSpec{Name: "Ops", DefaultCollection: "Servers"})
+//	id, _ := srv.AddItem(team, safetest.Item{Name: "db", Login: &safetest.Login{Password: "s3cret"},
+//		CollectionIDs: []string{team.DefaultCollectionID}})
+//	// ... run the client against srv.URL with srv.Client() ...
+//	item, _ := srv.Item(id)                      // what the client left there, decrypted
+//
+// # TLS
+//
+// NewServer serves HTTPS with a certificate made for the server (valid for
+// 127.0.0.1, ::1 and localhost), because the official CLI refuses plain
+// http URLs since 2025. Server.Client trusts it; for Node.js clients write
+// it with WriteCertificatePEM and set NODE_EXTRA_CA_CERTS. Go clients that
+// prefer plain HTTP use NewUnstartedServer and Start.
+//
+// # Generations
+//
+// WithGeneration picks the server release to imitate. GenCurrent (the
+// default) is a current Bitwarden server, which the 2026 CLI needs.
+// Gen2023 is Bravura Safe, a fork of Bitwarden server 2023.8: prelogin
+// only at /identity/accounts/prelogin, the Auth-Email header required on
+// password logins, no AccountKeys or MasterPasswordUnlock in the token
+// response, no userDecryption in sync, no collections_v2, no
+// key-management/user-key-id, an empty answer to PUT
+// /api/ciphers/{id}/collections, and "Team mismatch" instead of
+// "Organization mismatch". The endpoints of each generation are listed in
+// routes.go; every other path answers the official 404 error body.
+//
+// # What is stored
+//
+// Like a real server, the store holds only what clients upload: the
+// master-password hash (re-hashed), wrapped keys and EncStrings. A cipher
+// is kept as the JSON object the client sent, minus what the official
+// server drops (the JS clients' junk "response" keys in login, its uris and
+// fields; lastKnownRevisionDate, encryptedFor, encryptedByKeyId,
+// attachments, attachments2, data) and plus the server's own fields (id,
+// organizationId, per-user folderId and favorite, collectionIds,
+// revisionDate, creationDate, deletedDate, edit, viewPassword, permissions,
+// organizationUseTotp, object). Everything else a client sends is echoed
+// back unchanged, so fields of newer clients round-trip. "data" is never
+// sent.
+//
+// Seeding happens the way a client registers: AddUser derives the master
+// key and makes a user key and an RSA key pair with real cryptography,
+// AddTeam makes a team key and key pair and wraps the team key to the
+// owner's public key, AddItem encrypts with the user, team or per-item key.
+// The keys stay in a seeding keyring beside the store, never reachable over
+// HTTP; Item, ItemFor, Folder and Collection use it to decrypt whatever a
+// client stored, and RawCipher shows the ciphertext as stored.
+//
+// # What is enforced
+//
+//   - The master-password hash (constant-time), on the password grant and
+//     on verify-password and api-key; the grant's client_id, scope and
+//     device fields; Auth-Email on Gen2023; optional two-step login
+//     (RequireTwoFactor) and new-device verification
+//     (RequireNewDeviceVerification), with the official error shapes.
+//   - Bearer tokens: HS256 JWTs with the claims clients read, their expiry
+//     (WithTokenLifetime, WithClock), and the account's security stamp
+//     (RevokeSessions). Refresh tokens for password logins only; API-key
+//     logins (client_credentials, client_id user.<id>, scope api) get none.
+//   - Team membership and collection access: Owners and Admins see and
+//     edit everything in their team; other members see items of their
+//     collections, may change them only through a collection without
+//     readOnly, and get viewPassword false through hidePasswords. Items a
+//     user cannot see answer 404; items they can see but not change answer
+//     400 "You do not have permissions to edit this.".
+//   - Revision dates: an update whose lastKnownRevisionDate is more than a
+//     second off the stored one is refused (400 "The item cannot be saved
+//     because it is out of date. ..."); creation ignores it. The account
+//     revision date (GET /api/accounts/revision-date, epoch milliseconds)
+//     advances on every write to anything the user can see.
+//   - Trash: soft delete sets deletedDate, restore clears it, DELETE removes
+//     the item for good.
+//   - Request validation: every field the official server marks
+//     [EncryptedString] must be null or a well-formed EncString (so a
+//     client that leaks a plaintext gets a 400), with the official length
+//     limits; malformed JSON answers 400 with the official error body;
+//     bodies over the cap (WithMaxBodyBytes) answer 413. The server never
+//     panics on input.
+//
+// Answers are 200 with application/json (never 201) or an empty 200, as
+// the official server gives them. API JSON is camelCase; the identity
+// token response uses snake_case OAuth fields and PascalCase Bitwarden
+// fields (Key, PrivateKey, Kdf..., UserDecryptionOptions), as upstream.
+//
+// # Faults
+//
+// InjectFault makes the next matching requests slow, fail with a status
+// (429 with Retry-After, 500, 503, ...) or lose their connection, to test
+// a client's retries. WithRequestHook sees every request body, for
+// plaintext-leak checks.
+//
+// # Not implemented yet
+//
+// Member management (invite, accept, confirm, remove, revoke, account
+// recovery), groups, policies, Sends, attachments, the Public API and
+// organization API keys. The store's membership records carry a status and
+// the handlers are one file per area, so these are additions, not
+// rewrites.
+package safetest

@@ -1,0 +1,138 @@
+package safetest
+
+// Team (organization) endpoints. Member management (invite, confirm,
+// remove, account recovery) builds on memberRec and the helpers here:
+// each is one more handler registered in routes.go.
+
+// managesUsers reports whether m may see the team's member list.
+func managesUsers(m *memberRec) bool {
+	return m.can("manageUsers") || m.can("manageGroups") || m.can("editAnyCollection")
+}
+
+// memberOut renders a membership as organizationUserUserDetails (list) or
+// organizationUserDetails (single).
+func (c *call) memberOut(m *memberRec, object string, withCollections, withGroups bool) map[string]any {
+	u := c.st.users[m.userID]
+	out := map[string]any{
+		"object":                object,
+		"id":                    m.id,
+		"userId":                optString(m.userID),
+		"organizationId":        m.orgID,
+		"type":                  int(m.role),
+		"status":                m.status,
+		"externalId":            optString(m.externalID),
+		"accessSecretsManager":  false,
+		"permissions":           permissionsJSON(m),
+		"resetPasswordEnrolled": false,
+		"usesKeyConnector":      false,
+		"name":                  nil,
+		"email":                 nil,
+		"avatarColor":           nil,
+		"twoFactorEnabled":      false,
+		"ssoBound":              false,
+	}
+	if u != nil {
+		out["name"] = u.name
+		out["email"] = u.email
+		out["twoFactorEnabled"] = u.twoFactor != nil
+	}
+	if c.current() {
+		out["hasMasterPassword"] = true
+		out["claimedByOrganization"] = false
+		out["creationDate"] = fmtTime(m.created)
+	} else {
+		out["accessAll"] = false
+	}
+	if withCollections {
+		cols := []selectionJSON{}
+		for _, id := range sortedKeys(m.collections) {
+			cols = append(cols, c.selection(id, m.collections[id]))
+		}
+		out["collections"] = cols
+	}
+	if withGroups {
+		out["groups"] = []string{}
+	}
+	return out
+}
+
+// GET /api/organizations/{orgId}/users[?includeCollections=true&includeGroups=true]
+func (s *Server) listOrgUsers(c *call) (any, error) {
+	m, err := c.orgMember()
+	if err != nil {
+		return nil, err
+	}
+	if !managesUsers(m) {
+		return nil, errNotFound()
+	}
+	withCols, withGroups := c.queryBool("includeCollections"), c.queryBool("includeGroups")
+	var out []map[string]any
+	for _, mm := range c.st.orgMembers(m.orgID) {
+		out = append(out, c.memberOut(mm, "organizationUserUserDetails", withCols, withGroups))
+	}
+	return newList(out), nil
+}
+
+// GET /api/organizations/{orgId}/users/{id}
+func (s *Server) getOrgUser(c *call) (any, error) {
+	m, err := c.orgMember()
+	if err != nil {
+		return nil, err
+	}
+	target := c.st.members[c.id("id")]
+	if !m.can("manageUsers") || target == nil || target.orgID != m.orgID {
+		return nil, errNotFound()
+	}
+	return c.memberOut(target, "organizationUserDetails", true, c.queryBool("includeGroups")), nil
+}
+
+// GET /api/organizations/{orgId}/users/mini-details (GenCurrent): any
+// member may list the team's members.
+func (s *Server) listOrgUsersMini(c *call) (any, error) {
+	m, err := c.orgMember()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for _, mm := range c.st.orgMembers(m.orgID) {
+		o := map[string]any{
+			"object": "organizationUserUserMiniDetails",
+			"id":     mm.id,
+			"userId": optString(mm.userID),
+			"type":   int(mm.role),
+			"status": mm.status,
+			"name":   nil,
+			"email":  nil,
+		}
+		if u := c.st.users[mm.userID]; u != nil {
+			o["name"], o["email"] = u.name, u.email
+		}
+		out = append(out, o)
+	}
+	return newList(out), nil
+}
+
+// GET /api/organizations/{orgId}/public-key
+func (s *Server) orgPublicKey(c *call) (any, error) {
+	m, err := c.orgMember()
+	if err != nil {
+		return nil, err
+	}
+	o := c.st.orgs[m.orgID]
+	return map[string]any{"object": "organizationPublicKey", "publicKey": o.publicKey}, nil
+}
+
+// GET /api/organizations/{orgId}/keys: on 2023.8 the key pair (the private
+// key encrypted with the team key), on current servers an alias of
+// public-key.
+func (s *Server) orgKeys(c *call) (any, error) {
+	if c.current() {
+		return s.orgPublicKey(c)
+	}
+	m, err := c.orgMember()
+	if err != nil {
+		return nil, err
+	}
+	o := c.st.orgs[m.orgID]
+	return map[string]any{"object": "organizationKeys", "publicKey": o.publicKey, "privateKey": o.privateKey}, nil
+}

@@ -1,0 +1,206 @@
+package safe
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bsafe-go/bsafe/internal/jsonscan"
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// decodeSync turns a /api/sync response into a snapshot. The document is
+// walked once with a zero-copy scanner, which finds the profile, folders,
+// collections and the raw bytes of every cipher; then the ciphers are
+// decoded and decrypted in parallel. Items keep sub-slices of body (their
+// wire JSON), so body must not be modified afterwards.
+func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
+	var profileRaw, foldersRaw, collectionsRaw []byte
+	var ciphers [][]byte
+	d := jsonscan.NewDecoder(body)
+	err := d.Object(func(key []byte) error {
+		var err error
+		switch {
+		case jsonscan.EqualFoldASCII(key, "profile"):
+			profileRaw, err = d.Raw()
+		case jsonscan.EqualFoldASCII(key, "folders"):
+			foldersRaw, err = d.Raw()
+		case jsonscan.EqualFoldASCII(key, "collections"):
+			collectionsRaw, err = d.Raw()
+		case jsonscan.EqualFoldASCII(key, "ciphers"):
+			if d.Null() {
+				return nil
+			}
+			err = d.Array(func(int) error {
+				raw, err := d.Raw()
+				ciphers = append(ciphers, raw)
+				return err
+			})
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	if err == nil {
+		err = d.End()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("safe: sync response: %w", err)
+	}
+	if profileRaw == nil {
+		return nil, errors.New("safe: sync response has no profile")
+	}
+	v := &vault{teamKeys: map[string]*vaultcrypto.SymmetricKey{}}
+	if err := c.decodeProfile(v, s, profileRaw); err != nil {
+		return nil, err
+	}
+	if err := decodeFolders(v, s, foldersRaw); err != nil {
+		return nil, err
+	}
+	if err := decodeCollections(v, collectionsRaw); err != nil {
+		return nil, err
+	}
+
+	items := make([]*Item, len(ciphers))
+	var g errgroup.Group
+	workers := max(1, c.cfg.decryptWorkers)
+	chunk := max(64, (len(ciphers)+workers*4-1)/(workers*4))
+	g.SetLimit(workers)
+	for start := 0; start < len(ciphers); start += chunk {
+		end := min(start+chunk, len(ciphers))
+		g.Go(func() error {
+			for i := start; i < end; i++ {
+				it, err := c.decryptItem(v, s, ciphers[i])
+				if err != nil {
+					return err
+				}
+				items[i] = it
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	v.items = make(map[string]*Item, len(items))
+	v.order = make([]string, 0, len(items))
+	for _, it := range items {
+		if _, dup := v.items[it.ID]; !dup {
+			v.order = append(v.order, it.ID)
+		}
+		v.items[it.ID] = it
+	}
+	return v, nil
+}
+
+type wireProfile struct {
+	ID                 string `json:"id"`
+	Name               string `json:"name"`
+	Email              string `json:"email"`
+	Premium            bool   `json:"premium"`
+	ForcePasswordReset bool   `json:"forcePasswordReset"`
+	Organizations      []struct {
+		ID                    string                `json:"id"`
+		Name                  string                `json:"name"`
+		Key                   vaultcrypto.EncString `json:"key"`
+		Status                MemberStatus          `json:"status"`
+		Type                  Role                  `json:"type"`
+		Enabled               bool                  `json:"enabled"`
+		OrganizationUserID    string                `json:"organizationUserId"`
+		UseResetPassword      bool                  `json:"useResetPassword"`
+		ResetPasswordEnrolled bool                  `json:"resetPasswordEnrolled"`
+	} `json:"organizations"`
+}
+
+// decodeProfile reads the profile and unwraps the team keys with the
+// account's private key.
+func (c *Client) decodeProfile(v *vault, s *session, raw []byte) error {
+	var p wireProfile
+	if err := unmarshalJSON("sync profile", raw, &p); err != nil {
+		return err
+	}
+	v.profile = Profile{ID: p.ID, Name: p.Name, Email: p.Email, Premium: p.Premium, ForcePasswordReset: p.ForcePasswordReset}
+	for _, o := range p.Organizations {
+		v.teams = append(v.teams, &Team{
+			ID: o.ID, Name: o.Name, MembershipID: o.OrganizationUserID, Role: o.Type, Status: o.Status,
+			Enabled: o.Enabled, UseResetPassword: o.UseResetPassword, ResetPasswordEnrol: o.ResetPasswordEnrolled,
+		})
+		if o.Key.IsZero() || s.privateKey == nil {
+			continue // invited or accepted, not yet confirmed: no key
+		}
+		k, err := s.privateKey.UnwrapKey(o.Key)
+		if err != nil {
+			if c.cfg.lenient {
+				continue
+			}
+			return &DecryptError{Kind: "team", ID: o.ID, Field: "key", Err: err}
+		}
+		v.teamKeys[o.ID] = k
+	}
+	return nil
+}
+
+func decodeFolders(v *vault, s *session, raw []byte) error {
+	if raw == nil {
+		return nil
+	}
+	var fs []struct {
+		ID           string                `json:"id"`
+		Name         vaultcrypto.EncString `json:"name"`
+		RevisionDate time.Time             `json:"revisionDate"`
+	}
+	if err := unmarshalJSON("sync folders", raw, &fs); err != nil {
+		return err
+	}
+	for _, f := range fs {
+		name, err := s.userKey.DecryptString(f.Name)
+		if err != nil {
+			return &DecryptError{Kind: "folder", ID: f.ID, Field: "name", Err: err}
+		}
+		v.folders = append(v.folders, &Folder{ID: f.ID, Name: name, RevisionDate: f.RevisionDate})
+	}
+	return nil
+}
+
+type wireCollection struct {
+	ID             string                `json:"id"`
+	OrganizationID string                `json:"organizationId"`
+	Name           vaultcrypto.EncString `json:"name"`
+	ExternalID     string                `json:"externalId"`
+	ReadOnly       bool                  `json:"readOnly"`
+	HidePasswords  bool                  `json:"hidePasswords"`
+	Manage         bool                  `json:"manage"`
+}
+
+func (w *wireCollection) decrypt(key *vaultcrypto.SymmetricKey) (*Collection, error) {
+	name, err := key.DecryptString(w.Name)
+	if err != nil {
+		return nil, &DecryptError{Kind: "collection", ID: w.ID, Field: "name", Err: err}
+	}
+	return &Collection{ID: w.ID, TeamID: w.OrganizationID, Name: name, ExternalID: w.ExternalID,
+		ReadOnly: w.ReadOnly, HidePasswords: w.HidePasswords, Manage: w.Manage}, nil
+}
+
+func decodeCollections(v *vault, raw []byte) error {
+	if raw == nil {
+		return nil
+	}
+	var cs []wireCollection
+	if err := unmarshalJSON("sync collections", raw, &cs); err != nil {
+		return err
+	}
+	for i := range cs {
+		key := v.teamKeys[cs[i].OrganizationID]
+		if key == nil {
+			continue // a team whose key we do not hold yet
+		}
+		col, err := cs[i].decrypt(key)
+		if err != nil {
+			return err
+		}
+		v.collections = append(v.collections, col)
+	}
+	return nil
+}

@@ -1,0 +1,273 @@
+package safe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	maxResponseBytes = 512 << 20 // a sync of a very large vault
+	maxErrorBytes    = 64 << 10
+)
+
+// apiRequest is one logical request; send may make several attempts.
+type apiRequest struct {
+	method      string
+	url         string // absolute
+	path        string // for errors and logs: never carries secrets
+	body        []byte
+	contentType string
+	header      map[string]string
+	auth        bool // needs the bearer token
+}
+
+func (r *apiRequest) idempotent() bool {
+	switch r.method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// send performs r with retries, authentication and token refresh, and
+// returns the body of a 2xx response.
+func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
+	refreshed := false
+	for attempt := 0; ; attempt++ {
+		var token string
+		if r.auth {
+			var err error
+			if token, err = c.accessToken(ctx); err != nil {
+				return nil, err
+			}
+		}
+		status, hdr, body, err := c.attempt(ctx, &r, token)
+		if err == nil && status >= 200 && status < 300 {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var wait time.Duration
+		var apiErr *APIError
+		switch {
+		case err != nil:
+			if !r.idempotent() && !neverSent(err) {
+				return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
+			}
+			wait = c.backoff(attempt)
+		case status == http.StatusUnauthorized && r.auth && !refreshed:
+			// The token expired or was revoked mid-session: refresh once
+			// (shared by all goroutines) and repeat at once.
+			refreshed = true
+			if err := c.refreshToken(ctx, token); err != nil {
+				return nil, err
+			}
+			attempt--
+			continue
+		case status == http.StatusTooManyRequests:
+			apiErr = parseAPIError(&r, status, body)
+			ra := retryAfter(hdr, time.Now())
+			if ra > c.cfg.retry.MaxDelay || attempt >= c.cfg.retry.MaxRetries {
+				return nil, &RateLimitError{RetryAfter: ra, Err: apiErr}
+			}
+			wait = max(ra, c.backoff(attempt))
+		case isTransient(status) && r.idempotent():
+			wait = c.backoff(attempt)
+		default:
+			return nil, parseAPIError(&r, status, body)
+		}
+		if attempt >= c.cfg.retry.MaxRetries {
+			if err != nil {
+				return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
+			}
+			return nil, parseAPIError(&r, status, body)
+		}
+		c.cfg.logger.DebugContext(ctx, "safe: retrying", "method", r.method, "path", r.path,
+			"status", status, "attempt", attempt+1, "wait", wait)
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// attempt makes one HTTP round trip under the per-attempt timeout and the
+// concurrency cap.
+func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int, http.Header, []byte, error) {
+	select {
+	case c.sem <- struct{}{}:
+		defer func() { <-c.sem }()
+	case <-ctx.Done():
+		return 0, nil, nil, ctx.Err()
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.requestTimeout)
+	defer cancel()
+
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.userAgent)
+	req.Header.Set("Device-Type", strconv.Itoa(c.cfg.deviceType))
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	for k, v := range r.header {
+		req.Header.Set(k, v)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	start := time.Now()
+	resp, err := c.cfg.httpClient.Do(req)
+	if err != nil {
+		c.cfg.logger.DebugContext(ctx, "safe: request failed", "method", r.method, "path", r.path, "error", err)
+		return 0, nil, nil, scrubURLError(err)
+	}
+	defer resp.Body.Close()
+	limit := int64(maxResponseBytes)
+	if resp.StatusCode >= 300 {
+		limit = maxErrorBytes
+	}
+	data, err := readBody(resp, limit)
+	if err != nil {
+		return 0, nil, nil, scrubURLError(err)
+	}
+	if int64(len(data)) > limit {
+		if resp.StatusCode < 300 {
+			return 0, nil, nil, fmt.Errorf("response larger than %d bytes", limit)
+		}
+		data = data[:limit]
+	}
+	c.cfg.logger.DebugContext(ctx, "safe: request", "method", r.method, "path", r.path,
+		"status", resp.StatusCode, "bytes", len(data), "duration", time.Since(start))
+	return resp.StatusCode, resp.Header, data, nil
+}
+
+// readBody reads at most limit+1 bytes of the body. With a Content-Length
+// it allocates once: a large sync would otherwise grow its buffer by
+// doubling and allocate (and zero) about twice its size.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		data := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, data); err != nil {
+			return nil, err
+		}
+		return data, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+}
+
+// scrubURLError replaces a *url.Error by its operation and cause: our URLs
+// carry no secrets, but the path is already in every message that matters.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}
+
+// neverSent reports errors that certainly happened before the request
+// reached the server, so that even a POST may be repeated.
+func neverSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func isTransient(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.cfg.retry.BaseDelay << min(attempt, 16)
+	return min(d, c.cfg.retry.MaxDelay)
+}
+
+// retryAfter reads how long a 429 asks the client to wait: the standard
+// Retry-After (seconds or an HTTP date) or Bitwarden's X-Rate-Limit-Reset
+// (an RFC 3339 time). Zero means the server did not say.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if v := h.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	if v := h.Get("X-Rate-Limit-Reset"); v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	return 0
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// parseAPIError reads the error bodies of the API (message,
+// validationErrors), of the identity server (error, error_description,
+// ErrorModel.Message) and of Vaultwarden, in either casing.
+func parseAPIError(r *apiRequest, status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Method: r.method, Path: r.path}
+	var m struct {
+		Message          string              `json:"message"`
+		ValidationErrors map[string][]string `json:"validationErrors"`
+		Error            json.RawMessage     `json:"error"`
+		ErrorDescription string              `json:"error_description"`
+		ErrorModel       *struct {
+			Message string `json:"message"`
+		} `json:"errorModel"`
+	}
+	if json.Unmarshal(body, &m) == nil {
+		e.Message = m.Message
+		if m.ErrorModel != nil && m.ErrorModel.Message != "" {
+			e.Message = m.ErrorModel.Message
+		}
+		if e.Message == "" {
+			e.Message = m.ErrorDescription
+		}
+		var code string
+		if json.Unmarshal(m.Error, &code) == nil {
+			e.Code = code
+		}
+		e.ValidationErrors = m.ValidationErrors
+		e.twoFactor = parseTwoFactor(body)
+	}
+	if len(e.Message) > maxMessageLen {
+		e.Message = e.Message[:maxMessageLen] + "…"
+	}
+	return e
+}

@@ -1,0 +1,272 @@
+package safe
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// vault is one decrypted snapshot of the account: what a sync returned,
+// kept up to date by the client's own writes. It is replaced, never
+// mutated, except for the items map entries under Client.mu.
+type vault struct {
+	synced   time.Time // when this snapshot was fetched (local clock)
+	revision int64     // the account revision date (ms) it reflects
+	checked  time.Time // when the revision was last compared with the server
+
+	profile     Profile
+	teams       []*Team
+	teamKeys    map[string]*vaultcrypto.SymmetricKey
+	items       map[string]*Item
+	order       []string // item IDs in server order, for stable listings
+	collections []*Collection
+	folders     []*Folder
+}
+
+// Profile is the logged-in user.
+type Profile struct {
+	ID, Name, Email    string
+	Premium            bool
+	ForcePasswordReset bool
+}
+
+// Team is an organization the user belongs to ("Team" in Bravura Safe).
+type Team struct {
+	ID                 string
+	Name               string
+	MembershipID       string // the organization-user ID of the logged-in user
+	Role               Role
+	Status             MemberStatus
+	Enabled            bool
+	UseResetPassword   bool
+	ResetPasswordEnrol bool
+}
+
+// Role is a member's role in a team, numbered as on the wire.
+type Role int
+
+// Roles.
+const (
+	RoleOwner  Role = 0
+	RoleAdmin  Role = 1
+	RoleUser   Role = 2
+	RoleCustom Role = 4
+)
+
+// MemberStatus is a membership's state, numbered as on the wire.
+type MemberStatus int
+
+// Membership states.
+const (
+	StatusRevoked   MemberStatus = -1
+	StatusInvited   MemberStatus = 0
+	StatusAccepted  MemberStatus = 1
+	StatusConfirmed MemberStatus = 2
+)
+
+// Collection is a team collection, with the caller's access to it.
+type Collection struct {
+	ID            string
+	TeamID        string
+	Name          string
+	ExternalID    string
+	ReadOnly      bool
+	HidePasswords bool
+	Manage        bool
+}
+
+// Folder is a personal folder.
+type Folder struct {
+	ID           string
+	Name         string
+	RevisionDate time.Time
+}
+
+// snapshot returns a vault that is fresh enough: synced once, and checked
+// against the server's revision date at most every sync interval. All
+// goroutines share one sync.
+func (c *Client) snapshot(ctx context.Context) (*vault, error) {
+	if _, err := c.current(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	v := c.vault
+	c.mu.Unlock()
+	if v != nil && time.Since(v.checked) < c.cfg.syncInterval {
+		return v, nil
+	}
+	if v != nil {
+		rev, err := c.revisionDate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if rev <= v.revision {
+			c.mu.Lock()
+			v.checked = time.Now()
+			c.mu.Unlock()
+			return v, nil
+		}
+	}
+	return c.sync(ctx)
+}
+
+// Sync fetches and decrypts the whole vault now, replacing the client's
+// snapshot. Reads sync by themselves when needed, so calling Sync is only
+// useful to pick up changes made elsewhere at once.
+func (c *Client) Sync(ctx context.Context) error {
+	_, err := c.sync(ctx)
+	return err
+}
+
+func (c *Client) sync(ctx context.Context) (*vault, error) {
+	v, err, _ := c.syncs.Do("sync", func() (any, error) {
+		s, err := c.current()
+		if err != nil {
+			return nil, err
+		}
+		// The revision is read first, so that a change made while the
+		// sync runs shows up as newer next time.
+		rev, err := c.revisionDate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/sync?excludeDomains=true", path: "/api/sync", auth: true})
+		if err != nil {
+			return nil, err
+		}
+		v, err := c.decodeSync(body, s)
+		if err != nil {
+			return nil, err
+		}
+		v.revision, v.synced, v.checked = rev, time.Now(), time.Now()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.sess != s {
+			return nil, ErrNotLoggedIn // logged out (or in again) meanwhile
+		}
+		c.vault = v
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*vault), nil
+}
+
+// revisionDate is the account's revision date in ms since the epoch.
+func (c *Client) revisionDate(ctx context.Context) (int64, error) {
+	body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/accounts/revision-date", path: "/api/accounts/revision-date", auth: true})
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(body)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("safe: revision date is not a number")
+	}
+	return n, nil
+}
+
+// noteWrite records the client's own write in the snapshot: the item's
+// new state, and its revision, so that the next freshness check does not
+// re-sync for a change the client already has.
+func (c *Client) noteWrite(it *Item) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v := c.vault
+	if v == nil {
+		return
+	}
+	if _, ok := v.items[it.ID]; !ok {
+		v.order = append(v.order, it.ID)
+	}
+	v.items[it.ID] = it
+	if ms := it.RevisionDate.UnixMilli(); ms > v.revision {
+		v.revision = ms
+	}
+}
+
+// noteRemoval drops an item from the snapshot after a permanent delete.
+func (c *Client) noteRemoval(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vault != nil {
+		delete(c.vault.items, id)
+	}
+}
+
+// invalidate makes the next read check the server, after writes whose
+// result the client cannot reconstruct (collections, folders).
+func (c *Client) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vault != nil {
+		c.vault.checked = time.Time{}
+		c.vault.revision = 0
+	}
+}
+
+// Profile returns the logged-in user's profile.
+func (c *Client) Profile(ctx context.Context) (Profile, error) {
+	v, err := c.snapshot(ctx)
+	if err != nil {
+		return Profile{}, err
+	}
+	return v.profile, nil
+}
+
+// Teams returns the teams (organizations) the user belongs to.
+func (c *Client) Teams(ctx context.Context) ([]*Team, error) {
+	v, err := c.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Team, len(v.teams))
+	for i, t := range v.teams {
+		cp := *t
+		out[i] = &cp
+	}
+	return out, nil
+}
+
+// Team returns the team with the given name or ID. Names are compared
+// case-insensitively; ErrNotFound if there is none.
+func (c *Client) Team(ctx context.Context, nameOrID string) (*Team, error) {
+	teams, err := c.Teams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		if t.ID == nameOrID || strings.EqualFold(t.Name, nameOrID) {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: team %q", ErrNotFound, nameOrID)
+}
+
+// keyFor returns the key that protects objects of a team, or the user key
+// for personal ones.
+func (v *vault) keyFor(s *session, teamID string) (*vaultcrypto.SymmetricKey, error) {
+	if teamID == "" {
+		return s.userKey, nil
+	}
+	k := v.teamKeys[teamID]
+	if k == nil {
+		return nil, fmt.Errorf("%w %s", ErrNoTeamKey, teamID)
+	}
+	return k, nil
+}
+
+// unmarshalJSON decodes small, non-hot responses with encoding/json,
+// keeping secrets out of errors.
+func unmarshalJSON(what string, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("safe: %s: %w", what, jsonError(err))
+	}
+	return nil
+}
