@@ -235,6 +235,16 @@ func (c *Client) teamKey(ctx context.Context, teamID string) (*vaultcrypto.Symme
 	if err := validID(teamID); err != nil {
 		return nil, err
 	}
+	k, err := c.keyFor(ctx, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("safe: team %s: %w", teamID, err)
+	}
+	return k, nil
+}
+
+// keyFor returns the key that protects a team's objects, or the user key
+// for personal ones (teamID "").
+func (c *Client) keyFor(ctx context.Context, teamID string) (*vaultcrypto.SymmetricKey, error) {
 	sess, err := c.current()
 	if err != nil {
 		return nil, err
@@ -243,9 +253,5 @@ func (c *Client) teamKey(ctx context.Context, teamID string) (*vaultcrypto.Symme
 	if err != nil {
 		return nil, err
 	}
-	k, err := v.keyFor(sess, teamID)
-	if err != nil {
-		return nil, fmt.Errorf("safe: team %s: %w", teamID, err)
-	}
-	return k, nil
+	return v.keyFor(sess, teamID)
 }

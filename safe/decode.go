@@ -2,8 +2,6 @@ package safe
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"sync"
 	"time"
@@ -463,12 +461,10 @@ func (d *fieldDecrypter) strs(part string, names []string, texts [][]byte, out [
 	}
 }
 
-// checksumOK verifies a URI checksum: the encrypted base64 SHA-256 of the
-// URI, compared in constant time.
+// checksumOK verifies a URI checksum (the encrypted uriChecksum), in
+// constant time.
 func (d *fieldDecrypter) checksumOK(field fieldRef, uri string, text []byte) bool {
-	want := d.str(field, text)
-	sum := sha256.Sum256([]byte(uri))
-	return hmac.Equal([]byte(want), []byte(base64.StdEncoding.EncodeToString(sum[:])))
+	return hmac.Equal([]byte(d.str(field, text)), []byte(uriChecksum(uri)))
 }
 
 // fieldRef names a field for a DecryptError. It is formatted only when

@@ -318,3 +318,41 @@ func TestEncodeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestURIChecksum(t *testing.T) {
+	t.Parallel()
+	// crypto.md 7.8 (SDK cipher/login.rs).
+	for uri, want := range map[string]string{
+		"https://example.com": "EAaArVRs5qV39C9S3zO0z9ynVoWeZkuNfeMpsVDQnOk=",
+		"https://test.com":    "OWk2vQvwYD1nhLZdA+ltrpBWbDa2JmHyjUEWxRZSS8w=",
+	} {
+		if got := uriChecksum(uri); got != want {
+			t.Errorf("uriChecksum(%q) = %s, want %s", uri, got, want)
+		}
+	}
+	// A URI whose checksum does not match is dropped from an item with its
+	// own key, as the official clients drop it.
+	a := newTestAccount(t)
+	m, _ := a.cipherJSON(t, "ck", "", true)
+	ik, _ := a.sess.userKey.UnwrapKey(mustParseEnc(t, m["key"].(string)))
+	uris := m["login"].(map[string]any)["uris"].([]any)
+	uris[0].(map[string]any)["uriChecksum"] = enc(t, ik, "UtSgIv8LYfEdOu7yqjF7qXWhmouYGYC8RSr7/ryZg5Q=")
+	uris[1].(map[string]any)["uriChecksum"] = enc(t, ik, uriChecksum("ldap://dc1"))
+	c, _ := NewClient("https://x")
+	v, err := c.decodeSync(a.syncJSON(t, m), a.sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.items["ck"].Login.URIs; len(got) != 1 || got[0].URI != "ldap://dc1" {
+		t.Errorf("URIs = %d, want only the one with a valid checksum", len(got))
+	}
+}
+
+func mustParseEnc(t *testing.T, s string) vaultcrypto.EncString {
+	t.Helper()
+	e, err := vaultcrypto.ParseEncString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

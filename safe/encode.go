@@ -48,6 +48,13 @@ func jsonValue(v any) json.RawMessage {
 	return b
 }
 
+// uriChecksum is the checksum newer clients store (encrypted) beside each
+// login URI: base64 of its SHA-256.
+func uriChecksum(uri string) string {
+	sum := sha256.Sum256([]byte(uri))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
 // jsonList encodes a list, or null when it is empty, as the official
 // clients send empty fields and password histories.
 func jsonList(l []object) json.RawMessage {
@@ -177,12 +184,11 @@ func encodeItem(it *Item, base []byte, key *vaultcrypto.SymmetricKey, wrappedKey
 		l.set("passwordRevisionDate", jsonTime(it.Login.PasswordRevisionDate))
 		uris := make([]object, len(it.Login.URIs))
 		for i, u := range it.Login.URIs {
-			sum := sha256.Sum256([]byte(u.URI))
 			match := json.RawMessage("null")
 			if u.Match != MatchDefault {
 				match = jsonValue(int(u.Match) - 1)
 			}
-			uris[i] = object{"uri": e.enc(u.URI), "uriChecksum": e.enc(base64.StdEncoding.EncodeToString(sum[:])), "match": match}
+			uris[i] = object{"uri": e.enc(u.URI), "uriChecksum": e.enc(uriChecksum(u.URI)), "match": match}
 		}
 		l.set("uris", jsonValue(uris))
 		o.set("login", jsonValue(l))

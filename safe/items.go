@@ -201,15 +201,7 @@ func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOpt
 	for _, f := range opts {
 		f(&o)
 	}
-	sess, err := s.c.current()
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.c.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	wrapping, err := v.keyFor(sess, item.TeamID)
+	wrapping, err := s.c.keyFor(ctx, item.TeamID)
 	if err != nil {
 		return nil, err
 	}
@@ -306,15 +298,7 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if prevTeam != item.TeamID {
 		return nil, errors.New("safe: Update cannot move an item between teams")
 	}
-	sess, err := s.c.current()
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.c.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	wrapping, err := v.keyFor(sess, item.TeamID)
+	wrapping, err := s.c.keyFor(ctx, item.TeamID)
 	if err != nil {
 		return nil, err
 	}

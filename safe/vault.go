@@ -97,8 +97,9 @@ func (c *Client) snapshot(ctx context.Context) (*vault, error) {
 	}
 	c.mu.Lock()
 	v := c.vault
+	fresh := v != nil && time.Since(v.checked) < c.cfg.syncInterval
 	c.mu.Unlock()
-	if v != nil && time.Since(v.checked) < c.cfg.syncInterval {
+	if fresh {
 		return v, nil
 	}
 	if v != nil {
@@ -106,10 +107,13 @@ func (c *Client) snapshot(ctx context.Context) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rev <= v.revision {
-			c.mu.Lock()
+		c.mu.Lock()
+		unchanged := rev <= v.revision
+		if unchanged {
 			v.checked = time.Now()
-			c.mu.Unlock()
+		}
+		c.mu.Unlock()
+		if unchanged {
 			return v, nil
 		}
 	}
