@@ -525,3 +525,68 @@ func TestContextFirst(t *testing.T) {
 		t.Errorf("Sync with a cancelled context: %v", err)
 	}
 }
+
+func TestMoveToCollections(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		other, err := e.srv.AddCollection(e.team, "OTHER")
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, err := e.client.Items.Create(ctx, &safe.Item{Name: "mover", TeamID: e.team.ID, Login: &safe.Login{}}, safe.Collections(e.col.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, err := e.client.Items.MoveToCollections(ctx, it.ID, other.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(moved.CollectionIDs, []string{other.ID}) {
+			t.Errorf("client sees collections %v", moved.CollectionIDs)
+		}
+		if got, _ := e.srv.Item(it.ID); !slices.Equal(got.CollectionIDs, []string{other.ID}) {
+			t.Errorf("server has collections %v", got.CollectionIDs)
+		}
+		if in, _ := e.client.Items.List(ctx, safe.InCollection(other.ID)); len(in) != 1 {
+			t.Errorf("InCollection(other) lists %d items", len(in))
+		}
+	})
+}
+
+// TestItemKeysAuto: new items get their own key when the server enables
+// cipher-key encryption and is recent enough (2023.9.1 or later), as the
+// official clients decide.
+func TestItemKeysAuto(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		gen  safetest.Generation
+		flag bool
+		want bool
+	}{
+		{safetest.GenCurrent, true, true},
+		{safetest.GenCurrent, false, false},
+		{safetest.Gen2023, true, false}, // 2023.8.3 predates cipher keys
+	} {
+		srv := safetest.NewServer(safetest.WithGeneration(tc.gen), safetest.WithFeatureStates(map[string]any{"enableCipherKeyEncryption": tc.flag}))
+		defer srv.Close()
+		if _, err := srv.AddUser(safetest.UserSpec{Email: "auto@example.com", Password: "pw", KDF: safetest.PBKDF2(5000)}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := safe.NewClient(srv.URL, safe.WithHTTPClient(srv.Client()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.LoginPassword(t.Context(), "auto@example.com", "pw"); err != nil {
+			t.Fatal(err)
+		}
+		it, err := c.Items.Create(t.Context(), &safe.Item{Name: "auto", Login: &safe.Login{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.HasItemKey != tc.want {
+			t.Errorf("%s, flag %v: HasItemKey = %v, want %v", tc.gen, tc.flag, it.HasItemKey, tc.want)
+		}
+	}
+}

@@ -156,8 +156,8 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 	})
 }
 
-// TestBsafeReadsWhatCLIWrote, then edits it and checks that the CLI finds
-// nothing lost.
+// TestBsafeReadsAndEditsWhatCLIWrote: the CLI creates and edits an item,
+// bsafe reads exactly that, then edits it, and the CLI finds nothing lost.
 func TestBsafeReadsAndEditsWhatCLIWrote(t *testing.T) {
 	t.Parallel()
 	forEachCLI(t, func(t *testing.T, version string, gen safetest.Generation) {
@@ -165,8 +165,8 @@ func TestBsafeReadsAndEditsWhatCLIWrote(t *testing.T) {
 		ctx := t.Context()
 		exact, never, linked := 3, 5, 100
 		in := cliItem{
-			OrganizationID: &ie.team.ID, Type: 1, Name: "written by the CLI", Notes: str("cli notes\nsecond line"),
-			Fields: []cliField{{Name: "assocID", Value: str("cli-user"), Type: 0}, {Name: "hidden", Value: str("sensitive-cli-hidden"), Type: 1},
+			OrganizationID: &ie.team.ID, Type: 1, Name: "written by the CLI", Notes: str("first notes"),
+			Fields: []cliField{{Name: "assocID", Value: str("before-edit"), Type: 0}, {Name: "hidden", Value: str("sensitive-cli-hidden"), Type: 1},
 				{Name: "flag", Value: str("false"), Type: 2}, {Name: "user-link", Type: 3, LinkedID: &linked}},
 			Login: &cliLogin{Username: str("cli-user"), Password: str("sensitive-cli-pw"),
 				URIs: []cliURI{{URI: "https://cli.example.com", Match: &exact}, {URI: "https://other.example.com", Match: &never}}},
@@ -179,6 +179,17 @@ func TestBsafeReadsAndEditsWhatCLIWrote(t *testing.T) {
 		var created cliItem
 		if err := ie.cli.JSON(&created, "create", "item", enc, "--organizationid", ie.team.ID); err != nil {
 			t.Fatalf("bw create item: %v", err)
+		}
+
+		// bw edit item: change the notes and a field value.
+		created.Notes = str("cli notes\nsecond line")
+		created.Fields[0].Value = str("cli-user")
+		edited, err := bwcli.Encode(created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ie.cli.Run("edit", "item", created.ID, edited); err != nil {
+			t.Fatalf("bw edit item: %v", err)
 		}
 
 		if err := ie.client.Sync(ctx); err != nil {
