@@ -3,8 +3,12 @@ package safe
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
@@ -107,4 +111,49 @@ func TestBenchVaultShape(t *testing.T) {
 	if err := json.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkDecodeSync10kHeap measures the heap while a 10,000-item sync
+// response is decoded: the peak of live heap objects (sampled every 50 µs
+// through runtime/metrics, with the default GOGC) and what is still live
+// afterwards, both including the response itself, reported against the
+// JSON size.
+func BenchmarkDecodeSync10kHeap(b *testing.B) {
+	a, body := benchVault(b, 10_000)
+	c, _ := NewClient("https://x")
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	var peak, retained uint64
+	for b.Loop() {
+		runtime.GC()
+		var max atomic.Uint64
+		done := make(chan struct{})
+		go func() {
+			t := time.NewTicker(50 * time.Microsecond)
+			defer t.Stop()
+			for {
+				if h := heap(); h > max.Load() {
+					max.Store(h)
+				}
+				select {
+				case <-done:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		v, err := c.decodeSync(body, a.sess)
+		close(done)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		retained = heap()
+		peak = max.Load()
+		runtime.KeepAlive(v)
+	}
+	size := float64(len(body))
+	b.ReportMetric(float64(peak)/size, "peak/json")
+	b.ReportMetric(float64(retained)/size, "retained/json")
+	b.ReportMetric(size/1e6, "jsonMB")
 }

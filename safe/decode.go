@@ -343,10 +343,7 @@ func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, len
 		}
 		dec.key, it.HasItemKey = k, true
 	}
-	it.wire = wireState{raw: raw, itemKey: dec.key}
-	if !it.HasItemKey {
-		it.wire.itemKey = nil
-	}
+	it.wire = wireState{raw: raw}
 
 	var err error
 	dates := []struct {

@@ -273,8 +273,12 @@ func TestEncodeRoundTrip(t *testing.T) {
 		edited.Login.Password = "sensitive-new"
 		edited.Fields = append(edited.Fields, Field{Name: "AccountLink", Value: "ad:bonnil"})
 		key, wrapped := a.teamKey, vaultcrypto.EncString{}
-		if orig.wire.itemKey != nil {
-			key = orig.wire.itemKey
+		origKey, err := orig.wire.itemKey(a.teamKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if origKey != nil {
+			key = origKey
 			wrapped, _ = a.teamKey.WrapKey(key)
 		}
 		body, err := encodeItem(edited, orig.wire.raw, key, wrapped, orig.RevisionDate)
@@ -313,8 +317,10 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if diff := cmp.Diff(want, got, itemCmp...); diff != "" {
 			t.Errorf("itemKey=%v: round trip (-want +got):\n%s", itemKey, diff)
 		}
-		if itemKey && !got.wire.itemKey.Equal(orig.wire.itemKey) {
-			t.Error("the item key changed on update")
+		if itemKey {
+			if gotKey, err := got.wire.itemKey(a.teamKey); err != nil || !gotKey.Equal(origKey) {
+				t.Errorf("the item key changed on update: %v", err)
+			}
 		}
 	}
 }

@@ -78,11 +78,28 @@ type Item struct {
 	wire wireState // what the server sent, for round-trip-safe updates
 }
 
-// wireState is the server's JSON of an item and the item key, kept so that
-// an update keeps every field bsafe does not model and the key scheme.
+// wireState is the server's JSON of an item, kept so that an update keeps
+// every member bsafe does not model, and the item's key. (The unwrapped
+// item key is not kept: for a large vault the key schedules would cost a
+// third as much memory as the sync response itself, and an update unwraps
+// the key again in a microsecond.)
 type wireState struct {
-	raw     []byte                    // the cipher object as last received
-	itemKey *vaultcrypto.SymmetricKey // nil when fields are under the user or team key
+	raw []byte // the cipher object as last received
+}
+
+// itemKey unwraps the item's own key from its wire JSON with the user or
+// team key; nil when the item has none.
+func (w wireState) itemKey(wrapping *vaultcrypto.SymmetricKey) (*vaultcrypto.SymmetricKey, error) {
+	var m struct {
+		Key vaultcrypto.EncString `json:"key"`
+	}
+	if err := unmarshalJSON("item", w.raw, &m); err != nil {
+		return nil, err
+	}
+	if m.Key.IsZero() {
+		return nil, nil
+	}
+	return wrapping.UnwrapKey(m.Key)
 }
 
 // InTrash reports whether the item is soft-deleted.

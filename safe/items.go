@@ -303,10 +303,14 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 		return nil, err
 	}
 	key, wrapped := wrapping, vaultcrypto.EncString{}
-	if wire.itemKey != nil {
-		// Keep the item's key: data this client does not model (passkeys,
-		// attachments) is encrypted under it.
-		key = wire.itemKey
+	// Keep the item's key: data this client does not model (passkeys,
+	// attachments) is encrypted under it.
+	itemKey, err := wire.itemKey(wrapping)
+	if err != nil {
+		return nil, &DecryptError{Kind: "item", ID: item.ID, Field: "key", Err: err}
+	}
+	if itemKey != nil {
+		key = itemKey
 		if wrapped, err = wrapping.WrapKey(key); err != nil {
 			return nil, err
 		}
