@@ -2,6 +2,7 @@ package safetest
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"maps"
 	"regexp"
 
@@ -268,38 +269,43 @@ func (s *Server) userPublicKey(c *call) (any, error) {
 }
 
 // GET /api/sync
+//
+// The answer is written by hand, in encoding/json's order (sorted keys):
+// the ciphers are most of it and are appended straight into one buffer
+// sized from the stored ciphers; the other members are small and
+// marshalled with encoding/json.
 func (s *Server) sync(c *call) (any, error) {
 	u := c.user
-	resp := map[string]any{
-		"object":   "sync",
-		"profile":  c.profile(),
-		"policies": []any{},
-		"sends":    []any{},
-	}
 	folders := []folderJSON{}
 	for _, f := range c.st.userFolders(u.id) {
 		folders = append(folders, folderOut(f))
 	}
-	resp["folders"] = folders
 	cols := []collectionJSON{}
 	for _, col := range c.st.visibleCollections(u) {
 		cols = append(cols, c.collectionOut(col, kindCollectionDetails))
 	}
-	resp["collections"] = cols
-	ciphers := []map[string]any{}
-	for _, ci := range c.st.visibleCiphers(u) {
-		ciphers = append(ciphers, c.cipherOut(ci, kindCipherDetails))
-	}
-	resp["ciphers"] = ciphers
-	if c.queryBool("excludeDomains") {
-		resp["domains"] = nil
-	} else {
-		resp["domains"] = map[string]any{
+	var domains any
+	if !c.queryBool("excludeDomains") {
+		domains = map[string]any{
 			"object": "domains", "equivalentDomains": []any{}, "globalEquivalentDomains": []any{},
 		}
 	}
+	// Every member but "ciphers", which sorts first, in key order.
+	type member struct {
+		key string
+		v   any
+	}
+	rest := []member{
+		{"collections", cols},
+		{"domains", domains},
+		{"folders", folders},
+		{"object", "sync"},
+		{"policies", []any{}},
+		{"profile", c.profile()},
+		{"sends", []any{}},
+	}
 	if c.current() {
-		resp["userDecryption"] = map[string]any{
+		rest = append(rest, member{"userDecryption", map[string]any{
 			"masterPasswordUnlock": map[string]any{
 				"kdf":                       u.kdf.settings(),
 				"masterKeyEncryptedUserKey": u.key,
@@ -307,9 +313,38 @@ func (s *Server) sync(c *call) (any, error) {
 				"salt":                      vaultcrypto.NormalizeEmail(u.email),
 			},
 			"userKeyId": optString(u.userKeyID),
-		}
+		}})
 	}
-	return resp, nil
+	parts := make([][]byte, len(rest))
+	n := len(`{"ciphers":[]}`)
+	for i, m := range rest {
+		b, err := json.Marshal(m.v)
+		if err != nil {
+			return nil, err
+		}
+		parts[i] = b
+		n += len(m.key) + len(b) + 4
+	}
+	ciphers := c.st.visibleCiphers(u)
+	for _, v := range ciphers {
+		n += c.cipherSize(v.ci, kindCipherDetails) + 1
+	}
+	b := c.s.buffer(n)
+	b = append(b, `{"ciphers":[`...)
+	for i, v := range ciphers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = c.appendCipher(b, v.ci, kindCipherDetails, v.a)
+	}
+	b = append(b, ']')
+	for i, m := range rest {
+		b = append(b, ',')
+		b = appendJSONString(b, m.key)
+		b = append(b, ':')
+		b = append(b, parts[i]...)
+	}
+	return pooledJSON(append(b, '}')), nil
 }
 
 // POST /events/collect: accepted and dropped.

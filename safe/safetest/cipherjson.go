@@ -369,45 +369,6 @@ const (
 
 var cipherKindNames = [...]string{"cipher", "cipherDetails", "cipherMini", "cipherMiniDetails"}
 
-// cipherOut renders a stored cipher as c.user sees it.
-func (c *call) cipherOut(ci *cipherRec, kind cipherKind) map[string]any {
-	out := make(map[string]any, len(ci.data)+20)
-	defaults := []string{"notes", "key", "fields", "passwordHistory", "login", "card", "identity", "secureNote"}
-	if c.current() {
-		defaults = append(defaults, "sshKey")
-	}
-	for _, k := range defaults {
-		out[k] = nil
-	}
-	out["reprompt"] = 0
-	for k, v := range ci.data {
-		out[k] = v
-	}
-	out["object"] = cipherKindNames[kind]
-	out["id"] = ci.id
-	out["organizationId"] = optString(ci.orgID)
-	out["organizationUseTotp"] = ci.orgID != ""
-	out["creationDate"] = fmtTime(ci.created)
-	out["revisionDate"] = fmtTime(ci.revision)
-	out["deletedDate"] = optTime(ci.deleted)
-	out["attachments"] = nil
-	if kind == kindCipher || kind == kindCipherDetails {
-		a := c.st.cipherAccess(c.user, ci)
-		out["folderId"] = optString(ci.folders[c.user.id])
-		out["favorite"] = ci.favorites[c.user.id]
-		out["edit"] = a.edit
-		out["viewPassword"] = a.viewPassword
-		if c.current() {
-			out["permissions"] = map[string]bool{"delete": a.edit, "restore": a.edit}
-			out["archivedDate"] = nil
-		}
-	}
-	if kind == kindCipherDetails || kind == kindCipherMiniDetails {
-		out["collectionIds"] = sortedSet(ci.collections)
-	}
-	return out
-}
-
 // JSON helpers. None of them panics on any input.
 
 func isNull(v json.RawMessage) bool {

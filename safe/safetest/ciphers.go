@@ -2,6 +2,7 @@ package safetest
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -40,11 +41,7 @@ func (s *Server) getCipherDetails(c *call) (any, error) {
 
 // GET /api/ciphers
 func (s *Server) listCiphers(c *call) (any, error) {
-	var out []map[string]any
-	for _, ci := range c.st.visibleCiphers(c.user) {
-		out = append(out, c.cipherOut(ci, kindCipherDetails))
-	}
-	return newList(out), nil
+	return c.cipherList(c.st.visibleCiphers(c.user), kindCipherDetails), nil
 }
 
 // GET /api/ciphers/organization-details?organizationId=
@@ -54,18 +51,14 @@ func (s *Server) orgCipherDetails(c *call) (any, error) {
 	if !m.isManager() && !m.can("editAnyCollection") {
 		return nil, errNotFound()
 	}
-	var cs []*cipherRec
+	var cs []seenCipher // the kind has no per-user members: no access needed
 	for _, ci := range c.st.ciphers {
 		if ci.orgID == orgID {
-			cs = append(cs, ci)
+			cs = append(cs, seenCipher{ci: ci})
 		}
 	}
-	sortCiphers(cs)
-	var out []map[string]any
-	for _, ci := range cs {
-		out = append(out, c.cipherOut(ci, kindCipherMiniDetails))
-	}
-	return newList(out), nil
+	slices.SortFunc(cs, func(a, b seenCipher) int { return compareCiphers(a.ci, b.ci) })
+	return c.cipherList(cs, kindCipherMiniDetails), nil
 }
 
 // checkFolder validates a folder id of the request against the user's
@@ -108,7 +101,6 @@ func (c *call) createCipher(req *cipherRequest, collectionIDs []string) (*cipher
 	}
 	ci := &cipherRec{
 		id:          newID(),
-		data:        req.data,
 		collections: map[string]bool{},
 		folders:     map[string]string{},
 		favorites:   map[string]bool{},
@@ -140,6 +132,7 @@ func (c *call) createCipher(req *cipherRequest, collectionIDs []string) (*cipher
 		}
 		ci.orgID = req.orgID
 	}
+	ci.setData(req.data)
 	if req.folderID != "" {
 		ci.folders[c.user.id] = req.folderID
 	}
@@ -215,7 +208,7 @@ func (s *Server) putCipher(c *call) (any, error) {
 	if err := c.checkFolder(req.folderID); err != nil {
 		return nil, err
 	}
-	ci.data = req.data
+	ci.setData(req.data)
 	setPerUser(ci, c.user.id, req.folderID, req.favorite)
 	ci.revision = c.now
 	c.st.touchCipher(ci, c.now)
@@ -324,7 +317,7 @@ func (s *Server) putCipherShare(c *call) (any, error) {
 		}
 		cols[col.id] = true
 	}
-	ci.data = req.data
+	ci.setData(req.data)
 	ci.userID = ""
 	ci.orgID = req.orgID
 	ci.collections = cols
@@ -509,15 +502,21 @@ func (s *Server) bulkDelete(c *call) (any, error) {
 
 // PUT /api/ciphers/restore: bulk restore; answers the restored ciphers.
 func (s *Server) bulkRestore(c *call) (any, error) {
-	var out []map[string]any
+	// Each cipher is rendered as it is when restored.
+	out := []byte(`{"object":"list","data":[`)
+	n := 0
 	err := c.bulk(func(ci *cipherRec) {
 		c.restore(ci)
-		out = append(out, c.cipherOut(ci, kindCipherMini))
+		if n > 0 {
+			out = append(out, ',')
+		}
+		n++
+		out = c.appendCipher(out, ci, kindCipherMini, cipherAccess{})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return newList(out), nil
+	return jsonBytes(append(out, `],"continuationToken":null}`...)), nil
 }
 
 // PUT /api/ciphers/move: {"ids": [...], "folderId": ...}

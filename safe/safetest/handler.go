@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,6 +24,48 @@ type call struct {
 // handlerFunc answers a request: a value to send as JSON with status 200,
 // nil for an empty 200, or an error (*apiError, *oauthError).
 type handlerFunc func(c *call) (any, error)
+
+// jsonBytes is a JSON value already encoded as encoding/json would encode
+// it (compact, HTML-safe). A handler returning one has it sent as is;
+// inside another value it marshals as itself.
+type jsonBytes []byte
+
+// MarshalJSON implements json.Marshaler.
+func (b jsonBytes) MarshalJSON() ([]byte, error) {
+	if b == nil {
+		return []byte("null"), nil
+	}
+	return b, nil
+}
+
+// pooledJSON is a jsonBytes answer written into a buffer from
+// Server.buffer: serve gives the buffer back once it has been written.
+type pooledJSON []byte
+
+// buffer returns an empty buffer of capacity n or more for a large
+// answer, reusing the one kept from an earlier answer when it is big
+// enough: a fresh buffer of tens of megabytes costs more to clear and
+// fault in than to fill.
+func (s *Server) buffer(n int) []byte {
+	s.bufMu.Lock()
+	defer s.bufMu.Unlock()
+	if b := s.spare; cap(b) >= n {
+		s.spare = nil
+		return b[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+// recycle keeps b, an answer that has been written (the ResponseWriter
+// does not retain it, by the io.Writer contract), for reuse by buffer.
+// The server keeps one buffer, the largest.
+func (s *Server) recycle(b []byte) {
+	s.bufMu.Lock()
+	defer s.bufMu.Unlock()
+	if cap(b) > cap(s.spare) {
+		s.spare = b[:0]
+	}
+}
 
 // anon serves a route that needs no token.
 func (s *Server) anon(h handlerFunc) http.HandlerFunc {
@@ -52,7 +95,7 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 				return
 			}
 		}
-		b, err := s.locked(r, body, cl, needAuth, h)
+		b, pooled, err := s.locked(r, body, cl, needAuth, h)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -62,14 +105,21 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		// Sent up front, large answers are not chunked, and clients can
+		// size their buffers.
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(b)
+		if pooled {
+			s.recycle(b)
+		}
 	}
 }
 
 // locked runs h with the store locked (and unlocked again even if h
-// panics) and marshals its answer.
-func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool, h handlerFunc) ([]byte, error) {
+// panics) and marshals its answer; pooled reports an answer in a buffer
+// to recycle once written.
+func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool, h handlerFunc) (b []byte, pooled bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &call{s: s, st: s.st, r: r, body: body}
@@ -84,14 +134,21 @@ func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool,
 		case u != nil && u.securityStamp == cl.SecurityStamp:
 			c.user = u
 		case needAuth:
-			return nil, errUnauthorized()
+			return nil, false, errUnauthorized()
 		}
 	}
 	v, err := h(c)
 	if err != nil || v == nil {
-		return nil, err
+		return nil, false, err
 	}
-	return json.Marshal(v)
+	switch v := v.(type) {
+	case jsonBytes:
+		return v, false, nil
+	case pooledJSON:
+		return v, true, nil
+	}
+	b, err = json.Marshal(v)
+	return b, false, err
 }
 
 // bearer verifies the request's access token.
@@ -164,8 +221,11 @@ func newList[T any](data []T) list[T] {
 	return list[T]{Object: "list", Data: data}
 }
 
-// fmtTime formats a timestamp as the server does (UTC, microseconds).
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+// timeLayout is how the server formats timestamps (UTC, microseconds).
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// fmtTime formats a timestamp as the server does.
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func optTime(t time.Time) *string {
 	if t.IsZero() {

@@ -24,11 +24,7 @@ func (s *Server) RawCipher(id string) (json.RawMessage, bool) {
 		return nil, false
 	}
 	c := &call{s: s, st: s.st}
-	b, err := json.Marshal(c.cipherOut(ci, kindCipherMiniDetails))
-	if err != nil {
-		return nil, false
-	}
-	return b, true
+	return json.RawMessage(c.cipherOut(ci, kindCipherMiniDetails)), true
 }
 
 // ItemIDs returns the ids of every stored item, trash included, oldest

@@ -42,6 +42,11 @@ type Server struct {
 	keys    keyring
 	faults  []*faultRec
 	started bool
+
+	// spare is a response buffer kept for the next large answer (see
+	// Server.buffer), guarded by bufMu.
+	bufMu sync.Mutex
+	spare []byte
 }
 
 // NewServer starts and returns a new TLS Server: the official CLI refuses

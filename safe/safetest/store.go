@@ -131,8 +131,14 @@ type cipherRec struct {
 	orgID  string // owning organisation of an org cipher
 
 	// data is what the client sent, cleaned of request-only and server
-	// fields (see cleanCipher). Values are never modified in place.
+	// fields (see cleanCipher). Values are never modified in place. Set
+	// it with setData, which also fills enc.
 	data map[string]json.RawMessage
+
+	// enc is data's members encoded for responses, sorted by key, and
+	// encSize their total length (see cipherout.go).
+	enc     []encMember
+	encSize int
 
 	collections map[string]bool
 	folders     map[string]string // user id → folder id
@@ -263,12 +269,21 @@ type cipherAccess struct {
 
 func (st *store) cipherAccess(u *userRec, c *cipherRec) cipherAccess {
 	if c.orgID == "" {
-		if c.userID == u.id {
-			return cipherAccess{true, true, true, true}
-		}
-		return cipherAccess{}
+		return personalAccess(u, c)
 	}
-	m := st.membership(u.id, c.orgID)
+	return orgAccess(st.membership(u.id, c.orgID), c)
+}
+
+func personalAccess(u *userRec, c *cipherRec) cipherAccess {
+	if c.userID == u.id {
+		return cipherAccess{true, true, true, true}
+	}
+	return cipherAccess{}
+}
+
+// orgAccess is the access to a team cipher that membership m (nil: none)
+// of its organization gives.
+func orgAccess(m *memberRec, c *cipherRec) cipherAccess {
 	if m == nil {
 		return cipherAccess{}
 	}
@@ -309,26 +324,48 @@ func (st *store) canWriteCollection(u *userRec, col *collectionRec) bool {
 	return ok && !a.readOnly
 }
 
+// seenCipher is a cipher and a user's access to it.
+type seenCipher struct {
+	ci *cipherRec
+	a  cipherAccess
+}
+
 // visibleCiphers returns the ciphers u can see, trash included, in a stable
-// order (creation time, then id).
-func (st *store) visibleCiphers(u *userRec) []*cipherRec {
-	var out []*cipherRec
+// order (creation time, then id), with u's access to each.
+func (st *store) visibleCiphers(u *userRec) []seenCipher {
+	var ms map[string]*memberRec // org id → u's membership, looked up once
+	out := make([]seenCipher, 0, len(st.ciphers))
 	for _, c := range st.ciphers {
-		if st.cipherAccess(u, c).visible {
-			out = append(out, c)
+		var a cipherAccess
+		if c.orgID == "" {
+			a = personalAccess(u, c)
+		} else {
+			if ms == nil {
+				ms = map[string]*memberRec{}
+			}
+			m, ok := ms[c.orgID]
+			if !ok {
+				m = st.membership(u.id, c.orgID)
+				ms[c.orgID] = m
+			}
+			a = orgAccess(m, c)
+		}
+		if a.visible {
+			out = append(out, seenCipher{c, a})
 		}
 	}
-	sortCiphers(out)
+	slices.SortFunc(out, func(a, b seenCipher) int { return compareCiphers(a.ci, b.ci) })
 	return out
 }
 
-func sortCiphers(cs []*cipherRec) {
-	slices.SortFunc(cs, func(a, b *cipherRec) int {
-		if c := a.created.Compare(b.created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
+func sortCiphers(cs []*cipherRec) { slices.SortFunc(cs, compareCiphers) }
+
+// compareCiphers orders ciphers by creation time, then id.
+func compareCiphers(a, b *cipherRec) int {
+	if c := a.created.Compare(b.created); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
 }
 
 // visibleCollections returns the collections u can see with u's access.
