@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding"
 	"fmt"
 	"hash"
 	"log/slog"
@@ -27,7 +28,25 @@ type SymmetricKey struct{ k *symmetricKey }
 type symmetricKey struct {
 	raw   [64]byte
 	block cipher.Block
-	macs  sync.Pool // of hash.Hash: HMAC-SHA256 keyed with raw[32:]
+	// mac holds the SHA-256 states after absorbing the HMAC inner and outer
+	// pads (K^ipad, K^opad), marshalled one after the other. HMAC then
+	// costs no key setup per call, and a key costs no hash objects of its
+	// own (sync sees thousands of short-lived per-item keys).
+	mac      [2 * maxDigestState]byte
+	macState int // the length of one marshalled state
+}
+
+// maxDigestState bounds a marshalled SHA-256 state (108 bytes today).
+const maxDigestState = 128
+
+// digests are SHA-256 hashes shared by all keys; each use restores a key's
+// marshalled pad state first.
+var digests = sync.Pool{New: func() any { return sha256.New() }}
+
+type digestState interface {
+	hash.Hash
+	encoding.BinaryAppender
+	encoding.BinaryUnmarshaler
 }
 
 // NewSymmetricKey makes a key from its 64 raw bytes. It copies b.
@@ -42,9 +61,37 @@ func NewSymmetricKey(b []byte) (*SymmetricKey, error) {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 	}
 	k.block = block
-	macKey := k.raw[32:]
-	k.macs.New = func() any { return hmac.New(sha256.New, macKey) }
+	if err := k.initMAC(); err != nil {
+		return nil, err
+	}
 	return &SymmetricKey{k: k}, nil
+}
+
+// initMAC computes the HMAC-SHA256 pad states of the 32-byte MAC key
+// (RFC 2104: the key, zero-padded to the 64-byte block, XOR 0x36 and 0x5c).
+func (k *symmetricKey) initMAC() error {
+	var pad [sha256.BlockSize]byte
+	defer clear(pad[:])
+	h := digests.Get().(digestState)
+	defer digests.Put(h)
+	out := k.mac[:0]
+	for _, x := range [2]byte{0x36, 0x5c} {
+		copy(pad[:], k.raw[32:])
+		clear(pad[32:])
+		for i := range pad {
+			pad[i] ^= x
+		}
+		h.Reset()
+		h.Write(pad[:])
+		n := len(out)
+		var err error
+		if out, err = h.AppendBinary(out); err != nil || len(out)-n > maxDigestState {
+			return fmt.Errorf("%w: SHA-256 state", ErrInvalidKey)
+		}
+		k.macState = len(out) - n
+	}
+	h.Reset()
+	return nil
 }
 
 // GenerateSymmetricKey returns a new random key from crypto/rand, for a
@@ -67,14 +114,25 @@ func (k *SymmetricKey) Equal(o *SymmetricKey) bool {
 	return hmac.Equal(k.k.raw[:], o.k.raw[:])
 }
 
-// sum appends HMAC-SHA256(macKey, iv || ct) to dst.
+// sum appends HMAC-SHA256(macKey, iv || ct) to dst, which needs room for
+// 32 more bytes to avoid an allocation.
 func (k *symmetricKey) sum(dst, iv, ct []byte) []byte {
-	h := k.macs.Get().(hash.Hash)
-	h.Reset()
+	h := digests.Get().(digestState)
+	defer digests.Put(h)
+	inner, outer := k.mac[:k.macState], k.mac[k.macState:2*k.macState]
+	if err := h.UnmarshalBinary(inner); err != nil {
+		panic("vaultcrypto: SHA-256 state: " + err.Error()) // made by AppendBinary of the same type
+	}
 	h.Write(iv)
 	h.Write(ct)
+	n := len(dst)
 	dst = h.Sum(dst)
-	k.macs.Put(h)
+	if err := h.UnmarshalBinary(outer); err != nil {
+		panic("vaultcrypto: SHA-256 state: " + err.Error())
+	}
+	h.Write(dst[n:])
+	dst = h.Sum(dst[:n])
+	h.Reset() // drop key-derived state before the digest goes back
 	return dst
 }
 
