@@ -366,7 +366,7 @@ func (d *Decoder) ensure(n int) bool {
 	return true
 }
 
-// skipTrivia skips blanks, comments, byte order marks and (after a V2
+// skipTrivia skips blanks, comments, a leading byte order mark and (after a V2
 // document) ';' before the next document, noting header comments. It
 // reports whether a byte of a document is available.
 func (d *Decoder) skipTrivia() bool {
@@ -386,7 +386,9 @@ func (d *Decoder) skipTrivia() bool {
 			d.skipComment()
 		case c == ';' && d.semi:
 			d.skip(1)
-		case c == 0xEF || c == 0xFE || c == 0xFF || c == 0:
+		case d.off == 0 && (c == 0xEF || c == 0xFE || c == 0xFF || c == 0):
+			// A byte order mark counts only at the start of the stream, as
+			// for Parse: anywhere else U+FEFF is text.
 			d.ensure(4)
 			switch bom(string(d.buf[d.pos:min(d.pos+4, len(d.buf))])) {
 			case bomUTF8:
