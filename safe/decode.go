@@ -3,6 +3,7 @@ package safe
 import (
 	"crypto/hmac"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -58,15 +59,36 @@ var (
 	sshKeyFields = [...]string{"privateKey", "publicKey", "keyFingerprint"}
 )
 
-// parseCipher walks one cipher object. Unknown members are skipped (and
-// survive updates through Item.wire.raw). String values are unescaped into
-// buf, which must have a capacity of at least len(raw) so that it never
-// grows (the wire strings are sub-slices of it): one buffer per cipher
-// instead of an allocation per escaped string, since ASP.NET servers write
-// every "+" of an EncString as \u002B.
-func parseCipher(raw, buf []byte) (*wireCipher, error) {
-	w := &wireCipher{viewPassword: true}
-	d := &decoder{Decoder: jsonscan.NewDecoder(raw), buf: buf[:0]}
+// parseState is the reusable scratch of parseCipher: the scanner, the
+// unescaping buffer and the wire structures, so that decoding a cipher
+// allocates only what the resulting Item keeps.
+type parseState struct {
+	dec      jsonscan.Decoder
+	buf      []byte
+	w        wireCipher
+	login    wireLogin
+	card     [len(cardFields)][]byte
+	identity [len(identityFields)][]byte
+	sshKey   [len(sshKeyFields)][]byte
+}
+
+// parseStates recycles parse states between ciphers and syncs.
+var parseStates = sync.Pool{New: func() any { return new(parseState) }}
+
+// parseCipher walks one cipher object into st.w, which stays valid until
+// st is used again. Unknown members are skipped (and survive updates
+// through Item.wire.raw). String values are unescaped into st.buf, grown
+// first to len(raw) so that it never moves (the wire strings are
+// sub-slices of it): ASP.NET servers write every "+" of an EncString as
+// \u002B, and unescaping into one buffer saves an allocation per string.
+func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
+	if cap(st.buf) < len(raw) {
+		st.buf = make([]byte, 0, len(raw))
+	}
+	st.dec.Reset(raw)
+	w := &st.w
+	*w = wireCipher{viewPassword: true, collectionIDs: w.collectionIDs[:0], fields: w.fields[:0], history: w.history[:0]}
+	d := &decoder{Decoder: &st.dec, buf: st.buf[:0], st: st}
 	err := d.Object(func(k []byte) error {
 		var err error
 		switch {
@@ -113,17 +135,17 @@ func parseCipher(raw, buf []byte) (*wireCipher, error) {
 			}
 		case eq(k, "card"):
 			if !d.Null() {
-				w.card = new([len(cardFields)][]byte)
+				w.card, st.card = &st.card, [len(cardFields)][]byte{}
 				err = parseStrings(d, cardFields[:], w.card[:])
 			}
 		case eq(k, "identity"):
 			if !d.Null() {
-				w.identity = new([len(identityFields)][]byte)
+				w.identity, st.identity = &st.identity, [len(identityFields)][]byte{}
 				err = parseStrings(d, identityFields[:], w.identity[:])
 			}
 		case eq(k, "sshKey"):
 			if !d.Null() {
-				w.sshKey = new([len(sshKeyFields)][]byte)
+				w.sshKey, st.sshKey = &st.sshKey, [len(sshKeyFields)][]byte{}
 				err = parseStrings(d, sshKeyFields[:], w.sshKey[:])
 			}
 		case eq(k, "fields"):
@@ -190,7 +212,8 @@ func parseLogin(d *decoder, w *wireCipher) error {
 	if d.Null() {
 		return nil
 	}
-	l := &wireLogin{}
+	l := &d.st.login
+	*l = wireLogin{uris: l.uris[:0]}
 	w.login = l
 	return d.Object(func(k []byte) error {
 		var err error
@@ -251,6 +274,7 @@ func eq(k []byte, name string) bool { return jsonscan.EqualFoldASCII(k, name) }
 type decoder struct {
 	*jsonscan.Decoder
 	buf []byte
+	st  *parseState
 }
 
 func optBytes(d *decoder) ([]byte, error) {
@@ -300,17 +324,11 @@ func parseTime(b []byte) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, string(b))
 }
 
-// parseBuffers recycles the unescaping buffers of parseCipher.
-var parseBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
 // decryptItem decodes and decrypts one cipher of a snapshot.
 func (c *Client) decryptItem(v *vault, s *session, raw []byte) (*Item, error) {
-	bp := parseBuffers.Get().(*[]byte)
-	defer parseBuffers.Put(bp)
-	if cap(*bp) < len(raw) {
-		*bp = make([]byte, 0, len(raw))
-	}
-	w, err := parseCipher(raw, *bp)
+	st := parseStates.Get().(*parseState)
+	defer parseStates.Put(st)
+	w, err := parseCipher(raw, st)
 	if err != nil {
 		return nil, fmt.Errorf("safe: item: %w", err)
 	}
@@ -325,7 +343,7 @@ func (c *Client) decryptItem(v *vault, s *session, raw []byte) (*Item, error) {
 // team key; the item's own key, if it has one, is unwrapped with it.
 func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, lenient bool) (*Item, error) {
 	it := &Item{
-		ID: w.id, TeamID: w.orgID, FolderID: w.folderID, CollectionIDs: w.collectionIDs,
+		ID: w.id, TeamID: w.orgID, FolderID: w.folderID, CollectionIDs: slices.Clone(w.collectionIDs),
 		Type: ItemType(w.typ), Favorite: w.favorite, Reprompt: w.reprompt == 1,
 		Edit: w.edit, ViewPassword: w.viewPassword,
 	}
