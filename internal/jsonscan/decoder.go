@@ -134,6 +134,39 @@ func (d *Decoder) SetMaxDepth(n int) {
 func (d *Decoder) Offset() int { return d.pos }
 
 // fail records and returns a sticky syntax error.
+// endMember ends one object member or array element whose value began at
+// start: it skips the value if the callback consumed nothing, then reads
+// the separator. It returns the position of the next member's first
+// byte, or done after the closing byte closer.
+func (d *Decoder) endMember(start int, closer byte, errClose errCode) (i int, done bool, err error) {
+	if d.pos == start {
+		if err := d.skip(start); err != nil {
+			return 0, false, err
+		}
+	}
+	data := d.data
+	i = d.pos
+	if i < len(data) && data[i] <= ' ' {
+		i = skipWS(data, i)
+	}
+	if i >= len(data) {
+		return 0, false, d.fail(i, errEOF)
+	}
+	switch data[i] {
+	case ',':
+		i = skipWS(data, i+1)
+		if i >= len(data) {
+			return 0, false, d.fail(i, errEOF)
+		}
+		return i, false, nil
+	case closer:
+		d.pos = i + 1
+		d.depth--
+		return i, true, nil
+	}
+	return 0, false, d.fail(i, errClose)
+}
+
 func (d *Decoder) fail(off int, code errCode) error {
 	d.err = &SyntaxError{Offset: off, Msg: errMsgs[code]}
 	return d.err
@@ -274,31 +307,11 @@ func (d *Decoder) Object(fn func(key []byte) error) error {
 				return d.err
 			}
 		}
-		if d.pos == i {
-			if err := d.skip(i); err != nil {
-				return err
-			}
+		next, done, err := d.endMember(i, '}', errExpectObjEnd)
+		if err != nil || done {
+			return err
 		}
-		i = d.pos
-		if i < len(data) && data[i] <= ' ' {
-			i = skipWS(data, i)
-		}
-		if i >= len(data) {
-			return d.fail(i, errEOF)
-		}
-		switch data[i] {
-		case ',':
-			i = skipWS(data, i+1)
-			if i >= len(data) {
-				return d.fail(i, errEOF)
-			}
-		case '}':
-			d.pos = i + 1
-			d.depth--
-			return nil
-		default:
-			return d.fail(i, errExpectObjEnd)
-		}
+		i = next
 	}
 }
 
@@ -342,31 +355,11 @@ func (d *Decoder) Array(fn func(i int) error) error {
 				return d.err
 			}
 		}
-		if d.pos == i {
-			if err := d.skip(i); err != nil {
-				return err
-			}
+		next, done, err := d.endMember(i, ']', errExpectArrEnd)
+		if err != nil || done {
+			return err
 		}
-		i = d.pos
-		if i < len(data) && data[i] <= ' ' {
-			i = skipWS(data, i)
-		}
-		if i >= len(data) {
-			return d.fail(i, errEOF)
-		}
-		switch data[i] {
-		case ',':
-			i = skipWS(data, i+1)
-			if i >= len(data) {
-				return d.fail(i, errEOF)
-			}
-		case ']':
-			d.pos = i + 1
-			d.depth--
-			return nil
-		default:
-			return d.fail(i, errExpectArrEnd)
-		}
+		i = next
 	}
 }
 

@@ -157,23 +157,33 @@ func (s *Server) postCipher(c *call) (any, error) {
 	return c.cipherOut(ci, kindCipherDetails), nil
 }
 
-// POST /api/ciphers/create: {"cipher": {...}, "collectionIds": [...]}
-func (s *Server) postCipherCreate(c *call) (any, error) {
+// cipherWithCollections reads the {"cipher": {...}, "collectionIds": [...]}
+// body of /ciphers/create and /ciphers/{id}/share.
+func (c *call) cipherWithCollections() (*cipherRequest, []string, error) {
 	var body struct {
 		Cipher        json.RawMessage `json:"cipher"`
 		CollectionIDs []string        `json:"collectionIds"`
 	}
 	if err := c.decode(&body); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if body.Cipher == nil || isNull(body.Cipher) {
-		return nil, errValidation("Cipher", "The Cipher field is required.")
+		return nil, nil, errValidation("Cipher", "The Cipher field is required.")
 	}
 	req, err := parseCipherRequest(body.Cipher, "Cipher.")
 	if err != nil {
+		return nil, nil, err
+	}
+	return req, body.CollectionIDs, nil
+}
+
+// POST /api/ciphers/create: {"cipher": {...}, "collectionIds": [...]}
+func (s *Server) postCipherCreate(c *call) (any, error) {
+	req, collectionIDs, err := c.cipherWithCollections()
+	if err != nil {
 		return nil, err
 	}
-	ci, err := c.createCipher(req, body.CollectionIDs)
+	ci, err := c.createCipher(req, collectionIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -277,17 +287,7 @@ func (s *Server) putCipherShare(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var body struct {
-		Cipher        json.RawMessage `json:"cipher"`
-		CollectionIDs []string        `json:"collectionIds"`
-	}
-	if err := c.decode(&body); err != nil {
-		return nil, err
-	}
-	if body.Cipher == nil || isNull(body.Cipher) {
-		return nil, errValidation("Cipher", "The Cipher field is required.")
-	}
-	req, err := parseCipherRequest(body.Cipher, "Cipher.")
+	req, collectionIDs, err := c.cipherWithCollections()
 	if err != nil {
 		return nil, err
 	}
@@ -300,14 +300,14 @@ func (s *Server) putCipherShare(c *call) (any, error) {
 	if c.st.membership(c.user.id, req.orgID) == nil {
 		return nil, errNotFound()
 	}
-	if len(body.CollectionIDs) == 0 {
+	if len(collectionIDs) == 0 {
 		return nil, errBadRequest("You must select at least one collection.")
 	}
 	if err := checkRevision(ci, req.lastKnown); err != nil {
 		return nil, err
 	}
 	cols := map[string]bool{}
-	for _, id := range body.CollectionIDs {
+	for _, id := range collectionIDs {
 		col := c.st.collections[normID(id)]
 		if col == nil || col.orgID != req.orgID {
 			return nil, errBadRequest(msgCollectionOrg)
