@@ -364,9 +364,10 @@ type collectionIDsBody struct {
 	CollectionIDs []string `json:"collectionIds"`
 }
 
-// PUT /api/ciphers/{id}/collections (and legacy POST). 2023.8 answers an
-// empty 200, current servers the cipher.
-func (s *Server) putCipherCollections(c *call) (any, error) {
+// putCollections sets the collections of the cipher in the path from a
+// {"collectionIds": [...]} body: the common part of /collections and
+// /collections_v2.
+func (c *call) putCollections() (*cipherRec, error) {
 	ci, _, err := c.visibleCipher()
 	if err != nil {
 		return nil, err
@@ -376,6 +377,16 @@ func (s *Server) putCipherCollections(c *call) (any, error) {
 		return nil, err
 	}
 	if err := c.setCollections(ci, body.CollectionIDs); err != nil {
+		return nil, err
+	}
+	return ci, nil
+}
+
+// PUT /api/ciphers/{id}/collections (and legacy POST). 2023.8 answers an
+// empty 200, current servers the cipher.
+func (s *Server) putCipherCollections(c *call) (any, error) {
+	ci, err := c.putCollections()
+	if err != nil {
 		return nil, err
 	}
 	if !c.current() {
@@ -389,15 +400,8 @@ func (s *Server) putCipherCollections(c *call) (any, error) {
 
 // PUT /api/ciphers/{id}/collections_v2 (GenCurrent).
 func (s *Server) putCipherCollectionsV2(c *call) (any, error) {
-	ci, _, err := c.visibleCipher()
+	ci, err := c.putCollections()
 	if err != nil {
-		return nil, err
-	}
-	var body collectionIDsBody
-	if err := c.decode(&body); err != nil {
-		return nil, err
-	}
-	if err := c.setCollections(ci, body.CollectionIDs); err != nil {
 		return nil, err
 	}
 	resp := map[string]any{"object": "optionalCipherDetails", "unavailable": true, "cipher": nil}
@@ -408,14 +412,24 @@ func (s *Server) putCipherCollectionsV2(c *call) (any, error) {
 	return resp, nil
 }
 
-// PUT /api/ciphers/{id}/delete: move to the trash.
-func (s *Server) softDeleteCipher(c *call) (any, error) {
+// editableCipher returns the cipher in the path if the caller may change
+// it, else the official 400 with msg.
+func (c *call) editableCipher(msg string) (*cipherRec, error) {
 	ci, a, err := c.visibleCipher()
 	if err != nil {
 		return nil, err
 	}
 	if !a.edit {
-		return nil, errBadRequest(msgCannotDelete)
+		return nil, errBadRequest(msg)
+	}
+	return ci, nil
+}
+
+// PUT /api/ciphers/{id}/delete: move to the trash.
+func (s *Server) softDeleteCipher(c *call) (any, error) {
+	ci, err := c.editableCipher(msgCannotDelete)
+	if err != nil {
+		return nil, err
 	}
 	c.softDelete(ci)
 	return nil, nil
@@ -432,12 +446,9 @@ func (c *call) softDelete(ci *cipherRec) {
 
 // DELETE /api/ciphers/{id} (and legacy POST .../delete): delete for good.
 func (s *Server) deleteCipher(c *call) (any, error) {
-	ci, a, err := c.visibleCipher()
+	ci, err := c.editableCipher(msgCannotDelete)
 	if err != nil {
 		return nil, err
-	}
-	if !a.edit {
-		return nil, errBadRequest(msgCannotDelete)
 	}
 	c.st.deleteCipher(ci, c.now)
 	return nil, nil
@@ -445,12 +456,9 @@ func (s *Server) deleteCipher(c *call) (any, error) {
 
 // PUT /api/ciphers/{id}/restore: out of the trash.
 func (s *Server) restoreCipher(c *call) (any, error) {
-	ci, a, err := c.visibleCipher()
+	ci, err := c.editableCipher(msgCannotRestore)
 	if err != nil {
 		return nil, err
-	}
-	if !a.edit {
-		return nil, errBadRequest(msgCannotRestore)
 	}
 	c.restore(ci)
 	return c.cipherOut(ci, kindCipher), nil
