@@ -337,6 +337,7 @@ func (c *Client) tokenGrant(ctx context.Context, form url.Values, header map[str
 		body:        []byte(form.Encode()),
 		contentType: "application/x-www-form-urlencoded; charset=utf-8",
 		header:      header,
+		maxBody:     maxSmallBody,
 	})
 	if err != nil {
 		return nil, identityError(err)

@@ -53,7 +53,9 @@ type service struct{ c *Client }
 // NewClient returns a client for the server at baseURL, for example
 // "https://safe.example.com". The API and identity services are expected
 // at baseURL+"/api" and baseURL+"/identity", as on every self-hosted
-// server.
+// server. The URL must use https, except for a loopback host (localhost,
+// 127.0.0.0/8, ::1) or with WithInsecureHTTP. The client never follows a
+// redirect: it fails with a *RedirectError instead.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -68,6 +70,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if err := checkScheme(u, cfg.insecureHTTP); err != nil {
+		return nil, err
+	}
+	cfg.httpClient = noRedirects(cfg.httpClient)
 	if cfg.deviceID == "" {
 		if cfg.deviceID, err = newDeviceID(); err != nil {
 			return nil, fmt.Errorf("safe: device ID: %w", err)

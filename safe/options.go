@@ -29,6 +29,7 @@ type config struct {
 	lenient        bool
 	syncInterval   time.Duration
 	decryptWorkers int
+	insecureHTTP   bool
 }
 
 func defaultConfig() config {
@@ -60,13 +61,28 @@ func cliDeviceType() int {
 }
 
 // WithHTTPClient sets the HTTP client (for proxies, custom TLS roots, or a
-// test server's client). Its Timeout, if any, bounds every attempt.
+// test server's client). Its Timeout, if any, bounds every attempt. The
+// client uses a shallow copy of hc that follows no redirect (a redirect
+// fails with a *RedirectError); hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return errors.New("safe: WithHTTPClient(nil)")
 		}
 		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain-http base URL for a host that is not
+// loopback. Without it NewClient accepts http:// only for localhost,
+// 127.0.0.0/8 and ::1, because the login sends a password hash and the
+// session's tokens, which anyone on the network path could read and
+// replay. Use it only where the path is private, such as a TLS-terminating
+// sidecar in the same pod.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.insecureHTTP = true
 		return nil
 	}
 }

@@ -56,7 +56,7 @@ func (c *Client) ServerInfo(ctx context.Context) (*ServerInfo, error) {
 	if info != nil {
 		return info, nil
 	}
-	body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/config", path: "/api/config"})
+	body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/config", path: "/api/config", maxBody: maxSmallBody})
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (c *Client) prelogin(ctx context.Context, email string) (preloginResult, er
 	for i, route := range routes {
 		body, err = c.send(ctx, apiRequest{
 			method: http.MethodPost, url: c.identityURL + route, path: "/identity" + route,
-			body: reqBody, contentType: "application/json",
+			body: reqBody, contentType: "application/json", maxBody: maxSmallBody,
 		})
 		if err == nil || !errors.Is(err, ErrNotFound) || i == len(routes)-1 {
 			break

@@ -15,10 +15,8 @@ import (
 	"time"
 )
 
-const (
-	maxResponseBytes = 512 << 20 // a sync of a very large vault
-	maxErrorBytes    = 64 << 10
-)
+// maxErrorBytes bounds what is read of an error answer.
+const maxErrorBytes = 64 << 10
 
 // apiRequest is one logical request; send may make several attempts.
 type apiRequest struct {
@@ -28,7 +26,8 @@ type apiRequest struct {
 	body        []byte
 	contentType string
 	header      map[string]string
-	auth        bool // needs the bearer token
+	auth        bool  // needs the bearer token
+	maxBody     int64 // longest successful body; 0 means maxDefaultBody
 }
 
 func (r *apiRequest) idempotent() bool {
@@ -56,12 +55,15 @@ func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
 			return body, nil
 		}
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, ctx.Err())
 		}
 		var wait time.Duration
 		var apiErr *APIError
 		switch {
 		case err != nil:
+			if permanent(err) || (refused(err) && attempt >= maxRefusedRetries) {
+				return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
+			}
 			if !r.idempotent() && !neverSent(err) {
 				return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
 			}
@@ -96,7 +98,7 @@ func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
 		c.cfg.logger.DebugContext(ctx, "safe: retrying", "method", r.method, "path", r.path,
 			"status", status, "attempt", attempt+1, "wait", wait)
 		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
 		}
 	}
 }
@@ -110,7 +112,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	case <-ctx.Done():
 		return 0, nil, nil, ctx.Err()
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.requestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.requestTimeout, errAttemptTimeout)
 	defer cancel()
 
 	var body io.Reader
@@ -137,48 +139,129 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	resp, err := c.cfg.httpClient.Do(req)
 	if err != nil {
 		c.cfg.logger.DebugContext(ctx, "safe: request failed", "method", r.method, "path", r.path, "error", err)
-		return 0, nil, nil, scrubURLError(err)
+		return 0, nil, nil, c.attemptError(ctx, scrubURLError(err))
 	}
 	defer resp.Body.Close()
-	limit := int64(maxResponseBytes)
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		c.cfg.logger.DebugContext(ctx, "safe: redirect refused", "method", r.method, "path", r.path, "status", resp.StatusCode)
+		return 0, nil, nil, redirectError(resp)
+	}
+	limit := r.bodyLimit()
 	if resp.StatusCode >= 300 {
 		limit = maxErrorBytes
+	} else if resp.ContentLength > limit {
+		return 0, nil, nil, tooLarge(limit)
 	}
-	data, err := readBody(resp, limit)
+	data, err := readBody(resp.Body, resp.ContentLength, limit)
 	if err != nil {
-		return 0, nil, nil, scrubURLError(err)
+		return 0, nil, nil, c.attemptError(ctx, scrubURLError(err))
 	}
 	if int64(len(data)) > limit {
 		if resp.StatusCode < 300 {
-			return 0, nil, nil, fmt.Errorf("response larger than %d bytes", limit)
+			return 0, nil, nil, tooLarge(limit)
 		}
 		data = data[:limit]
 	}
 	c.cfg.logger.DebugContext(ctx, "safe: request", "method", r.method, "path", r.path,
 		"status", resp.StatusCode, "bytes", len(data), "duration", time.Since(start))
+	if resp.StatusCode < 300 && isHTML(resp.Header, data) {
+		return 0, nil, nil, ErrNotVaultServer
+	}
 	return resp.StatusCode, resp.Header, data, nil
 }
 
-// readBody reads at most limit+1 bytes of the body. With a Content-Length
-// it allocates once: a large sync would otherwise grow its buffer by
-// doubling and allocate (and zero) about twice its size.
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	if n := resp.ContentLength; n >= 0 && n <= limit {
-		data := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, data); err != nil {
-			return nil, err
-		}
-		return data, nil
+// attemptError says when an attempt ran out of its own time (the caller's
+// context still being live), which a bare "context deadline exceeded"
+// would not tell.
+func (c *Client) attemptError(ctx context.Context, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) && context.Cause(ctx) == errAttemptTimeout {
+		return fmt.Errorf("no complete answer within the request timeout of %s (WithRequestTimeout): %w", c.cfg.requestTimeout, err)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	return err
 }
 
-// scrubURLError replaces a *url.Error by its operation and cause: our URLs
-// carry no secrets, but the path is already in every message that matters.
+// errAttemptTimeout is the cause of an attempt's own deadline.
+var errAttemptTimeout = errors.New("safe: request timeout")
+
+func tooLarge(limit int64) error {
+	return fmt.Errorf("%w: the body is longer than this endpoint's limit of %d bytes", ErrResponseTooLarge, limit)
+}
+
+// Response body limits. The identity, configuration and revision-date
+// answers are a few hundred bytes to a few KiB; a sync holds the whole
+// vault; other API answers (an item, a team's collections or members)
+// fall in between.
+const (
+	maxSmallBody   = 1 << 20   // token, prelogin, config, revision date
+	maxDefaultBody = 64 << 20  // items, collections, members, folders
+	maxSyncBody    = 512 << 20 // a sync of a very large vault
+)
+
+// bodyLimit is the longest successful body r accepts.
+func (r *apiRequest) bodyLimit() int64 {
+	if r.maxBody > 0 {
+		return r.maxBody
+	}
+	return maxDefaultBody
+}
+
+// Buffer growth of readBody.
+const (
+	firstBuffer = 64 << 10 // the largest first allocation
+	// trustFactor is how far ahead of the bytes received a declared
+	// Content-Length is believed: once a body has delivered 1/trustFactor
+	// of its declared length, the buffer jumps to the full length. A lying
+	// server thus makes the client allocate at most trustFactor times what
+	// it sent (and never more than the endpoint's limit), while an honest
+	// large sync costs one final buffer plus at most an eighth of it
+	// in the smaller buffers before.
+	trustFactor = 32
+)
+
+// readBody reads at most limit+1 bytes of body, so that the caller sees a
+// body over the limit. The buffer grows as data arrives, never ahead of it
+// by more than trustFactor, so a Content-Length that promises 512 MiB and
+// delivers ten bytes costs 64 KiB, and a true Content-Length is met with
+// one buffer of exactly that size. A body that ends before its
+// Content-Length is io.ErrUnexpectedEOF.
+func readBody(body io.Reader, declared, limit int64) ([]byte, error) {
+	ceiling := limit + 1
+	if declared >= 0 && declared < ceiling {
+		ceiling = declared
+	}
+	buf := make([]byte, 0, min(ceiling, firstBuffer))
+	for int64(len(buf)) < ceiling {
+		if len(buf) == cap(buf) {
+			next := min(2*int64(cap(buf)), ceiling)
+			if declared >= 0 && int64(len(buf))*trustFactor >= declared {
+				next = ceiling
+			}
+			grown := make([]byte, len(buf), next)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if declared >= 0 && int64(len(buf)) < min(declared, ceiling) {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return buf, nil
+}
+
+// scrubURLError replaces a *url.Error by its cause: the method and path
+// are already in the "safe: METHOD /path:" prefix of every message (so its
+// "Post:" would only repeat them), and the full URL is not needed there.
 func scrubURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+		return ue.Err
 	}
 	return err
 }
@@ -265,6 +348,9 @@ func parseAPIError(r *apiRequest, status int, body []byte) *APIError {
 		}
 		e.ValidationErrors = m.ValidationErrors
 		e.twoFactor = parseTwoFactor(body)
+	}
+	if e.Message == "" {
+		e.Message = httpsHint(status, body)
 	}
 	if len(e.Message) > maxMessageLen {
 		e.Message = e.Message[:maxMessageLen] + "…"

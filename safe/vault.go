@@ -140,7 +140,7 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/sync?excludeDomains=true", path: "/api/sync", auth: true})
+		body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/sync?excludeDomains=true", path: "/api/sync", auth: true, maxBody: maxSyncBody})
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +165,7 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 
 // revisionDate is the account's revision date in ms since the epoch.
 func (c *Client) revisionDate(ctx context.Context) (int64, error) {
-	body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/accounts/revision-date", path: "/api/accounts/revision-date", auth: true})
+	body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/accounts/revision-date", path: "/api/accounts/revision-date", auth: true, maxBody: maxSmallBody})
 	if err != nil {
 		return 0, err
 	}
