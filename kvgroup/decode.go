@@ -68,11 +68,17 @@ type Limits struct {
 	MaxItems int
 }
 
-// Default limits, used for zero fields of [Limits].
+// Default limits, used for zero fields of [Limits]. They are sized so that
+// a hostile document costs at most about a hundred megabytes: a parsed item
+// takes about 100 bytes, so 1 million tiny items (3 MB of input) make about
+// 100 MB of tree, and 16 MiB bounds what is buffered. A listing of 20,000
+// accounts with 10 attributes each (about 10 MB, 220,000 items) fits. Raise
+// them with [Limits] (ParseStringWith, Decoder.SetLimits) for larger
+// trusted documents.
 const (
 	DefaultMaxDepth = 1000
-	DefaultMaxBytes = 256 << 20 // 256 MiB
-	DefaultMaxItems = 10_000_000
+	DefaultMaxBytes = 16 << 20 // 16 MiB
+	DefaultMaxItems = 1_000_000
 )
 
 func (l Limits) resolve() limits {

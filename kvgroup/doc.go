@@ -75,7 +75,7 @@
 // a "next" or "end of list" signal: test for it with [Group.IsEmpty].
 //
 // [Limits] bound the depth, size and item count of each document (by
-// default 1000 levels, 256 MiB and 10 million items); past them the reader
+// default 1000 levels, 16 MiB and 1 million items); past them the reader
 // returns a [*LimitError], which matches [ErrLimit]. The reader has no
 // recursion and does not panic on any input.
 //

@@ -267,6 +267,9 @@ func TestLimits(t *testing.T) {
 	nest := func(n int) string {
 		return strings.Repeat(`"g" "" = {`, n) + strings.Repeat("}", n)
 	}
+	items := func(n int) string { // n value-only items
+		return `"" "" = {` + strings.Repeat(`"" `, n) + `}`
+	}
 	tests := []struct {
 		name   string
 		in     string
@@ -283,6 +286,11 @@ func TestLimits(t *testing.T) {
 		{"items over limit", `"" "" = { "a" = "1" "b" "" = { "c" "d" } }`, kvgroup.Limits{MaxItems: 3}, "MaxItems", 35},
 		{"bytes at limit", `"" "" = { }`, kvgroup.Limits{MaxBytes: 11}, "", 0},
 		{"bytes over limit", `"" "" = { } `, kvgroup.Limits{MaxBytes: 11}, "MaxBytes", 11},
+		{"default items at limit", items(1_000_000), kvgroup.Limits{}, "", 0},
+		{"default items over", items(1_000_001), kvgroup.Limits{}, "MaxItems", 3000009},
+		{"items raised", items(1_000_001), kvgroup.Limits{MaxItems: 2_000_000}, "", 0},
+		{"default bytes over", `"" "" = {` + strings.Repeat(" ", 16<<20) + `}`, kvgroup.Limits{}, "MaxBytes", 16 << 20},
+		{"bytes raised", `"" "" = {` + strings.Repeat(" ", 16<<20) + `}`, kvgroup.Limits{MaxBytes: 32 << 20}, "", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -134,5 +135,81 @@ func TestRedirectKeepsCallerClient(t *testing.T) {
 	}
 	if hc.CheckRedirect == nil {
 		t.Error("the caller's CheckRedirect was removed")
+	}
+}
+
+// TestLyingContentLengthAllocatesLittle: a server that declares a sync of
+// almost 512 MiB and sends ten bytes must not make the client allocate it.
+func TestLyingContentLengthAllocatesLittle(t *testing.T) {
+	c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+		resp := respond(200, `{"a":1234}`)
+		resp.ContentLength = maxSyncBody - 1
+		return resp, nil
+	}), WithRetryPolicy(RetryPolicy{}))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := c.send(context.Background(), apiRequest{method: http.MethodGet, url: c.apiURL + "/sync", path: "/api/sync", auth: true, maxBody: maxSyncBody})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("err = %v, want io.ErrUnexpectedEOF", err)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 8<<20 {
+		t.Errorf("allocated %d bytes for a 10-byte body", d)
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	big := strings.Repeat("0123456789abcdef", 3<<16) // 3 MiB
+	for _, tt := range []struct {
+		name     string
+		body     string
+		declared int64
+		limit    int64
+		want     int // length read; -1: io.ErrUnexpectedEOF
+	}{
+		{"small", `{"x":1}`, 7, 1 << 20, 7},
+		{"large with length", big, int64(len(big)), 64 << 20, len(big)},
+		{"large chunked", big, -1, 64 << 20, len(big)},
+		{"chunked over the limit", big, -1, 1 << 20, 1<<20 + 1},
+		{"short body", big[:100], int64(len(big)), 64 << 20, -1},
+		{"empty", "", 0, 1 << 20, 0},
+		{"empty chunked", "", -1, 1 << 20, 0},
+	} {
+		// iotest.OneByteReader-like slow reads would be too slow for 3 MiB;
+		// halfReader returns at most half of each buffer, to exercise growth.
+		got, err := readBody(halfReader{strings.NewReader(tt.body)}, tt.declared, tt.limit)
+		switch {
+		case tt.want < 0:
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("%s: err = %v, want io.ErrUnexpectedEOF", tt.name, err)
+			}
+		case err != nil || len(got) != tt.want || string(got) != tt.body[:tt.want]:
+			t.Errorf("%s: read %d bytes, err %v; want %d", tt.name, len(got), err, tt.want)
+		}
+		if tt.declared > 0 && tt.want == int(tt.declared) && cap(got) != tt.want {
+			t.Errorf("%s: final buffer cap %d for a declared length of %d", tt.name, cap(got), tt.declared)
+		}
+	}
+}
+
+type halfReader struct{ r io.Reader }
+
+func (h halfReader) Read(p []byte) (int, error) { return h.r.Read(p[:max(len(p)/2, min(len(p), 1))]) }
+
+func TestTokenResponseOverItsLimit(t *testing.T) {
+	huge := `{"access_token":"` + strings.Repeat("a", maxSmallBody) + `"}`
+	for _, declared := range []bool{true, false} {
+		c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+			resp := respond(200, huge)
+			if !declared {
+				resp.ContentLength = -1
+			}
+			return resp, nil
+		}))
+		err := c.LoginAPIKey(context.Background(), "user.x", "secret", "password")
+		if !errors.Is(err, ErrResponseTooLarge) || !strings.Contains(err.Error(), "safe: POST /identity/connect/token: ") ||
+			!strings.Contains(err.Error(), "1048576 bytes") {
+			t.Errorf("declared length %v: err = %v, want ErrResponseTooLarge", declared, err)
+		}
 	}
 }

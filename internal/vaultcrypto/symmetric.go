@@ -115,25 +115,27 @@ func (k *SymmetricKey) Equal(o *SymmetricKey) bool {
 }
 
 // sum appends HMAC-SHA256(macKey, iv || ct) to dst, which needs room for
-// 32 more bytes to avoid an allocation.
-func (k *symmetricKey) sum(dst, iv, ct []byte) []byte {
+// 32 more bytes to avoid an allocation. The pad states were made by
+// AppendBinary of the same digest type, so restoring them fails only if
+// the key's memory was damaged; that is an ErrInvalidKey, not a panic.
+func (k *symmetricKey) sum(dst, iv, ct []byte) ([]byte, error) {
 	h := digests.Get().(digestState)
 	defer digests.Put(h)
+	defer h.Reset() // drop key-derived state before the digest goes back
 	inner, outer := k.mac[:k.macState], k.mac[k.macState:2*k.macState]
 	if err := h.UnmarshalBinary(inner); err != nil {
-		panic("vaultcrypto: SHA-256 state: " + err.Error()) // made by AppendBinary of the same type
+		return dst, fmt.Errorf("%w: SHA-256 state: %v", ErrInvalidKey, err)
 	}
 	h.Write(iv)
 	h.Write(ct)
 	n := len(dst)
 	dst = h.Sum(dst)
 	if err := h.UnmarshalBinary(outer); err != nil {
-		panic("vaultcrypto: SHA-256 state: " + err.Error())
+		clear(dst[n:])
+		return dst[:n], fmt.Errorf("%w: SHA-256 state: %v", ErrInvalidKey, err)
 	}
 	h.Write(dst[n:])
-	dst = h.Sum(dst[:n])
-	h.Reset() // drop key-derived state before the digest goes back
-	return dst
+	return h.Sum(dst[:n]), nil
 }
 
 // Encrypt encrypts p as a type 2 EncString with a fresh random IV.
@@ -148,7 +150,7 @@ func seal[T ~string | ~[]byte](k *symmetricKey, p T) (EncString, error) {
 	if _, err := rand.Read(buf[:aes.BlockSize]); err != nil {
 		return EncString{}, fmt.Errorf("vaultcrypto: random: %w", err)
 	}
-	return sealWithIV(k, buf, p), nil
+	return sealWithIV(k, buf, p)
 }
 
 // sealBuffer returns the one allocation that holds the IV, the ciphertext
@@ -163,7 +165,7 @@ func sealBuffer(n int) []byte {
 // and ciphertext (encrypt-then-MAC). buf comes from sealBuffer with the IV
 // in its first 16 bytes. Tests call it with fixed IVs; everything else goes
 // through seal.
-func sealWithIV[T ~string | ~[]byte](k *symmetricKey, buf []byte, p T) EncString {
+func sealWithIV[T ~string | ~[]byte](k *symmetricKey, buf []byte, p T) (EncString, error) {
 	size := len(buf)
 	iv, ct := buf[:aes.BlockSize:aes.BlockSize], buf[aes.BlockSize:size:size]
 	copy(ct, p)
@@ -178,8 +180,11 @@ func sealWithIV[T ~string | ~[]byte](k *symmetricKey, buf []byte, p T) EncString
 		k.block.Encrypt(b, b)
 		prev = b
 	}
-	buf = k.sum(buf, iv, ct)
-	return EncString{typ: AesCbc256HmacSha256B64, iv: iv, data: ct, mac: buf[size:]}
+	buf, err := k.sum(buf, iv, ct)
+	if err != nil {
+		return EncString{}, err
+	}
+	return EncString{typ: AesCbc256HmacSha256B64, iv: iv, data: ct, mac: buf[size:]}, nil
 }
 
 // Decrypt authenticates and decrypts a type 2 EncString. Any other type is
@@ -236,7 +241,10 @@ func (k *symmetricKey) open(buf []byte, e EncString) (int, error) {
 		}
 		return 0, fmt.Errorf("%w: a 64-byte key decrypts type 2 only, got type %d", ErrWrongKeyType, e.typ)
 	}
-	mac := k.sum(buf[:0], e.iv, e.data)
+	mac, err := k.sum(buf[:0], e.iv, e.data)
+	if err != nil {
+		return 0, err
+	}
 	if !hmac.Equal(mac, e.mac) {
 		clear(mac)
 		return 0, ErrMAC

@@ -26,7 +26,7 @@ func TestType2PrimitiveVectors(t *testing.T) {
 	}
 	buf := sealBuffer(len("Bitwarden SDK test vector"))
 	copy(buf, iv)
-	got := sealWithIV(k.k, buf, "Bitwarden SDK test vector")
+	got := mustSeal(t, k.k, buf, "Bitwarden SDK test vector")
 	if hex.EncodeToString(got.data) != wantCT || hex.EncodeToString(got.mac) != wantMAC {
 		t.Errorf("encrypt: ct %x mac %x", got.data, got.mac)
 	}
@@ -37,7 +37,7 @@ func TestType2PrimitiveVectors(t *testing.T) {
 	// 7.3.2 (SDK test_encrypt_is_deterministic)
 	buf = sealBuffer(len("EncryptMe!"))
 	copy(buf, unhex(t, "3e00ef2f895f40d67f5bb8e81f09a5a1"))
-	if got := sealWithIV(k.k, buf, []byte("EncryptMe!")); hex.EncodeToString(got.data) != "d64cbb613a92d48c5fa4b1ccb385ac94" {
+	if got := mustSeal(t, k.k, buf, "EncryptMe!"); hex.EncodeToString(got.data) != "d64cbb613a92d48c5fa4b1ccb385ac94" {
 		t.Errorf("deterministic ct = %x", got.data)
 	}
 }
@@ -49,7 +49,7 @@ func TestSmallDerivedExample(t *testing.T) {
 	buf := sealBuffer(5)
 	copy(buf, seq(0, 16))
 	want := "2.AAECAwQFBgcICQoLDA0ODw==|8bohdGVZUta7uHGiRbSqSQ==|JbrpaUrKVqn0PcUWKRCDIma03oZG48jMvTPeZcQdeOs="
-	if got := sealWithIV(k.k, buf, "hello").String(); got != want {
+	if got := mustSeal(t, k.k, buf, "hello").String(); got != want {
 		t.Errorf("encrypt = %s, want %s", got, want)
 	}
 	if pt, err := k.DecryptString(mustParse(t, want)); err != nil || pt != "hello" {
@@ -329,5 +329,40 @@ func TestDecryptText(t *testing.T) {
 		if _, err := k.DecryptText([]byte(tt.text)); !errors.Is(err, tt.want) {
 			t.Errorf("DecryptText(%q) = %v, want %v", tt.text, err, tt.want)
 		}
+	}
+}
+
+func mustSeal(t *testing.T, k *symmetricKey, buf []byte, p string) EncString {
+	t.Helper()
+	e, err := sealWithIV(k, buf, []byte(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestDamagedMACStateIsAnError: a key whose saved HMAC state cannot be
+// restored fails with ErrInvalidKey instead of panicking.
+func TestDamagedMACStateIsAnError(t *testing.T) {
+	t.Parallel()
+	k, err := GenerateSymmetricKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := k.EncryptString("secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(k.k.mac[:4]) // the digest state's magic header
+	if _, err := k.DecryptString(e); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("DecryptString: err = %v, want ErrInvalidKey", err)
+	}
+	if _, err := k.EncryptString("secret"); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("EncryptString: err = %v, want ErrInvalidKey", err)
+	}
+	k2, _ := GenerateSymmetricKey()
+	clear(k2.k.mac[k2.k.macState : k2.k.macState+4]) // the outer pad's state only
+	if _, err := k2.Encrypt([]byte("secret")); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("Encrypt with a damaged outer state: err = %v, want ErrInvalidKey", err)
 	}
 }
