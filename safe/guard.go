@@ -25,8 +25,24 @@ var (
 	// ErrNotVaultServer means that a successful answer was not JSON but an
 	// HTML page: the base URL points at a web site, a login portal or a
 	// proxy, not at a Bravura Safe (Bitwarden) server.
-	ErrNotVaultServer = errors.New("safe: the answer is an HTML page, not the API of a Bravura Safe or Bitwarden server; check the base URL")
+	ErrNotVaultServer = errors.New("safe: not a Bravura Safe or Bitwarden server")
 )
+
+// detailError is a message that matches a sentinel without repeating its
+// "safe:" text inside the "safe: METHOD /path:" prefix.
+type detailError struct {
+	msg string
+	is  error
+}
+
+func (e *detailError) Error() string { return e.msg }
+func (e *detailError) Unwrap() error { return e.is }
+
+// errHTMLPage is what a successful answer that is a web page gives.
+var errHTMLPage = &detailError{
+	msg: "the answer is an HTML page, not JSON: the base URL is probably not a Bravura Safe or Bitwarden server (or a proxy or login portal answered)",
+	is:  ErrNotVaultServer,
+}
 
 // RedirectError reports a redirect the client refused. Redirects are never
 // followed: a 307 or 308 would re-send the request body (a password hash,

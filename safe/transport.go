@@ -165,7 +165,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	c.cfg.logger.DebugContext(ctx, "safe: request", "method", r.method, "path", r.path,
 		"status", resp.StatusCode, "bytes", len(data), "duration", time.Since(start))
 	if resp.StatusCode < 300 && isHTML(resp.Header, data) {
-		return 0, nil, nil, ErrNotVaultServer
+		return 0, nil, nil, errHTMLPage
 	}
 	return resp.StatusCode, resp.Header, data, nil
 }
@@ -184,7 +184,7 @@ func (c *Client) attemptError(ctx context.Context, err error) error {
 var errAttemptTimeout = errors.New("safe: request timeout")
 
 func tooLarge(limit int64) error {
-	return fmt.Errorf("%w: the body is longer than this endpoint's limit of %d bytes", ErrResponseTooLarge, limit)
+	return &detailError{msg: fmt.Sprintf("response too large: the body is longer than this endpoint's limit of %d bytes", limit), is: ErrResponseTooLarge}
 }
 
 // Response body limits. The identity, configuration and revision-date
