@@ -40,21 +40,23 @@ func TestPermanentTransportErrorsNotRetried(t *testing.T) {
 		{"tls to http", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"},
 			func(err error) bool { var e tls.RecordHeaderError; return errors.As(err, &e) }},
 	} {
-		for _, send := range []func(*Client, string) ([]byte, error){get, post} {
-			synctest.Test(t, func(t *testing.T) {
-				var calls atomic.Int32
-				c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
-					calls.Add(1)
-					return nil, tt.err
-				}))
-				start := time.Now()
-				_, err := send(c, "/x")
-				if calls.Load() != 1 || time.Since(start) != 0 {
-					t.Errorf("%s: %d attempts in %v, want 1 at once", tt.name, calls.Load(), time.Since(start))
-				}
-				if !tt.as(err) || !strings.HasPrefix(err.Error(), "safe: ") {
-					t.Errorf("%s: err = %v", tt.name, err)
-				}
+		for method, send := range map[string]func(*Client, string) ([]byte, error){"GET": get, "POST": post} {
+			t.Run(tt.name+" "+method, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					var calls atomic.Int32
+					c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+						calls.Add(1)
+						return nil, tt.err
+					}))
+					start := time.Now()
+					_, err := send(c, "/x")
+					if calls.Load() != 1 || time.Since(start) != 0 {
+						t.Errorf("%s: %d attempts in %v, want 1 at once", tt.name, calls.Load(), time.Since(start))
+					}
+					if !tt.as(err) || !strings.HasPrefix(err.Error(), "safe: ") {
+						t.Errorf("%s: err = %v", tt.name, err)
+					}
+				})
 			})
 		}
 	}
