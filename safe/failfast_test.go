@@ -226,3 +226,27 @@ func TestHTMLPageHint(t *testing.T) {
 		t.Errorf("JSON config: %v", err)
 	}
 }
+
+// TestTLSToPlainHTTPHint: an https URL pointed at a plain-http server.
+func TestTLSToPlainHTTPHint(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := NewClient("https://" + srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ServerInfo(context.Background())
+	if err == nil || err.Error() != "safe: GET /api/config: http: server gave HTTP response to HTTPS client" {
+		t.Errorf("err = %v", err)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections, want 1 (%v)", n, err)
+	}
+}

@@ -129,7 +129,9 @@ func permanent(err error) bool {
 	case errors.Is(err, ErrRedirect), errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrNotVaultServer):
 		return true
 	}
-	return false
+	// net/http's own error (no type) for an https request answered in
+	// plain http.
+	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 // maxRefusedRetries bounds the retries after "connection refused": a

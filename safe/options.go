@@ -141,7 +141,13 @@ func WithLogger(l *slog.Logger) Option {
 // RetryPolicy bounds the retries of the transport. A 429 is retried for any
 // request (the server did not process it); 5xx answers and connection
 // failures are retried only for requests that are safe to repeat (GET, PUT,
-// DELETE) or that certainly never reached the server.
+// DELETE) or that certainly never reached the server. Errors that no retry
+// can cure fail at once: an untrusted, expired or mismatched certificate,
+// a host name that does not resolve ("no such host"), TLS spoken to a
+// plain-http port, a redirect, an oversized body and an HTML page. A
+// refused connection is retried at most twice (with the default policy,
+// after 250 ms and 500 ms), long enough for a restarting server, short
+// enough for a wrong port.
 type RetryPolicy struct {
 	MaxRetries int           // retries after the first attempt; 0 disables retrying
 	BaseDelay  time.Duration // first backoff for 5xx and connection errors; doubles each time
