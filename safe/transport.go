@@ -207,7 +207,8 @@ func (r *apiRequest) bodyLimit() int64 {
 
 // Buffer growth of readBody.
 const (
-	firstBuffer = 64 << 10 // the largest first allocation
+	firstBuffer   = 64 << 10 // the largest first allocation, for a declared length
+	chunkedBuffer = 4 << 10  // the first allocation for a body of unknown length
 	// trustFactor is how far ahead of the bytes received a declared
 	// Content-Length is believed: once a body has delivered 1/trustFactor
 	// of its declared length, the buffer jumps to the full length. A lying
@@ -229,7 +230,11 @@ func readBody(body io.Reader, declared, limit int64) ([]byte, error) {
 	if declared >= 0 && declared < ceiling {
 		ceiling = declared
 	}
-	buf := make([]byte, 0, min(ceiling, firstBuffer))
+	first := int64(chunkedBuffer)
+	if declared >= 0 {
+		first = firstBuffer
+	}
+	buf := make([]byte, 0, min(ceiling, first))
 	for int64(len(buf)) < ceiling {
 		if len(buf) == cap(buf) {
 			next := min(2*int64(cap(buf)), ceiling)
