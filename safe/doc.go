@@ -53,6 +53,14 @@
 // package carries a password, key, token or decrypted value: items print
 // as their ID and type, and their secret parts as REDACTED.
 //
+// That holds for fmt with every verb, for log/slog (both handlers, also for
+// items nested in slices, maps and structs) and for encoding/json: every
+// value that is encrypted on the wire (an item's name, notes and parts,
+// and the names of collections and folders) is left out or shows as
+// REDACTED. Item.PlaintextJSON is the one, explicit way to export an item
+// with its secrets. Values in unexported struct fields are out of reach of
+// fmt's and encoding/json's methods: fmt prints them as they are.
+//
 // For tests, package safetest provides an in-memory server that this
 // client, and the official Bitwarden CLI, can use.
 package safe
