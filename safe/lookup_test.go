@@ -1,7 +1,9 @@
 package safe_test
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -108,17 +110,27 @@ func TestFilters(t *testing.T) {
 	}
 }
 
-// pathRecorder records every request URL a client sends.
+// pathRecorder records every request URL a client sends, and shows each
+// request body to body if set.
 type pathRecorder struct {
 	next http.RoundTripper
+	body func(r *http.Request, body []byte)
 	mu   sync.Mutex
 	urls []string
 }
 
 func (p *pathRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.urls = append(p.urls, r.Method+" "+r.URL.RequestURI())
-	p.mu.Unlock()
+	if p.body != nil && r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		p.body(r, b)
+	}
 	return p.next.RoundTrip(r)
 }
 
