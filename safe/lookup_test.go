@@ -120,17 +120,20 @@ type pathRecorder struct {
 }
 
 func (p *pathRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.urls = append(p.urls, r.Method+" "+r.URL.RequestURI())
+	var body []byte
 	if p.body != nil && r.Body != nil {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
+		var err error
+		if body, err = io.ReadAll(r.Body); err != nil {
 			return nil, err
 		}
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		p.body(r, b)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	p.mu.Lock()
+	p.urls = append(p.urls, r.Method+" "+r.URL.RequestURI())
+	if p.body != nil {
+		p.body(r, body)
+	}
+	p.mu.Unlock()
 	return p.next.RoundTrip(r)
 }
 

@@ -57,9 +57,10 @@ type savedSession struct {
 // 64-byte key (base64) made for this export. Neither is a secret alone;
 // together they are the unlocked vault. Keep them apart: store the blob
 // on disk, say, and pass the key through the environment, as the
-// Bitwarden CLI does with BW_SESSION. A resumed session lasts as long as
-// its refresh token (or API key); Logout on either client does not end
-// the server-side session.
+// Bitwarden CLI does with BW_SESSION. A blob may be resumed any number of
+// times: the server keeps a refresh token the same when it is used. A
+// resumed session lasts as long as its refresh token (or API key); Logout
+// on either client does not end the server-side session.
 //
 // The resuming client must be made for the same server (base URL); give it
 // the same device ID too (WithDeviceID(c.DeviceID())), as the server

@@ -111,6 +111,14 @@ func TestResumeSessionRefreshesExpiredToken(t *testing.T) {
 				t.Errorf("resume made a prelogin: %s", u)
 			}
 		}
+		// The refresh token is reusable, so the same blob resumes again.
+		again, _ := recordingClient(t, srv, dev)
+		if err := again.ResumeSession(t.Context(), blob, key); err != nil {
+			t.Fatalf("second resume: %v", err)
+		}
+		if _, err := again.Items.Get(t.Context(), itemID); err != nil {
+			t.Fatal(err)
+		}
 	})
 	t.Run("refresh token expired", func(t *testing.T) {
 		t.Parallel()
