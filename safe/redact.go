@@ -170,7 +170,8 @@ func (f Folder) MarshalJSON() ([]byte, error) {
 // The result holds the item's secrets in plaintext. It is the one way to
 // export them as JSON: json.Marshal of an Item, and of each of its parts,
 // is redacted. Handle the bytes as the password itself: never log them,
-// and overwrite or drop them as soon as they are used.
+// and overwrite or drop them as soon as they are used. The format is for
+// export: json.Unmarshal into an Item does not read it back.
 func (it *Item) PlaintextJSON() ([]byte, error) {
 	if it == nil {
 		return []byte("null"), nil
