@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"slices"
 
 	"github.com/bsafe-go/bsafe/safe"
 	"github.com/bsafe-go/bsafe/safe/safetest"
@@ -211,13 +212,14 @@ func ExampleCollectionsService_Find() {
 	_, err = c.Collections.Find(ctx, team.ID, "Servers")
 	var ae *safe.AmbiguousError
 	if errors.As(err, &ae) {
-		fmt.Println(errors.Is(err, safe.ErrAmbiguous), len(ae.IDs), "collections are named Servers; one is", ae.IDs[0] == col.ID || ae.IDs[1] == col.ID)
+		// Both IDs are listed; pick one and use it instead of the name.
+		fmt.Println(errors.Is(err, safe.ErrAmbiguous), len(ae.IDs), slices.Contains(ae.IDs, col.ID))
 	}
 	_, err = c.Collections.Find(ctx, team.ID, "Databases")
 	fmt.Println(errors.Is(err, safe.ErrNotFound))
 	// Output:
 	// Applications
-	// true 2 collections are named Servers; one is true
+	// true 2 true
 	// true
 }
 
