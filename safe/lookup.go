@@ -46,11 +46,11 @@ func matchName(names []string, name string) []int {
 	return folded
 }
 
-// lookupTeam picks the team with the given ID, or else the one with the
-// given name (see Client.Team).
+// lookupTeam picks the team with the given ID (a GUID, in any case), or
+// else the one with the given name (see Client.Team).
 func lookupTeam(teams []*Team, nameOrID string) (*Team, error) {
 	for _, t := range teams {
-		if t.ID == nameOrID {
+		if strings.EqualFold(t.ID, nameOrID) {
 			return t, nil
 		}
 	}

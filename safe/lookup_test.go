@@ -220,7 +220,7 @@ func TestTeamLookupNeverGuesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ arg, want string }{
-		{a.ID, a.ID}, {b.ID, b.ID}, {e.team.ID, e.team.ID},
+		{a.ID, a.ID}, {b.ID, b.ID}, {e.team.ID, e.team.ID}, {strings.ToUpper(b.ID), b.ID},
 		{"MPR AWS Safe Team", e.team.ID}, {"mpr aws safe team", e.team.ID}, {"mixed case", mixed.ID},
 	} {
 		got, err := e.client.Team(ctx, tc.arg)

@@ -238,9 +238,9 @@ func (c *Client) Teams(ctx context.Context) ([]*Team, error) {
 	return out, nil
 }
 
-// Team returns the team with the given ID or, failing that, name. A name
-// that equals one team's name exactly picks it; otherwise names are
-// compared ignoring case. It returns an error matching ErrNotFound if no
+// Team returns the team with the given ID (in any case, as GUIDs are) or,
+// failing that, name. A name that equals one team's name exactly picks
+// it; otherwise names are compared ignoring case. It returns an error matching ErrNotFound if no
 // team has the ID or name, and an *AmbiguousError (ErrAmbiguous), listing
 // the IDs, if several teams have the name: it never guesses.
 func (c *Client) Team(ctx context.Context, nameOrID string) (*Team, error) {
