@@ -52,10 +52,11 @@ type savedSession struct {
 // password and without a new key derivation: the way a command-line tool
 // unlocks once and runs many commands.
 //
-// The blob holds the tokens, the e-mail, the KDF settings, the user key
-// and the private key, all encrypted under sessionKey, a fresh random
-// 64-byte key (base64) made for this export. Neither is a secret alone;
-// together they are the unlocked vault. Keep them apart: store the blob
+// The blob holds the tokens (after LoginAPIKey, the API key too), the
+// e-mail, the KDF settings, the user key and the private key, all
+// encrypted under sessionKey, a fresh random 64-byte key (base64) made
+// for this export. Either alone is of no use; together they are the
+// unlocked vault. Keep them apart: store the blob
 // on disk, say, and pass the key through the environment, as the
 // Bitwarden CLI does with BW_SESSION. A blob may be resumed any number of
 // times: the server keeps a refresh token the same when it is used. A
