@@ -4,8 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 
 	"github.com/bsafe-go/bsafe/safe/safetest"
 )
@@ -87,4 +92,68 @@ func TestExportedSessionHoldsNoPlaintextSecret(t *testing.T) {
 			t.Errorf("api key %v: the resumed session differs", apiKey)
 		}
 	}
+}
+
+// TestResumeSessionRefusesBadContent seals crafted sessions under a valid
+// session key: each is refused with ErrInvalidSession, without a panic,
+// a request, or a session left behind.
+func TestResumeSessionRefusesBadContent(t *testing.T) {
+	t.Parallel()
+	key, err := vaultcrypto.GenerateSymmetricKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyText := base64.StdEncoding.EncodeToString(key.Bytes())
+	c, err := NewClient("https://safe.test", WithHTTPClient(&http.Client{Transport: noRequests{t}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := func() map[string]any {
+		return map[string]any{"server": c.baseURL(), "userId": "u1", "accessToken": "a.b.c",
+			"expiry": time.Now().Add(time.Hour), "userKey": make([]byte, 64)}
+	}
+	for name, change := range map[string]func(m map[string]any){
+		"short user key":  func(m map[string]any) { m["userKey"] = make([]byte, 10) },
+		"no user key":     func(m map[string]any) { delete(m, "userKey") },
+		"bad private key": func(m map[string]any) { m["privateKey"] = []byte("not DER") },
+		"no access token": func(m map[string]any) { delete(m, "accessToken") },
+		"no user":         func(m map[string]any) { delete(m, "userId") },
+		"other server":    func(m map[string]any) { m["server"] = "https://elsewhere.test" },
+		"not an object":   nil,
+	} {
+		var plain []byte
+		if change == nil {
+			plain = []byte(`["x"]`)
+		} else {
+			m := good()
+			change(m)
+			plain, _ = json.Marshal(m)
+		}
+		enc, err := key.Encrypt(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blob, _ := json.Marshal(sessionBlob{Version: sessionBlobVersion, Data: enc})
+		if err := c.ResumeSession(t.Context(), blob, keyText); !errors.Is(err, ErrInvalidSession) {
+			t.Errorf("%s: %v, want ErrInvalidSession", name, err)
+		}
+		if c.LoggedIn() {
+			t.Errorf("%s: logged in", name)
+		}
+	}
+	// The untouched session resumes (no request: the token is fresh).
+	plain, _ := json.Marshal(good())
+	enc, _ := key.Encrypt(plain)
+	blob, _ := json.Marshal(sessionBlob{Version: sessionBlobVersion, Data: enc})
+	if err := c.ResumeSession(t.Context(), blob, keyText); err != nil || !c.LoggedIn() {
+		t.Errorf("good session: %v", err)
+	}
+}
+
+// noRequests fails the test on any request.
+type noRequests struct{ t *testing.T }
+
+func (n noRequests) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+	return nil, errors.New("no requests expected")
 }
