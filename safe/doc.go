@@ -18,6 +18,11 @@
 // the providers; call LoginPassword again with WithTwoFactor. Tokens are
 // refreshed by the client, once for all goroutines.
 //
+// A login costs a key derivation (up to seconds, by design). A process
+// that must not repeat it saves the unlocked session with ExportSession
+// and resumes it with ResumeSession; the blob is encrypted under a fresh
+// session key that is kept apart from it.
+//
 // # Reading and writing
 //
 // The first read syncs the whole vault (one request) and decrypts it in
@@ -26,6 +31,7 @@
 // client's own writes update the snapshot.
 //
 //	for it, err := range c.Items.All(ctx, safe.InCollection(colID)) { ... }
+//	list, err := c.Items.List(ctx, safe.InTeam(team.ID), safe.WithField("assocID", id))
 //	it, err := c.Items.Create(ctx, &safe.Item{Name: "AD", TeamID: team.ID,
 //		Login: &safe.Login{Username: "bonnil", Password: pw}}, safe.Collections(colID))
 //	it, err = c.Items.SetPassword(ctx, it.ID, newPW) // keeps the password history
@@ -52,6 +58,14 @@
 // give details with errors.As. No error, log line or fmt output of this
 // package carries a password, key, token or decrypted value: items print
 // as their ID and type, and their secret parts as REDACTED.
+//
+// That holds for fmt with every verb, for log/slog (both handlers, also for
+// items nested in slices, maps and structs) and for encoding/json: every
+// value that is encrypted on the wire (an item's name, notes and parts,
+// and the names of collections and folders) is left out or shows as
+// REDACTED. Item.PlaintextJSON is the one, explicit way to export an item
+// with its secrets. Values in unexported struct fields are out of reach of
+// fmt's and encoding/json's methods: fmt prints them as they are.
 //
 // For tests, package safetest provides an in-memory server that this
 // client, and the official Bitwarden CLI, can use.

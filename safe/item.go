@@ -2,8 +2,6 @@ package safe
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
@@ -40,8 +38,11 @@ func (t ItemType) String() string {
 // Item is a decrypted vault item ("cipher" on the wire). Fields that are
 // encrypted on the wire are plaintext here.
 //
-// An Item prints (fmt, any verb) and logs (log/slog) only its ID, type and
-// team: never its name, notes or secrets.
+// An Item prints (fmt, any verb), logs (log/slog) and encodes
+// (encoding/json) only its ID, type and team: never its name, notes or
+// secrets, also when it sits in a slice, map or struct. PlaintextJSON is
+// the one way to export its decrypted content (see "Errors and secrets"
+// in the package documentation).
 type Item struct {
 	ID            string
 	TeamID        string // the organization; "" for a personal item
@@ -237,66 +238,11 @@ func (it *Item) Clone() *Item {
 	return &c
 }
 
-// String describes the item without any of its encrypted fields.
-func (it Item) String() string {
-	if it.TeamID != "" {
-		return fmt.Sprintf("safe.Item{ID: %q, Type: %s, TeamID: %q}", it.ID, it.Type, it.TeamID)
-	}
-	return fmt.Sprintf("safe.Item{ID: %q, Type: %s}", it.ID, it.Type)
-}
-
-// GoString is String.
-func (it Item) GoString() string { return it.String() }
-
-// Format prints String for every verb.
-func (it Item) Format(f fmt.State, _ rune) { io.WriteString(f, it.String()) }
-
-// LogValue logs the ID, type and team only.
-func (it Item) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("id", it.ID), slog.String("type", it.Type.String()), slog.String("team", it.TeamID))
-}
-
-// secret is embedded in the parts of an item that hold secrets (Login,
-// Card, Identity, SSHKey, Field, PasswordHistoryEntry). Its methods make
-// fmt, with every verb, and log/slog print a marker instead of the values.
-type secret struct{}
-
-const redacted = "REDACTED"
-
-// String returns a redaction marker.
-func (secret) String() string { return redacted }
-
-// GoString returns a redaction marker.
-func (secret) GoString() string { return redacted }
-
-// Format prints a redaction marker for every verb.
-func (secret) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
-
-// LogValue logs a redaction marker.
-func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// Fields is the list of an item's custom fields. Like its elements, it
-// logs as a redaction marker: log/slog does not look inside slices.
+// Fields is the list of an item's custom fields.
 type Fields []Field
 
-// LogValue logs a redaction marker and the number of fields.
-func (f Fields) LogValue() slog.Value {
-	return slog.StringValue(fmt.Sprintf("[%d fields %s]", len(f), redacted))
-}
-
-// URIs is the list of a login's URIs; it logs as a redaction marker.
+// URIs is the list of a login's URIs.
 type URIs []URI
 
-// LogValue logs a redaction marker and the number of URIs.
-func (u URIs) LogValue() slog.Value {
-	return slog.StringValue(fmt.Sprintf("[%d URIs %s]", len(u), redacted))
-}
-
-// PasswordHistory is a login's list of previous passwords; it logs as a
-// redaction marker.
+// PasswordHistory is a login's list of previous passwords, newest first.
 type PasswordHistory []PasswordHistoryEntry
-
-// LogValue logs a redaction marker and the number of entries.
-func (p PasswordHistory) LogValue() slog.Value {
-	return slog.StringValue(fmt.Sprintf("[%d passwords %s]", len(p), redacted))
-}

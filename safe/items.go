@@ -25,7 +25,10 @@ type query struct {
 	trashed                  bool
 	typ                      ItemType
 	search                   string
+	fields                   []fieldMatch
 }
+
+type fieldMatch struct{ name, value string }
 
 // InTeam keeps the items of a team; InTeam("") keeps personal items.
 func InTeam(teamID string) Filter {
@@ -52,6 +55,16 @@ func OfType(t ItemType) Filter { return func(q *query) { q.typ = t } }
 // ignoring case.
 func Search(s string) Filter { return func(q *query) { q.search = strings.ToLower(s) } }
 
+// WithField keeps the items with a custom field of the given name and
+// value, such as WithField("assocID", "db01-admin"). The field is the one
+// Item.Field reads: the first with that name. Name and value are compared
+// exactly, byte for byte (case matters, as it does in Item.Field); a
+// boolean field's value is "true" or "false", and a linked field has none.
+// Several WithField filters must all match.
+func WithField(name, value string) Filter {
+	return func(q *query) { q.fields = append(q.fields, fieldMatch{name, value}) }
+}
+
 func (q *query) match(it *Item) bool {
 	if it.InTrash() != q.trashed ||
 		(q.hasTeam && it.TeamID != q.team) ||
@@ -61,6 +74,11 @@ func (q *query) match(it *Item) bool {
 	}
 	if q.collection != "" && !containsString(it.CollectionIDs, q.collection) {
 		return false
+	}
+	for _, f := range q.fields {
+		if v, ok := it.Field(f.name); !ok || v != f.value {
+			return false
+		}
 	}
 	if q.search == "" {
 		return true

@@ -238,19 +238,17 @@ func (c *Client) Teams(ctx context.Context) ([]*Team, error) {
 	return out, nil
 }
 
-// Team returns the team with the given name or ID. Names are compared
-// case-insensitively; ErrNotFound if there is none.
+// Team returns the team with the given ID (in any case, as GUIDs are) or,
+// failing that, name. A name that equals one team's name exactly picks
+// it; otherwise names are compared ignoring case. It returns an error matching ErrNotFound if no
+// team has the ID or name, and an *AmbiguousError (ErrAmbiguous), listing
+// the IDs, if several teams have the name: it never guesses.
 func (c *Client) Team(ctx context.Context, nameOrID string) (*Team, error) {
 	teams, err := c.Teams(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range teams {
-		if t.ID == nameOrID || strings.EqualFold(t.Name, nameOrID) {
-			return t, nil
-		}
-	}
-	return nil, fmt.Errorf("%w: team %q", ErrNotFound, nameOrID)
+	return lookupTeam(teams, nameOrID)
 }
 
 // keyFor returns the key that protects objects of a team, or the user key

@@ -64,8 +64,13 @@ var kindOf = func() (t [256]Kind) {
 // encoding/json's Valid accepts (given a sufficient [Decoder.SetMaxDepth]).
 //
 // A Decoder never panics and never allocates, except to decode strings that
-// contain escapes or invalid UTF-8, to build errors, and for Skip or Raw
-// of values nested more than 256 levels deep.
+// contain escapes or invalid UTF-8 (with [Decoder.String],
+// [Decoder.StringOrNull] and in object keys; [Decoder.AppendString] only
+// grows the caller's buffer), to build
+// errors, and to skip a value (with Skip, Raw, or an Object or Array
+// callback that consumes nothing) that nests more than 255 levels below
+// itself, which takes a [Decoder.SetMaxDepth] above the default. The
+// memory for such deep skips is kept for later ones, also across Reset.
 //
 // # Errors
 //
@@ -133,7 +138,6 @@ func (d *Decoder) SetMaxDepth(n int) {
 // read ended; the error's own Offset says where the problem is.
 func (d *Decoder) Offset() int { return d.pos }
 
-// fail records and returns a sticky syntax error.
 // endMember ends one object member or array element whose value began at
 // start: it skips the value if the callback consumed nothing, then reads
 // the separator. It returns the position of the next member's first
@@ -167,6 +171,7 @@ func (d *Decoder) endMember(start int, closer byte, errClose errCode) (i int, do
 	return 0, false, d.fail(i, errClose)
 }
 
+// fail records and returns a sticky syntax error.
 func (d *Decoder) fail(off int, code errCode) error {
 	d.err = &SyntaxError{Offset: off, Msg: errMsgs[code]}
 	return d.err
@@ -246,8 +251,9 @@ func (d *Decoder) Peek() Kind {
 // copying it. Use [EqualFoldASCII] to match keys case-insensitively.
 //
 // If fn returns an error, Object stops and returns it, and the Decoder
-// stays in that error state (see [Decoder]). A nil fn skips every member. If the next value is not an
-// object, Object returns a [*TypeError] and consumes nothing.
+// stays in that error state (see [Decoder]). A nil fn skips every member.
+// If the next value is not an object, Object returns a [*TypeError] and
+// consumes nothing.
 func (d *Decoder) Object(fn func(key []byte) error) error {
 	i, err := d.next()
 	if err != nil {

@@ -1,5 +1,6 @@
-// Package jsonscan is a strict, allocation-free JSON pull scanner over a
-// byte slice, for decoding large server responses by hand.
+// Package jsonscan is a strict JSON pull scanner over a byte slice, for
+// decoding large server responses by hand. It does not allocate on the
+// common path (see Aliasing and allocation).
 //
 // The vault client decodes Bitwarden's /api/sync response, tens of
 // megabytes holding thousands of cipher objects whose fields are mostly
@@ -60,12 +61,15 @@
 // lifetime, or that reuse or wipe the input buffer, must copy them first.
 // Strings with escapes (ASP.NET escapes '+' in base64 as \u002B) are
 // decoded into a new slice, or with [Decoder.AppendString] into a buffer
-// the caller reuses, which keeps a walk free of allocations.
+// the caller reuses, which keeps a walk free of allocations. (An object
+// key with escapes is always decoded into a new slice.)
 //
 // # Errors and secrets
 //
 // Errors ([*SyntaxError], [*TypeError]) carry an offset and a fixed
 // description, never bytes of the input, because the input may contain
 // secrets. Syntax errors are sticky: after one, the Decoder returns it
-// from every call.
+// from every call; so is an error returned by an [Decoder.Object] or
+// [Decoder.Array] callback, which leaves the Decoder inside a value. Type
+// errors are not: the value is left unread.
 package jsonscan

@@ -10,7 +10,7 @@ import (
 // Low-level scanning primitives. Each works on the whole input slice and an
 // index into it, and reports failure as an errCode together with the offset
 // of the offending byte (len(data) when the input ends early). None of them
-// allocates or panics.
+// panics, and none allocates except appendString, when dst must grow.
 
 const (
 	lsb = 0x0101010101010101
