@@ -27,8 +27,10 @@ type loginOptions struct {
 }
 
 // WithTwoFactor answers a two-factor challenge (see *TwoFactorError): the
-// provider and the code it produced. With remember, the server may skip
-// the second factor for this device next time.
+// provider and the code it produced. With remember, the server returns a
+// remember token (Client.TwoFactorRememberToken); a later login of the same
+// device passes it as WithTwoFactor(TwoFactorRemember, token, false) to skip
+// the second factor.
 func WithTwoFactor(provider TwoFactorProvider, code string, remember bool) LoginOption {
 	return func(o *loginOptions) {
 		o.twoFactorProvider = &provider
@@ -52,6 +54,12 @@ func WithNewDeviceOTP(code string) LoginOption {
 // ErrNewDevice (retry with WithNewDeviceOTP), ErrWeakKDF when the server
 // asks for KDF parameters below the minimums, or an *APIError.
 func (c *Client) LoginPassword(ctx context.Context, email, password string, opts ...LoginOption) error {
+	if vaultcrypto.NormalizeEmail(email) == "" {
+		return invalidArg("login: empty e-mail")
+	}
+	if password == "" {
+		return invalidArg("login: empty master password")
+	}
 	var lo loginOptions
 	for _, o := range opts {
 		o(&lo)
@@ -93,7 +101,7 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	return c.unlock(tr, master, email, nil)
+	return c.unlock(tr, master, email, nil, true)
 }
 
 // LoginAPIKey logs in with a personal API key (client ID "user.<uuid>" and
@@ -101,9 +109,16 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 // with the master password. API-key logins skip two-factor authentication;
 // the master password is still needed because the server never holds a
 // key that can decrypt the vault.
+//
+// Errors: ErrInvalidAPIKey when the server refuses the client ID or secret,
+// ErrWrongPassword when the master password does not decrypt the user key,
+// ErrWeakKDF, ErrInvalidArgument, or an *APIError.
 func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, password string) error {
 	if !strings.HasPrefix(clientID, "user.") {
-		return errors.New(`safe: a personal API key's client ID starts with "user."`)
+		return invalidArg(`a personal API key's client ID starts with "user."`)
+	}
+	if clientSecret == "" || password == "" {
+		return invalidArg("login: empty client secret or master password")
 	}
 	form := c.deviceForm()
 	form.Set("grant_type", "client_credentials")
@@ -112,7 +127,7 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	form.Set("client_secret", clientSecret)
 	tr, err := c.tokenGrant(ctx, form, nil)
 	if err != nil {
-		return err
+		return apiKeyError(err)
 	}
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
@@ -126,7 +141,31 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
-	return c.unlock(tr, master, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret})
+	return c.unlock(tr, master, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false)
+}
+
+// apiKeyError makes an identity server's invalid_client answer (a client
+// ID or secret it does not know) match ErrInvalidAPIKey.
+func apiKeyError(err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest && ae.Code == "invalid_client" {
+		return fmt.Errorf("%w: %w", ErrInvalidAPIKey, err)
+	}
+	return err
+}
+
+// TwoFactorRememberToken returns the two-factor remember token of the
+// current session: set after a login with WithTwoFactor(..., true) when the
+// server issued one, else "". Keep it as secret as a password; a later login
+// of the same device (same WithDeviceID) passes it as
+// WithTwoFactor(TwoFactorRemember, token, false).
+func (c *Client) TwoFactorRememberToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sess == nil {
+		return ""
+	}
+	return c.sess.twoFactorToken
 }
 
 // tokenClientID is the OAuth client the password grant names; refreshes
@@ -143,7 +182,10 @@ func (c *Client) deviceForm() url.Values {
 
 // unlock turns a token response into a session: it unwraps the user key
 // with the master key and the private key with the user key.
-func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email string, apiKey *apiKeyCredentials) error {
+// serverChecked says whether the server verified the password hash (a
+// password grant); if not, a user key that does not decrypt means a wrong
+// password.
+func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email string, apiKey *apiKeyCredentials, serverChecked bool) error {
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
 		return err
@@ -162,6 +204,10 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 	userKey, err := master.UnwrapUserKey(protected)
 	if err != nil {
 		if errors.Is(err, vaultcrypto.ErrMAC) {
+			if !serverChecked {
+				// Nobody checked the password but the key itself.
+				return fmt.Errorf("%w: the master password does not decrypt the user key: %w", ErrWrongPassword, err)
+			}
 			// The server accepted the password hash, so the password is
 			// right; the key does not match it.
 			return fmt.Errorf("safe: login: the user key does not decrypt with this password: %w", err)
@@ -191,6 +237,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 		userKey:            userKey,
 		privateKey:         priv,
 		forcePasswordReset: tr.ForcePasswordReset,
+		twoFactorToken:     tr.TwoFactorToken,
 	}
 	if s.clientID == "" {
 		s.clientID = tokenClientID
@@ -244,7 +291,7 @@ func (c *Client) refreshToken(ctx context.Context, stale string) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.sess != s {
-			return nil, errNoSession
+			return nil, fmt.Errorf("%w: the session ended during a token refresh", ErrNotLoggedIn)
 		}
 		s.access = tr.AccessToken
 		s.expiry = tr.expiry(time.Now())
@@ -270,6 +317,7 @@ type tokenResponse struct {
 	KdfMemory          *int                  `json:"KdfMemory"`
 	KdfParallelism     *int                  `json:"KdfParallelism"`
 	ForcePasswordReset bool                  `json:"ForcePasswordReset"`
+	TwoFactorToken     string                `json:"TwoFactorToken"` // a remember token, after twoFactorRemember=1
 	AccountKeys        *struct {
 		PublicKeyEncryptionKeyPair *struct {
 			WrappedPrivateKey vaultcrypto.EncString `json:"wrappedPrivateKey"`

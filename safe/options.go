@@ -2,7 +2,6 @@ package safe
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -64,7 +63,7 @@ func cliDeviceType() int {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("safe: WithHTTPClient(nil)")
+			return invalidArg("WithHTTPClient(nil)")
 		}
 		c.httpClient = hc
 		return nil
@@ -80,7 +79,7 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 func WithDeviceID(id string) Option {
 	return func(c *config) error {
 		if !uuidRE.MatchString(id) {
-			return fmt.Errorf("safe: device ID %q is not a UUID", id)
+			return invalidArg("device ID is not a UUID")
 		}
 		c.deviceID = id
 		return nil
@@ -91,7 +90,7 @@ func WithDeviceID(id string) Option {
 func WithDeviceName(name string) Option {
 	return func(c *config) error {
 		if name == "" || len(name) > 50 {
-			return errors.New("safe: device name must be 1 to 50 characters")
+			return invalidArg("device name must be 1 to 50 characters")
 		}
 		c.deviceName = name
 		return nil
@@ -102,7 +101,7 @@ func WithDeviceName(name string) Option {
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if ua == "" {
-			return errors.New("safe: empty user agent")
+			return invalidArg("empty user agent")
 		}
 		c.userAgent = ua
 		return nil
@@ -115,7 +114,7 @@ func WithUserAgent(ua string) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("safe: WithLogger(nil)")
+			return invalidArg("WithLogger(nil)")
 		}
 		c.logger = l
 		return nil
@@ -139,7 +138,7 @@ var DefaultRetryPolicy = RetryPolicy{MaxRetries: 4, BaseDelay: 250 * time.Millis
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxRetries < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 {
-			return errors.New("safe: negative retry policy value")
+			return invalidArg("negative retry policy value")
 		}
 		c.retry = p
 		return nil
@@ -151,7 +150,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 func WithRequestTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return errors.New("safe: request timeout must be positive")
+			return invalidArg("request timeout must be positive")
 		}
 		c.requestTimeout = d
 		return nil
@@ -162,7 +161,7 @@ func WithRequestTimeout(d time.Duration) Option {
 func WithMaxConcurrency(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return errors.New("safe: max concurrency must be at least 1")
+			return invalidArg("max concurrency must be at least 1")
 		}
 		c.maxConcurrency = n
 		return nil
@@ -191,7 +190,7 @@ const (
 func WithItemKeys(p ItemKeyPolicy) Option {
 	return func(c *config) error {
 		if p < ItemKeysAuto || p > ItemKeysNever {
-			return fmt.Errorf("safe: unknown item key policy %d", p)
+			return invalidArg("unknown item key policy %d", p)
 		}
 		c.itemKeys = p
 		return nil
@@ -216,7 +215,7 @@ func WithLenientDecrypt() Option {
 func WithSyncInterval(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return errors.New("safe: negative sync interval")
+			return invalidArg("negative sync interval")
 		}
 		c.syncInterval = d
 		return nil
