@@ -72,7 +72,7 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if pre.salt != "" {
 		salt = pre.salt
 	}
-	master, err := vaultcrypto.DeriveMasterKey(password, salt, pre.kdf)
+	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, salt, pre.kdf)
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
@@ -137,7 +137,7 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	if salt == "" {
 		salt = claims.Email
 	}
-	master, err := vaultcrypto.DeriveMasterKey(password, salt, kdf)
+	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, salt, kdf)
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
@@ -253,7 +253,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 // stale expire: with the refresh token after a password login, or by
 // repeating the client-credentials grant after an API-key login.
 func (c *Client) refreshToken(ctx context.Context, stale string) error {
-	_, err, _ := c.refreshes.Do("refresh", func() (any, error) {
+	_, err := c.shared(ctx, &c.refreshes, "refresh", func(ctx context.Context) (any, error) {
 		s, err := c.current()
 		if err != nil {
 			return nil, err

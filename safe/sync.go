@@ -1,22 +1,52 @@
 package safe
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
 
+// shared runs fn once for all concurrent callers with the same key
+// (singleflight), detached from every caller's context: each caller waits
+// only as long as its own ctx allows and then gets its own ctx's error, and
+// a caller that leaves does not cancel the work for the others. The work
+// keeps the first caller's context values and is bounded by sharedTimeout.
+func (c *Client) shared(ctx context.Context, g *singleflight.Group, key string, fn func(context.Context) (any, error)) (any, error) {
+	ch := g.DoChan(key, func() (any, error) {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.sharedTimeout())
+		defer cancel()
+		return fn(wctx)
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("safe: %s: %w", key, ctx.Err())
+	}
+}
+
+// sharedTimeout bounds detached shared work (a sync, a token refresh):
+// two requests, each with all the attempts and backoffs the retry policy
+// allows.
+func (c *Client) sharedTimeout() time.Duration {
+	perRequest := time.Duration(c.cfg.retry.MaxRetries+1) * (c.cfg.requestTimeout + c.cfg.retry.MaxDelay)
+	return 2 * perRequest
+}
+
 // decodeSync turns a /api/sync response into a snapshot. The document is
 // walked once with a zero-copy scanner, which finds the profile, folders,
 // collections and the raw bytes of every cipher; then the ciphers are
 // decoded and decrypted in parallel. Items keep sub-slices of body (their
-// wire JSON), so body must not be modified afterwards.
-func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
+// wire JSON), so body must not be modified afterwards. Decryption stops
+// when ctx ends.
+func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vault, error) {
 	var profileRaw, foldersRaw, collectionsRaw []byte
 	var ciphers [][]byte
 	d := jsonscan.NewDecoder(body)
@@ -64,7 +94,7 @@ func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 	}
 
 	items := make([]*Item, len(ciphers))
-	var g errgroup.Group
+	g, gctx := errgroup.WithContext(ctx)
 	workers := max(1, c.cfg.decryptWorkers)
 	chunk := max(64, (len(ciphers)+workers*4-1)/(workers*4))
 	g.SetLimit(workers)
@@ -72,6 +102,9 @@ func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 		end := min(start+chunk, len(ciphers))
 		g.Go(func() error {
 			for i := start; i < end; i++ {
+				if (i-start)%16 == 0 && gctx.Err() != nil {
+					return gctx.Err()
+				}
 				it, err := c.decryptItem(v, s, ciphers[i])
 				if err != nil {
 					return err

@@ -129,7 +129,7 @@ func (c *Client) Sync(ctx context.Context) error {
 }
 
 func (c *Client) sync(ctx context.Context) (*vault, error) {
-	v, err, _ := c.syncs.Do("sync", func() (any, error) {
+	v, err := c.shared(ctx, &c.syncs, "sync", func(ctx context.Context) (any, error) {
 		s, err := c.current()
 		if err != nil {
 			return nil, err
@@ -144,7 +144,7 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := c.decodeSync(body, s)
+		v, err := c.decodeSync(ctx, body, s)
 		if err != nil {
 			return nil, err
 		}
