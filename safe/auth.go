@@ -68,11 +68,10 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	salt := email
-	if pre.salt != "" {
-		salt = pre.salt
+	if err := checkSalt("prelogin", pre.salt, email); err != nil {
+		return err
 	}
-	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, salt, pre.kdf)
+	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, email, pre.kdf)
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
@@ -101,7 +100,7 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	return c.unlock(tr, master, email, nil, true)
+	return c.unlock(tr, master, pre.kdf, email, nil, true)
 }
 
 // LoginAPIKey logs in with a personal API key (client ID "user.<uuid>" and
@@ -133,15 +132,15 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	if err != nil {
 		return err
 	}
-	kdf, salt := tr.kdf()
-	if salt == "" {
-		salt = claims.Email
+	if vaultcrypto.NormalizeEmail(claims.Email) == "" {
+		return errors.New("safe: access token has no e-mail")
 	}
-	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, salt, kdf)
+	kdf, _ := tr.kdf()
+	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, claims.Email, kdf)
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
-	return c.unlock(tr, master, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false)
+	return c.unlock(tr, master, kdf, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false)
 }
 
 // apiKeyError makes an identity server's invalid_client answer (a client
@@ -168,6 +167,17 @@ func (c *Client) TwoFactorRememberToken() string {
 	return c.sess.twoFactorToken
 }
 
+// checkSalt refuses a KDF salt from the server (prelogin, token response or
+// sync of newer servers) other than the account's normalised e-mail: the
+// salt is the e-mail by definition, and a server that chooses another one
+// chooses the master key.
+func checkSalt(where, salt, email string) error {
+	if salt != "" && salt != vaultcrypto.NormalizeEmail(email) {
+		return fmt.Errorf("safe: %s: %w: the salt is not the account's e-mail", where, ErrWeakKDF)
+	}
+	return nil
+}
+
 // tokenClientID is the OAuth client the password grant names; refreshes
 // use the client_id of the token itself.
 const tokenClientID = "cli"
@@ -181,13 +191,23 @@ func (c *Client) deviceForm() url.Values {
 }
 
 // unlock turns a token response into a session: it unwraps the user key
-// with the master key and the private key with the user key.
-// serverChecked says whether the server verified the password hash (a
+// with the master key and the private key with the user key. used is the
+// KDF the master key was derived with; the KDF and salt the token response
+// names must be acceptable too (the session keeps used). serverChecked says whether the server verified the password hash (a
 // password grant); if not, a user key that does not decrypt means a wrong
 // password.
-func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email string, apiKey *apiKeyCredentials, serverChecked bool) error {
+func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used vaultcrypto.KDFConfig, email string, apiKey *apiKeyCredentials, serverChecked bool) error {
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
+		return err
+	}
+	kdf, salt := tr.kdf()
+	if kdf != (vaultcrypto.KDFConfig{}) {
+		if err := kdf.Validate(); err != nil {
+			return fmt.Errorf("safe: token response: %w", err)
+		}
+	}
+	if err := checkSalt("token response", salt, email); err != nil {
 		return err
 	}
 	protected := tr.Key
@@ -200,6 +220,9 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 	}
 	if protected.IsZero() {
 		return errors.New("safe: login: the server sent no user key (accounts without a master password are not supported)")
+	}
+	if t := protected.Type(); (t == vaultcrypto.AesCbc256B64 || t == vaultcrypto.AesCbc128HmacSha256B64) && !c.cfg.legacyUserKeys {
+		return fmt.Errorf("%w (EncString type %d); see WithLegacyUserKeys", ErrLegacyUserKey, int(t))
 	}
 	userKey, err := master.UnwrapUserKey(protected)
 	if err != nil {
@@ -224,7 +247,6 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 			return fmt.Errorf("safe: login: private key: %w", err)
 		}
 	}
-	kdf, _ := tr.kdf()
 	s := &session{
 		userID:             claims.Sub,
 		email:              email,
@@ -233,7 +255,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 		refresh:            tr.RefreshToken,
 		expiry:             tr.expiry(time.Now()),
 		apiKey:             apiKey,
-		kdf:                kdf,
+		kdf:                used,
 		userKey:            userKey,
 		privateKey:         priv,
 		forcePasswordReset: tr.ForcePasswordReset,

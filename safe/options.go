@@ -28,6 +28,7 @@ type config struct {
 	lenient        bool
 	syncInterval   time.Duration
 	decryptWorkers int
+	legacyUserKeys bool
 }
 
 func defaultConfig() config {
@@ -204,6 +205,22 @@ func WithItemKeys(p ItemKeyPolicy) Option {
 func WithLenientDecrypt() Option {
 	return func(c *config) error {
 		c.lenient = true
+		return nil
+	}
+}
+
+// WithLegacyUserKeys accepts an account whose user key is wrapped with a
+// pre-2018 EncString type (0, AES-CBC without a MAC, or 1, AES-128 with an
+// unstretched MAC key), as accounts that old may still have. The server
+// chooses the type it sends, so by default such a key is refused with
+// ErrLegacyUserKey: accepting it lets a malicious server hand the client a
+// key that nothing authenticates. Every other key and field still needs
+// type 2 (or RSA) and its MAC. Enable this only for an account known to be
+// that old, and let its owner change the master password once, which
+// rewraps the user key as type 2.
+func WithLegacyUserKeys() Option {
+	return func(c *config) error {
+		c.legacyUserKeys = true
 		return nil
 	}
 }

@@ -47,7 +47,7 @@ func (c *Client) sharedTimeout() time.Duration {
 // wire JSON), so body must not be modified afterwards. Decryption stops
 // when ctx ends.
 func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vault, error) {
-	var profileRaw, foldersRaw, collectionsRaw []byte
+	var profileRaw, foldersRaw, collectionsRaw, udRaw []byte
 	var ciphers [][]byte
 	d := jsonscan.NewDecoder(body)
 	err := d.Object(func(key []byte) error {
@@ -59,6 +59,8 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 			foldersRaw, err = d.Raw()
 		case jsonscan.EqualFoldASCII(key, "collections"):
 			collectionsRaw, err = d.Raw()
+		case jsonscan.EqualFoldASCII(key, "userDecryption"):
+			udRaw, err = d.Raw()
 		case jsonscan.EqualFoldASCII(key, "ciphers"):
 			if d.Null() {
 				return nil
@@ -81,6 +83,9 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 	}
 	if profileRaw == nil {
 		return nil, errors.New("safe: sync response has no profile")
+	}
+	if err := checkUserDecryption(udRaw, s); err != nil {
+		return nil, err
 	}
 	v := &vault{teamKeys: map[string]*vaultcrypto.SymmetricKey{}}
 	if err := c.decodeProfile(v, s, profileRaw); err != nil {
@@ -126,6 +131,36 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 		v.items[it.ID] = it
 	}
 	return v, nil
+}
+
+// checkUserDecryption refuses the KDF and salt that newer servers send in
+// a sync's userDecryption.masterPasswordUnlock when they are out of range,
+// or when the salt is not the account's e-mail: the client does not use
+// them, but a server that names such parameters is not to be trusted with
+// the next login.
+func checkUserDecryption(raw []byte, s *session) error {
+	if raw == nil {
+		return nil
+	}
+	var ud struct {
+		MasterPasswordUnlock *struct {
+			Kdf  *kdfSettings `json:"kdf"`
+			Salt string       `json:"salt"`
+		} `json:"masterPasswordUnlock"`
+	}
+	if err := unmarshalJSON("sync userDecryption", raw, &ud); err != nil {
+		return err
+	}
+	mpu := ud.MasterPasswordUnlock
+	if mpu == nil {
+		return nil
+	}
+	if mpu.Kdf != nil {
+		if err := mpu.Kdf.config().Validate(); err != nil {
+			return fmt.Errorf("safe: sync: %w", err)
+		}
+	}
+	return checkSalt("sync", mpu.Salt, s.email)
 }
 
 type wireProfile struct {
