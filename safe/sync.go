@@ -91,10 +91,10 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 	if err := c.decodeProfile(v, s, profileRaw); err != nil {
 		return nil, err
 	}
-	if err := decodeFolders(v, s, foldersRaw); err != nil {
+	if err := decodeFolders(v, s, foldersRaw, c.cfg.lenient); err != nil {
 		return nil, err
 	}
-	if err := decodeCollections(v, collectionsRaw); err != nil {
+	if err := decodeCollections(v, collectionsRaw, c.cfg.lenient); err != nil {
 		return nil, err
 	}
 
@@ -191,26 +191,35 @@ func (c *Client) decodeProfile(v *vault, s *session, raw []byte) error {
 	}
 	v.profile = Profile{ID: p.ID, Name: p.Name, Email: p.Email, Premium: p.Premium, ForcePasswordReset: p.ForcePasswordReset}
 	for _, o := range p.Organizations {
-		v.teams = append(v.teams, &Team{
+		t := &Team{
 			ID: o.ID, Name: o.Name, MembershipID: o.OrganizationUserID, Role: o.Type, Status: o.Status,
 			Enabled: o.Enabled, UseResetPassword: o.UseResetPassword, ResetPasswordEnrol: o.ResetPasswordEnrolled,
-		})
+		}
+		v.teams = append(v.teams, t)
 		if o.Key.IsZero() || s.privateKey == nil {
 			continue // invited or accepted, not yet confirmed: no key
 		}
 		k, err := s.privateKey.UnwrapKey(o.Key)
 		if err != nil {
-			if c.cfg.lenient {
-				continue
+			de := &DecryptError{Kind: "team", ID: o.ID, Field: "key", Err: err}
+			if !c.cfg.lenient {
+				return de
 			}
-			return &DecryptError{Kind: "team", ID: o.ID, Field: "key", Err: err}
+			t.DecryptErr = de
+			if v.teamKeyErrs == nil {
+				v.teamKeyErrs = map[string]error{}
+			}
+			v.teamKeyErrs[o.ID] = de
+			continue
 		}
 		v.teamKeys[o.ID] = k
 	}
 	return nil
 }
 
-func decodeFolders(v *vault, s *session, raw []byte) error {
+// decodeFolders decrypts the folder names; in lenient mode a folder whose
+// name fails is kept with DecryptErr.
+func decodeFolders(v *vault, s *session, raw []byte, lenient bool) error {
 	if raw == nil {
 		return nil
 	}
@@ -223,11 +232,17 @@ func decodeFolders(v *vault, s *session, raw []byte) error {
 		return err
 	}
 	for _, f := range fs {
+		folder := &Folder{ID: f.ID, RevisionDate: f.RevisionDate}
 		name, err := s.userKey.DecryptString(f.Name)
 		if err != nil {
-			return &DecryptError{Kind: "folder", ID: f.ID, Field: "name", Err: err}
+			de := &DecryptError{Kind: "folder", ID: f.ID, Field: "name", Err: err}
+			if !lenient {
+				return de
+			}
+			folder.DecryptErr = de
 		}
-		v.folders = append(v.folders, &Folder{ID: f.ID, Name: name, RevisionDate: f.RevisionDate})
+		folder.Name = name
+		v.folders = append(v.folders, folder)
 	}
 	return nil
 }
@@ -247,11 +262,20 @@ func (w *wireCollection) decrypt(key *vaultcrypto.SymmetricKey) (*Collection, er
 	if err != nil {
 		return nil, &DecryptError{Kind: "collection", ID: w.ID, Field: "name", Err: err}
 	}
-	return &Collection{ID: w.ID, TeamID: w.OrganizationID, Name: name, ExternalID: w.ExternalID,
-		ReadOnly: w.ReadOnly, HidePasswords: w.HidePasswords, Manage: w.Manage}, nil
+	col := w.view()
+	col.Name = name
+	return col, nil
 }
 
-func decodeCollections(v *vault, raw []byte) error {
+// view is the collection without its (encrypted) name.
+func (w *wireCollection) view() *Collection {
+	return &Collection{ID: w.ID, TeamID: w.OrganizationID, ExternalID: w.ExternalID,
+		ReadOnly: w.ReadOnly, HidePasswords: w.HidePasswords, Manage: w.Manage}
+}
+
+// decodeCollections decrypts the collection names; in lenient mode a
+// collection whose name (or team key) fails is kept with DecryptErr.
+func decodeCollections(v *vault, raw []byte, lenient bool) error {
 	if raw == nil {
 		return nil
 	}
@@ -262,11 +286,20 @@ func decodeCollections(v *vault, raw []byte) error {
 	for i := range cs {
 		key := v.teamKeys[cs[i].OrganizationID]
 		if key == nil {
+			if te := v.teamKeyErrs[cs[i].OrganizationID]; te != nil {
+				col := cs[i].view()
+				col.DecryptErr = &DecryptError{Kind: "collection", ID: cs[i].ID, Field: "name", Err: te}
+				v.collections = append(v.collections, col)
+			}
 			continue // a team whose key we do not hold yet
 		}
 		col, err := cs[i].decrypt(key)
 		if err != nil {
-			return err
+			if !lenient {
+				return err
+			}
+			col = cs[i].view()
+			col.DecryptErr = err
 		}
 		v.collections = append(v.collections, col)
 	}
