@@ -411,6 +411,11 @@ func (c *Client) tokenGrant(ctx context.Context, form url.Values, header map[str
 	if err != nil {
 		return nil, identityError(err)
 	}
+	return parseTokenResponse(body)
+}
+
+// parseTokenResponse reads a successful grant's answer.
+func parseTokenResponse(body []byte) (*tokenResponse, error) {
 	var tr tokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
 		return nil, fmt.Errorf("safe: token response: %w", jsonError(err))

@@ -14,7 +14,7 @@ const badTeamID = "44444444-4444-4444-8444-444444444444"
 // brokenVault is a sync response in which one object of each kind does not
 // decrypt: a team key, an item key, a folder name, a collection name, and
 // an item field. Each break can be left out, for the strict-mode checks.
-func brokenVault(t *testing.T, a *testAccount, breaks map[string]bool) []byte {
+func brokenVault(t testing.TB, a *testAccount, breaks map[string]bool) []byte {
 	t.Helper()
 	other, _ := vaultcrypto.GenerateSymmetricKey()
 	otherPriv, err := vaultcrypto.GeneratePrivateKey()

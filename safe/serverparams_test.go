@@ -23,7 +23,7 @@ type identityServer struct {
 	tokenRequests   int
 }
 
-func newIdentityServer(t *testing.T) *identityServer {
+func newIdentityServer(t testing.TB) *identityServer {
 	t.Helper()
 	const email, password = "jane@example.com", "sensitive-pw"
 	kdf := vaultcrypto.KDFConfig{Type: vaultcrypto.PBKDF2SHA256, Iterations: vaultcrypto.MinPBKDF2Iterations}
@@ -50,7 +50,7 @@ func newIdentityServer(t *testing.T) *identityServer {
 	}
 }
 
-func fakeJWT(t *testing.T, claims map[string]any) string {
+func fakeJWT(t testing.TB, claims map[string]any) string {
 	b, err := json.Marshal(claims)
 	if err != nil {
 		t.Fatal(err)
