@@ -198,10 +198,14 @@ func WithItemKeys(p ItemKeyPolicy) Option {
 	}
 }
 
-// WithLenientDecrypt makes sync keep items that have fields which fail to
-// decrypt: such an item is returned with those fields empty and the
-// failures listed in Item.DecryptErrors. By default a field that fails to
-// decrypt fails the sync with a *DecryptError.
+// WithLenientDecrypt makes sync keep objects that fail to decrypt, so that
+// one bad object never hides the rest of the vault. An item with fields
+// that fail is returned with those fields empty and the failures listed in
+// Item.DecryptErrors; an item whose own key (or whose team's key) fails is
+// returned with a "key" error there and all encrypted fields empty. A team
+// whose key fails, and a folder or collection whose name fails, is kept
+// with its DecryptErr set. By default any of these fails the sync with a
+// *DecryptError.
 func WithLenientDecrypt() Option {
 	return func(c *config) error {
 		c.lenient = true
