@@ -117,6 +117,27 @@ func TestServerChosenKDFRefused(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrWeakKDF and no session", tc.name, err)
 		}
 	}
+	// API-key logins take the KDF and salt from the token response.
+	for _, tc := range []struct {
+		name   string
+		change func(s *identityServer)
+	}{
+		{"api key: token weak KDF", func(s *identityServer) { s.token["KdfIterations"] = 1 }},
+		{"api key: token salt", func(s *identityServer) {
+			s.token["UserDecryptionOptions"] = map[string]any{"MasterPasswordUnlock": map[string]any{"Salt": "other@example.com"}}
+		}},
+	} {
+		s := newIdentityServer(t)
+		tc.change(s)
+		c, err := NewClient("https://safe.test", WithHTTPClient(&http.Client{Transport: s}), WithRetryPolicy(RetryPolicy{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.LoginAPIKey(context.Background(), "user.u1", "secret", s.password)
+		if !errors.Is(err, ErrWeakKDF) || c.LoggedIn() {
+			t.Errorf("%s: err = %v, want ErrWeakKDF and no session", tc.name, err)
+		}
+	}
 	// The right salt, in another case and with spaces, is the e-mail.
 	s := newIdentityServer(t)
 	s.prelogin["salt"] = "jane@example.com"

@@ -19,6 +19,9 @@ import (
 // a caller that leaves does not cancel the work for the others. The work
 // keeps the first caller's context values and is bounded by sharedTimeout.
 func (c *Client) shared(ctx context.Context, g *singleflight.Group, key string, fn func(context.Context) (any, error)) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("safe: %s: %w", key, err) // start no work for a caller that left
+	}
 	ch := g.DoChan(key, func() (any, error) {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.sharedTimeout())
 		defer cancel()
