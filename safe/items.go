@@ -423,7 +423,7 @@ func (s *ItemsService) Purge(ctx context.Context, id string) error {
 // validID refuses IDs that would change the meaning of a URL path.
 func validID(id string) error {
 	if id == "" || url.PathEscape(id) != id || strings.Contains(id, "..") {
-		return invalidArg("invalid ID (empty, or not a single URL path segment)")
+		return invalidArg("an ID must be a single, non-empty URL path segment")
 	}
 	return nil
 }
