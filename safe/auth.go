@@ -27,8 +27,10 @@ type loginOptions struct {
 }
 
 // WithTwoFactor answers a two-factor challenge (see *TwoFactorError): the
-// provider and the code it produced. With remember, the server may skip
-// the second factor for this device next time.
+// provider and the code it produced. With remember, the server returns a
+// remember token (Client.TwoFactorRememberToken); a later login of the same
+// device passes it as WithTwoFactor(TwoFactorRemember, token, false) to skip
+// the second factor.
 func WithTwoFactor(provider TwoFactorProvider, code string, remember bool) LoginOption {
 	return func(o *loginOptions) {
 		o.twoFactorProvider = &provider
@@ -52,6 +54,12 @@ func WithNewDeviceOTP(code string) LoginOption {
 // ErrNewDevice (retry with WithNewDeviceOTP), ErrWeakKDF when the server
 // asks for KDF parameters below the minimums, or an *APIError.
 func (c *Client) LoginPassword(ctx context.Context, email, password string, opts ...LoginOption) error {
+	if vaultcrypto.NormalizeEmail(email) == "" {
+		return invalidArg("login: empty e-mail")
+	}
+	if password == "" {
+		return invalidArg("login: empty master password")
+	}
 	var lo loginOptions
 	for _, o := range opts {
 		o(&lo)
@@ -60,11 +68,10 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	salt := email
-	if pre.salt != "" {
-		salt = pre.salt
+	if err := checkSalt("prelogin", pre.salt, email); err != nil {
+		return err
 	}
-	master, err := vaultcrypto.DeriveMasterKey(password, salt, pre.kdf)
+	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, email, pre.kdf)
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
@@ -93,7 +100,7 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	return c.unlock(tr, master, email, nil)
+	return c.unlock(tr, master, pre.kdf, email, nil, true)
 }
 
 // LoginAPIKey logs in with a personal API key (client ID "user.<uuid>" and
@@ -101,9 +108,16 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 // with the master password. API-key logins skip two-factor authentication;
 // the master password is still needed because the server never holds a
 // key that can decrypt the vault.
+//
+// Errors: ErrInvalidAPIKey when the server refuses the client ID or secret,
+// ErrWrongPassword when the master password does not decrypt the user key,
+// ErrWeakKDF, ErrInvalidArgument, or an *APIError.
 func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, password string) error {
 	if !strings.HasPrefix(clientID, "user.") {
-		return errors.New(`safe: a personal API key's client ID starts with "user."`)
+		return invalidArg(`a personal API key's client ID starts with "user."`)
+	}
+	if clientSecret == "" || password == "" {
+		return invalidArg("login: empty client secret or master password")
 	}
 	form := c.deviceForm()
 	form.Set("grant_type", "client_credentials")
@@ -112,21 +126,56 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	form.Set("client_secret", clientSecret)
 	tr, err := c.tokenGrant(ctx, form, nil)
 	if err != nil {
-		return err
+		return apiKeyError(err)
 	}
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
 		return err
 	}
-	kdf, salt := tr.kdf()
-	if salt == "" {
-		salt = claims.Email
+	if vaultcrypto.NormalizeEmail(claims.Email) == "" {
+		return errors.New("safe: access token has no e-mail")
 	}
-	master, err := vaultcrypto.DeriveMasterKey(password, salt, kdf)
+	kdf, _ := tr.kdf()
+	master, err := vaultcrypto.DeriveMasterKeyContext(ctx, password, claims.Email, kdf)
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
-	return c.unlock(tr, master, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret})
+	return c.unlock(tr, master, kdf, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false)
+}
+
+// apiKeyError makes an identity server's invalid_client answer (a client
+// ID or secret it does not know) match ErrInvalidAPIKey.
+func apiKeyError(err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest && ae.Code == "invalid_client" {
+		return fmt.Errorf("%w: %w", ErrInvalidAPIKey, err)
+	}
+	return err
+}
+
+// TwoFactorRememberToken returns the two-factor remember token of the
+// current session: set after a login with WithTwoFactor(..., true) when the
+// server issued one, else "". Keep it as secret as a password; a later login
+// of the same device (same WithDeviceID) passes it as
+// WithTwoFactor(TwoFactorRemember, token, false).
+func (c *Client) TwoFactorRememberToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sess == nil {
+		return ""
+	}
+	return c.sess.twoFactorToken
+}
+
+// checkSalt refuses a KDF salt from the server (prelogin, token response or
+// sync of newer servers) other than the account's normalised e-mail: the
+// salt is the e-mail by definition, and a server that chooses another one
+// chooses the master key.
+func checkSalt(where, salt, email string) error {
+	if salt != "" && salt != vaultcrypto.NormalizeEmail(email) {
+		return fmt.Errorf("safe: %s: %w: the salt is not the account's e-mail", where, ErrWeakKDF)
+	}
+	return nil
 }
 
 // tokenClientID is the OAuth client the password grant names; refreshes
@@ -142,10 +191,23 @@ func (c *Client) deviceForm() url.Values {
 }
 
 // unlock turns a token response into a session: it unwraps the user key
-// with the master key and the private key with the user key.
-func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email string, apiKey *apiKeyCredentials) error {
+// with the master key and the private key with the user key. used is the
+// KDF the master key was derived with; the KDF and salt the token response
+// names must be acceptable too (the session keeps used). serverChecked says whether the server verified the password hash (a
+// password grant); if not, a user key that does not decrypt means a wrong
+// password.
+func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used vaultcrypto.KDFConfig, email string, apiKey *apiKeyCredentials, serverChecked bool) error {
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
+		return err
+	}
+	kdf, salt := tr.kdf()
+	if kdf != (vaultcrypto.KDFConfig{}) {
+		if err := kdf.Validate(); err != nil {
+			return fmt.Errorf("safe: token response: %w", err)
+		}
+	}
+	if err := checkSalt("token response", salt, email); err != nil {
 		return err
 	}
 	protected := tr.Key
@@ -159,9 +221,16 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 	if protected.IsZero() {
 		return errors.New("safe: login: the server sent no user key (accounts without a master password are not supported)")
 	}
+	if t := protected.Type(); (t == vaultcrypto.AesCbc256B64 || t == vaultcrypto.AesCbc128HmacSha256B64) && !c.cfg.legacyUserKeys {
+		return fmt.Errorf("%w (EncString type %d); see WithLegacyUserKeys", ErrLegacyUserKey, int(t))
+	}
 	userKey, err := master.UnwrapUserKey(protected)
 	if err != nil {
 		if errors.Is(err, vaultcrypto.ErrMAC) {
+			if !serverChecked {
+				// Nobody checked the password but the key itself.
+				return fmt.Errorf("%w: the master password does not decrypt the user key: %w", ErrWrongPassword, err)
+			}
 			// The server accepted the password hash, so the password is
 			// right; the key does not match it.
 			return fmt.Errorf("safe: login: the user key does not decrypt with this password: %w", err)
@@ -178,7 +247,6 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 			return fmt.Errorf("safe: login: private key: %w", err)
 		}
 	}
-	kdf, _ := tr.kdf()
 	s := &session{
 		userID:             claims.Sub,
 		email:              email,
@@ -187,10 +255,11 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 		refresh:            tr.RefreshToken,
 		expiry:             tr.expiry(time.Now()),
 		apiKey:             apiKey,
-		kdf:                kdf,
+		kdf:                used,
 		userKey:            userKey,
 		privateKey:         priv,
 		forcePasswordReset: tr.ForcePasswordReset,
+		twoFactorToken:     tr.TwoFactorToken,
 	}
 	if s.clientID == "" {
 		s.clientID = tokenClientID
@@ -206,7 +275,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, email 
 // stale expire: with the refresh token after a password login, or by
 // repeating the client-credentials grant after an API-key login.
 func (c *Client) refreshToken(ctx context.Context, stale string) error {
-	_, err, _ := c.refreshes.Do("refresh", func() (any, error) {
+	_, err := c.shared(ctx, &c.refreshes, "refresh", func(ctx context.Context) (any, error) {
 		s, err := c.current()
 		if err != nil {
 			return nil, err
@@ -244,7 +313,7 @@ func (c *Client) refreshToken(ctx context.Context, stale string) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.sess != s {
-			return nil, errNoSession
+			return nil, fmt.Errorf("%w: the session ended during a token refresh", ErrNotLoggedIn)
 		}
 		s.access = tr.AccessToken
 		s.expiry = tr.expiry(time.Now())
@@ -270,6 +339,7 @@ type tokenResponse struct {
 	KdfMemory          *int                  `json:"KdfMemory"`
 	KdfParallelism     *int                  `json:"KdfParallelism"`
 	ForcePasswordReset bool                  `json:"ForcePasswordReset"`
+	TwoFactorToken     string                `json:"TwoFactorToken"` // a remember token, after twoFactorRemember=1
 	AccountKeys        *struct {
 		PublicKeyEncryptionKeyPair *struct {
 			WrappedPrivateKey vaultcrypto.EncString `json:"wrappedPrivateKey"`
@@ -342,6 +412,11 @@ func (c *Client) tokenGrant(ctx context.Context, form url.Values, header map[str
 	if err != nil {
 		return nil, identityError(err)
 	}
+	return parseTokenResponse(body)
+}
+
+// parseTokenResponse reads a successful grant's answer.
+func parseTokenResponse(body []byte) (*tokenResponse, error) {
 	var tr tokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
 		return nil, fmt.Errorf("safe: token response: %w", jsonError(err))

@@ -1,6 +1,7 @@
 package safe
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -73,7 +74,7 @@ func BenchmarkDecodeSync10k(b *testing.B) {
 			b.ReportAllocs()
 			b.ReportMetric(float64(len(tc.body))/1e6, "jsonMB")
 			for b.Loop() {
-				v, err := c.decodeSync(tc.body, a.sess)
+				v, err := c.decodeSync(context.Background(), tc.body, a.sess)
 				if err != nil || len(v.items) != 10_000 {
 					b.Fatal(err)
 				}
@@ -88,7 +89,7 @@ func TestBenchVaultShape(t *testing.T) {
 	}
 	a, body := benchVault(t, 200)
 	c, _ := NewClient("https://x")
-	v, err := c.decodeSync(body, a.sess)
+	v, err := c.decodeSync(context.Background(), body, a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func BenchmarkDecodeSync10kHeap(b *testing.B) {
 				}
 			}
 		}()
-		v, err := c.decodeSync(body, a.sess)
+		v, err := c.decodeSync(context.Background(), body, a.sess)
 		close(done)
 		if err != nil {
 			b.Fatal(err)

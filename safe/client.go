@@ -2,7 +2,6 @@ package safe
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -59,10 +58,10 @@ type service struct{ c *Client }
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("safe: base URL must be an absolute http(s) URL")
+		return nil, invalidArg("base URL must be an absolute http(s) URL")
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("safe: base URL must not carry credentials, a query or a fragment")
+		return nil, invalidArg("base URL must not carry credentials, a query or a fragment")
 	}
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -112,6 +111,7 @@ type session struct {
 	privateKey *vaultcrypto.PrivateKey // nil for accounts that never made one
 
 	forcePasswordReset bool
+	twoFactorToken     string // the two-factor remember token, if the server issued one
 }
 
 type apiKeyCredentials struct{ clientID, clientSecret string }
@@ -153,9 +153,6 @@ func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // LogValue makes log/slog print the description.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-// errNoSession is returned by token refresh when the session ended.
-var errNoSession = errors.New("safe: session ended")
 
 // accessToken returns a valid access token, refreshing it first when it
 // expires within a minute (or a tenth of its lifetime, if shorter).

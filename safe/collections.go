@@ -2,7 +2,6 @@ package safe
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -86,7 +85,7 @@ func (s *CollectionsService) Create(ctx context.Context, teamID, name string, ac
 		return nil, err
 	}
 	if name == "" {
-		return nil, errors.New("safe: a collection needs a name")
+		return nil, invalidArg("a collection needs a name")
 	}
 	if access.Users == nil {
 		team, err := s.c.Team(ctx, teamID)

@@ -334,32 +334,47 @@ func (c *Client) decryptItem(v *vault, s *session, raw []byte) (*Item, error) {
 	}
 	key, err := v.keyFor(s, w.orgID)
 	if err != nil {
-		return nil, &DecryptError{Kind: "item", ID: w.id, Field: "key", Err: err}
+		if !c.cfg.lenient {
+			return nil, &DecryptError{Kind: "item", ID: w.id, Field: "key", Err: err}
+		}
+		key = nil // kept, with the error and its encrypted fields empty
 	}
-	return w.decrypt(raw, key, c.cfg.lenient)
+	return w.decrypt(raw, key, c.cfg.lenient, err)
 }
 
 // decrypt turns the wire form into a view. wrapping is the user key or the
-// team key; the item's own key, if it has one, is unwrapped with it.
-func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, lenient bool) (*Item, error) {
+// team key; the item's own key, if it has one, is unwrapped with it. In
+// lenient mode wrapping may be nil, with keyErr saying why (a team key that
+// did not decrypt): the item is then kept with that error and its encrypted
+// fields empty, as when its own key does not decrypt.
+func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, lenient bool, keyErr error) (*Item, error) {
 	it := &Item{
 		ID: w.id, TeamID: w.orgID, FolderID: w.folderID, CollectionIDs: slices.Clone(w.collectionIDs),
 		Type: ItemType(w.typ), Favorite: w.favorite, Reprompt: w.reprompt == 1,
 		Edit: w.edit, ViewPassword: w.viewPassword,
 	}
 	dec := fieldDecrypter{it: it, key: wrapping, lenient: lenient}
+	if wrapping == nil {
+		dec.fail(field("key"), keyErr)
+	}
 	if len(w.key) > 0 {
-		var e vaultcrypto.EncString
-		err := e.UnmarshalText(w.key)
-		var k *vaultcrypto.SymmetricKey
-		if err == nil {
-			k, err = wrapping.UnwrapKey(e)
+		it.HasItemKey = true
+		if wrapping != nil {
+			var e vaultcrypto.EncString
+			err := e.UnmarshalText(w.key)
+			var k *vaultcrypto.SymmetricKey
+			if err == nil {
+				k, err = wrapping.UnwrapKey(e)
+			}
+			if err != nil {
+				// Without its key nothing of the item decrypts.
+				if !lenient {
+					return nil, &DecryptError{Kind: "item", ID: w.id, Field: "key", Err: err}
+				}
+				dec.fail(field("key"), err)
+			}
+			dec.key = k
 		}
-		if err != nil {
-			// Without its key nothing of the item decrypts.
-			return nil, &DecryptError{Kind: "item", ID: w.id, Field: "key", Err: err}
-		}
-		dec.key, it.HasItemKey = k, true
 	}
 	it.wire = wireState{raw: raw}
 
@@ -440,7 +455,9 @@ func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, len
 }
 
 // fieldDecrypter decrypts the fields of one item, remembering the first
-// failure (strict) or collecting them all (lenient).
+// failure (strict) or collecting them all (lenient). A nil key (lenient
+// mode only) is a key that failed, already listed as the "key" error: every
+// encrypted field is then left empty without an error of its own.
 type fieldDecrypter struct {
 	it      *Item
 	key     *vaultcrypto.SymmetricKey
@@ -459,7 +476,7 @@ func (d *fieldDecrypter) fail(f fieldRef, err error) {
 
 // str decrypts one EncString field; null or "" is the empty string.
 func (d *fieldDecrypter) str(field fieldRef, text []byte) string {
-	if len(text) == 0 || (d.err != nil && !d.lenient) {
+	if len(text) == 0 || d.key == nil || (d.err != nil && !d.lenient) {
 		return ""
 	}
 	s, err := d.key.DecryptText(text)

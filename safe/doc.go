@@ -53,8 +53,9 @@
 // # Errors and secrets
 //
 // Errors match the sentinels of this package with errors.Is (ErrNotFound,
-// ErrUnauthorized, ErrWrongPassword, ErrConflict, ErrRateLimited, ErrMAC,
-// ...), and *APIError, *TwoFactorError, *RateLimitError and *DecryptError
+// ErrUnauthorized, ErrForbidden, ErrWrongPassword, ErrInvalidAPIKey,
+// ErrConflict, ErrRateLimited, ErrInvalidArgument, ErrWeakKDF, ErrMAC, ...),
+// and *APIError, *TwoFactorError, *RateLimitError and *DecryptError
 // give details with errors.As. No error, log line or fmt output of this
 // package carries a password, key, token or decrypted value: items print
 // as their ID and type, and their secret parts as REDACTED.

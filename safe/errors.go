@@ -15,21 +15,50 @@ import (
 // and *DecryptError carry the details for errors.As. No error ever contains
 // a password, key, token or decrypted value.
 var (
-	ErrNotFound          = errors.New("safe: not found")
-	ErrUnauthorized      = errors.New("safe: unauthorized")
+	ErrNotFound = errors.New("safe: not found")
+	// ErrUnauthorized is a 401: the access token was refused, or the
+	// session expired and could not be renewed. Logging in again helps.
+	ErrUnauthorized = errors.New("safe: unauthorized")
+	// ErrForbidden is a 403: the server knows the caller and refuses the
+	// request. Logging in again does not help.
+	ErrForbidden         = errors.New("safe: forbidden")
 	ErrTwoFactorRequired = errors.New("safe: two-factor authentication required")
 	ErrNewDevice         = errors.New("safe: new-device verification required")
-	ErrWrongPassword     = errors.New("safe: wrong e-mail or master password")
-	ErrConflict          = errors.New("safe: the item was changed by someone else; sync and try again")
-	ErrRateLimited       = errors.New("safe: rate limited by the server")
-	ErrNotLoggedIn       = errors.New("safe: not logged in")
-	ErrNoTeamKey         = errors.New("safe: no key for this team")
+	// ErrWrongPassword is a wrong e-mail or master password: refused by
+	// the server (password logins), or a master password that does not
+	// decrypt the user key (API-key logins, where the server never sees
+	// the password).
+	ErrWrongPassword = errors.New("safe: wrong e-mail or master password")
+	// ErrInvalidAPIKey is an API-key login whose client ID or secret the
+	// identity server refused (OAuth invalid_client).
+	ErrInvalidAPIKey = errors.New("safe: API key client ID or secret refused")
+	ErrConflict      = errors.New("safe: the item was changed by someone else; sync and try again")
+	ErrRateLimited   = errors.New("safe: rate limited by the server")
+	// ErrNotLoggedIn means the client holds no session: it never logged
+	// in, logged out, or the session ended (a new login or a Logout)
+	// while a request was under way.
+	ErrNotLoggedIn = errors.New("safe: not logged in")
+	ErrNoTeamKey   = errors.New("safe: no key for this team")
+	// ErrInvalidArgument is a caller mistake found before anything is
+	// sent: a nil item, an empty name, an ID that is not a single URL
+	// path segment, a bad option value.
+	ErrInvalidArgument = errors.New("safe: invalid argument")
+	// ErrLegacyUserKey is an account whose user key is wrapped with a
+	// pre-2018 EncString type (0 or 1). The server chooses that type, so
+	// such keys are refused unless WithLegacyUserKeys allows them.
+	ErrLegacyUserKey = errors.New("safe: the account's user key uses a legacy encryption type")
 
 	// Cryptographic failures, from the vault's cryptography core.
 	ErrMAC              = vaultcrypto.ErrMAC              // ciphertext tampered with, or the wrong key
 	ErrInvalidEncString = vaultcrypto.ErrInvalidEncString // malformed encrypted value
-	ErrWeakKDF          = vaultcrypto.ErrWeakKDF          // server asked for KDF parameters out of range
+	ErrWeakKDF          = vaultcrypto.ErrWeakKDF          // server asked for KDF parameters out of range, or another salt
 )
+
+// invalidArg returns an error matching ErrInvalidArgument. The message
+// must name the mistake, never a secret value.
+func invalidArg(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidArgument}, args...)...)
+}
 
 // APIError is an error response from the server.
 type APIError struct {
@@ -67,7 +96,9 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrConflict:

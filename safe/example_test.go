@@ -90,13 +90,26 @@ func ExampleClient_LoginPassword_twoFactor() {
 	if errors.As(err, &tf) {
 		fmt.Println("second factor needed:", tf.Providers)
 		// Ask the user for a code from one of tf.Providers, then:
+		// With remember, the server issues a token for this device.
 		err = c.LoginPassword(ctx, "jane@example.com", "correct horse battery staple",
-			safe.WithTwoFactor(tf.Providers[0], "123456", false))
+			safe.WithTwoFactor(tf.Providers[0], "123456", true))
 	}
 	fmt.Println(err, c.LoggedIn())
+
+	// Next time, the same device (keep c.DeviceID() with WithDeviceID)
+	// presents the token instead of a code. Store it like a password.
+	remember := c.TwoFactorRememberToken()
+	next, err := safe.NewClient(srv.URL, safe.WithHTTPClient(srv.Client()), safe.WithDeviceID(c.DeviceID()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = next.LoginPassword(ctx, "jane@example.com", "correct horse battery staple",
+		safe.WithTwoFactor(safe.TwoFactorRemember, remember, false))
+	fmt.Println(err, next.LoggedIn())
 	// Output:
 	// true
 	// second factor needed: [0]
+	// <nil> true
 	// <nil> true
 }
 

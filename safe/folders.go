@@ -2,7 +2,6 @@ package safe
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -54,7 +53,7 @@ func (s *FoldersService) Delete(ctx context.Context, id string) error {
 
 func (s *FoldersService) write(ctx context.Context, method, id, name string) (*Folder, error) {
 	if name == "" {
-		return nil, errors.New("safe: a folder needs a name")
+		return nil, invalidArg("a folder needs a name")
 	}
 	sess, err := s.c.current()
 	if err != nil {

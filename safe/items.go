@@ -213,7 +213,7 @@ func Collections(ids ...string) CreateOption {
 // is what the server stored.
 func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOption) (*Item, error) {
 	if item == nil {
-		return nil, errors.New("safe: Create(nil)")
+		return nil, invalidArg("Create(nil)")
 	}
 	o := createOptions{collections: item.CollectionIDs}
 	for _, f := range opts {
@@ -243,7 +243,7 @@ func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOpt
 	req := apiRequest{method: http.MethodPost, url: s.c.apiURL + "/ciphers", path: "/api/ciphers", auth: true, contentType: "application/json"}
 	if len(o.collections) > 0 {
 		if item.TeamID == "" {
-			return nil, errors.New("safe: a personal item cannot be in collections")
+			return nil, invalidArg("a personal item cannot be in collections")
 		}
 		req.url, req.path = s.c.apiURL+"/ciphers/create", "/api/ciphers/create"
 		req.body = jsonValue(map[string]any{"cipher": body, "collectionIds": o.collections})
@@ -291,7 +291,7 @@ func (c *Client) wantItemKey(ctx context.Context) bool {
 // another team is not an update.
 func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if item == nil {
-		return nil, errors.New("safe: Update(nil)")
+		return nil, invalidArg("Update(nil)")
 	}
 	if err := validID(item.ID); err != nil {
 		return nil, err
@@ -314,7 +314,7 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 		return nil, err
 	}
 	if prevTeam != item.TeamID {
-		return nil, errors.New("safe: Update cannot move an item between teams")
+		return nil, invalidArg("Update cannot move an item between teams")
 	}
 	wrapping, err := s.c.keyFor(ctx, item.TeamID)
 	if err != nil {
@@ -441,7 +441,7 @@ func (s *ItemsService) Purge(ctx context.Context, id string) error {
 // validID refuses IDs that would change the meaning of a URL path.
 func validID(id string) error {
 	if id == "" || url.PathEscape(id) != id || strings.Contains(id, "..") {
-		return errors.New("safe: invalid ID (empty, or not a single URL path segment)")
+		return invalidArg("an ID must be a single, non-empty URL path segment")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package safe
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -30,6 +29,7 @@ type config struct {
 	syncInterval   time.Duration
 	decryptWorkers int
 	insecureHTTP   bool
+	legacyUserKeys bool
 }
 
 func defaultConfig() config {
@@ -67,7 +67,7 @@ func cliDeviceType() int {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("safe: WithHTTPClient(nil)")
+			return invalidArg("WithHTTPClient(nil)")
 		}
 		c.httpClient = hc
 		return nil
@@ -96,7 +96,7 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 func WithDeviceID(id string) Option {
 	return func(c *config) error {
 		if !uuidRE.MatchString(id) {
-			return fmt.Errorf("safe: device ID %q is not a UUID", id)
+			return invalidArg("device ID is not a UUID")
 		}
 		c.deviceID = id
 		return nil
@@ -107,7 +107,7 @@ func WithDeviceID(id string) Option {
 func WithDeviceName(name string) Option {
 	return func(c *config) error {
 		if name == "" || len(name) > 50 {
-			return errors.New("safe: device name must be 1 to 50 characters")
+			return invalidArg("device name must be 1 to 50 characters")
 		}
 		c.deviceName = name
 		return nil
@@ -118,7 +118,7 @@ func WithDeviceName(name string) Option {
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if ua == "" {
-			return errors.New("safe: empty user agent")
+			return invalidArg("empty user agent")
 		}
 		c.userAgent = ua
 		return nil
@@ -131,7 +131,7 @@ func WithUserAgent(ua string) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("safe: WithLogger(nil)")
+			return invalidArg("WithLogger(nil)")
 		}
 		c.logger = l
 		return nil
@@ -161,7 +161,7 @@ var DefaultRetryPolicy = RetryPolicy{MaxRetries: 4, BaseDelay: 250 * time.Millis
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxRetries < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 {
-			return errors.New("safe: negative retry policy value")
+			return invalidArg("negative retry policy value")
 		}
 		c.retry = p
 		return nil
@@ -173,7 +173,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 func WithRequestTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return errors.New("safe: request timeout must be positive")
+			return invalidArg("request timeout must be positive")
 		}
 		c.requestTimeout = d
 		return nil
@@ -184,7 +184,7 @@ func WithRequestTimeout(d time.Duration) Option {
 func WithMaxConcurrency(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return errors.New("safe: max concurrency must be at least 1")
+			return invalidArg("max concurrency must be at least 1")
 		}
 		c.maxConcurrency = n
 		return nil
@@ -213,20 +213,40 @@ const (
 func WithItemKeys(p ItemKeyPolicy) Option {
 	return func(c *config) error {
 		if p < ItemKeysAuto || p > ItemKeysNever {
-			return fmt.Errorf("safe: unknown item key policy %d", p)
+			return invalidArg("unknown item key policy %d", p)
 		}
 		c.itemKeys = p
 		return nil
 	}
 }
 
-// WithLenientDecrypt makes sync keep items that have fields which fail to
-// decrypt: such an item is returned with those fields empty and the
-// failures listed in Item.DecryptErrors. By default a field that fails to
-// decrypt fails the sync with a *DecryptError.
+// WithLenientDecrypt makes sync keep objects that fail to decrypt, so that
+// one bad object never hides the rest of the vault. An item with fields
+// that fail is returned with those fields empty and the failures listed in
+// Item.DecryptErrors; an item whose own key (or whose team's key) fails is
+// returned with a "key" error there and all encrypted fields empty. A team
+// whose key fails, and a folder or collection whose name fails, is kept
+// with its DecryptErr set. By default any of these fails the sync with a
+// *DecryptError.
 func WithLenientDecrypt() Option {
 	return func(c *config) error {
 		c.lenient = true
+		return nil
+	}
+}
+
+// WithLegacyUserKeys accepts an account whose user key is wrapped with a
+// pre-2018 EncString type (0, AES-CBC without a MAC, or 1, AES-128 with an
+// unstretched MAC key), as accounts that old may still have. The server
+// chooses the type it sends, so by default such a key is refused with
+// ErrLegacyUserKey: accepting it lets a malicious server hand the client a
+// key that nothing authenticates. Every other key and field still needs
+// type 2 (or RSA) and its MAC. Enable this only for an account known to be
+// that old, and let its owner change the master password once, which
+// rewraps the user key as type 2.
+func WithLegacyUserKeys() Option {
+	return func(c *config) error {
+		c.legacyUserKeys = true
 		return nil
 	}
 }
@@ -238,7 +258,7 @@ func WithLenientDecrypt() Option {
 func WithSyncInterval(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return errors.New("safe: negative sync interval")
+			return invalidArg("negative sync interval")
 		}
 		c.syncInterval = d
 		return nil

@@ -104,6 +104,12 @@ func (c *Client) prelogin(ctx context.Context, email string) (preloginResult, er
 	if err != nil {
 		return preloginResult{}, err
 	}
+	return parsePrelogin(body)
+}
+
+// parsePrelogin reads a prelogin answer: the KDF, which must be within
+// the accepted ranges, and the salt newer servers send.
+func parsePrelogin(body []byte) (preloginResult, error) {
 	var m struct {
 		Kdf         *int         `json:"kdf"` // the flat fields of every generation
 		Iterations  *int         `json:"kdfIterations"`

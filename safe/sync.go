@@ -1,23 +1,56 @@
 package safe
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
 
+// shared runs fn once for all concurrent callers with the same key
+// (singleflight), detached from every caller's context: each caller waits
+// only as long as its own ctx allows and then gets its own ctx's error, and
+// a caller that leaves does not cancel the work for the others. The work
+// keeps the first caller's context values and is bounded by sharedTimeout.
+func (c *Client) shared(ctx context.Context, g *singleflight.Group, key string, fn func(context.Context) (any, error)) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("safe: %s: %w", key, err) // start no work for a caller that left
+	}
+	ch := g.DoChan(key, func() (any, error) {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.sharedTimeout())
+		defer cancel()
+		return fn(wctx)
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("safe: %s: %w", key, ctx.Err())
+	}
+}
+
+// sharedTimeout bounds detached shared work (a sync, a token refresh):
+// two requests, each with all the attempts and backoffs the retry policy
+// allows.
+func (c *Client) sharedTimeout() time.Duration {
+	perRequest := time.Duration(c.cfg.retry.MaxRetries+1) * (c.cfg.requestTimeout + c.cfg.retry.MaxDelay)
+	return 2 * perRequest
+}
+
 // decodeSync turns a /api/sync response into a snapshot. The document is
 // walked once with a zero-copy scanner, which finds the profile, folders,
 // collections and the raw bytes of every cipher; then the ciphers are
 // decoded and decrypted in parallel. Items keep sub-slices of body (their
-// wire JSON), so body must not be modified afterwards.
-func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
-	var profileRaw, foldersRaw, collectionsRaw []byte
+// wire JSON), so body must not be modified afterwards. Decryption stops
+// when ctx ends.
+func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vault, error) {
+	var profileRaw, foldersRaw, collectionsRaw, udRaw []byte
 	var ciphers [][]byte
 	d := jsonscan.NewDecoder(body)
 	err := d.Object(func(key []byte) error {
@@ -29,6 +62,8 @@ func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 			foldersRaw, err = d.Raw()
 		case jsonscan.EqualFoldASCII(key, "collections"):
 			collectionsRaw, err = d.Raw()
+		case jsonscan.EqualFoldASCII(key, "userDecryption"):
+			udRaw, err = d.Raw()
 		case jsonscan.EqualFoldASCII(key, "ciphers"):
 			if d.Null() {
 				return nil
@@ -52,19 +87,22 @@ func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 	if profileRaw == nil {
 		return nil, errors.New("safe: sync response has no profile")
 	}
+	if err := checkUserDecryption(udRaw, s); err != nil {
+		return nil, err
+	}
 	v := &vault{teamKeys: map[string]*vaultcrypto.SymmetricKey{}}
 	if err := c.decodeProfile(v, s, profileRaw); err != nil {
 		return nil, err
 	}
-	if err := decodeFolders(v, s, foldersRaw); err != nil {
+	if err := decodeFolders(v, s, foldersRaw, c.cfg.lenient); err != nil {
 		return nil, err
 	}
-	if err := decodeCollections(v, collectionsRaw); err != nil {
+	if err := decodeCollections(v, collectionsRaw, c.cfg.lenient); err != nil {
 		return nil, err
 	}
 
 	items := make([]*Item, len(ciphers))
-	var g errgroup.Group
+	g, gctx := errgroup.WithContext(ctx)
 	workers := max(1, c.cfg.decryptWorkers)
 	chunk := max(64, (len(ciphers)+workers*4-1)/(workers*4))
 	g.SetLimit(workers)
@@ -72,6 +110,9 @@ func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 		end := min(start+chunk, len(ciphers))
 		g.Go(func() error {
 			for i := start; i < end; i++ {
+				if (i-start)%16 == 0 && gctx.Err() != nil {
+					return gctx.Err()
+				}
 				it, err := c.decryptItem(v, s, ciphers[i])
 				if err != nil {
 					return err
@@ -93,6 +134,36 @@ func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 		v.items[it.ID] = it
 	}
 	return v, nil
+}
+
+// checkUserDecryption refuses the KDF and salt that newer servers send in
+// a sync's userDecryption.masterPasswordUnlock when they are out of range,
+// or when the salt is not the account's e-mail: the client does not use
+// them, but a server that names such parameters is not to be trusted with
+// the next login.
+func checkUserDecryption(raw []byte, s *session) error {
+	if raw == nil {
+		return nil
+	}
+	var ud struct {
+		MasterPasswordUnlock *struct {
+			Kdf  *kdfSettings `json:"kdf"`
+			Salt string       `json:"salt"`
+		} `json:"masterPasswordUnlock"`
+	}
+	if err := unmarshalJSON("sync userDecryption", raw, &ud); err != nil {
+		return err
+	}
+	mpu := ud.MasterPasswordUnlock
+	if mpu == nil {
+		return nil
+	}
+	if mpu.Kdf != nil {
+		if err := mpu.Kdf.config().Validate(); err != nil {
+			return fmt.Errorf("safe: sync: %w", err)
+		}
+	}
+	return checkSalt("sync", mpu.Salt, s.email)
 }
 
 type wireProfile struct {
@@ -123,26 +194,35 @@ func (c *Client) decodeProfile(v *vault, s *session, raw []byte) error {
 	}
 	v.profile = Profile{ID: p.ID, Name: p.Name, Email: p.Email, Premium: p.Premium, ForcePasswordReset: p.ForcePasswordReset}
 	for _, o := range p.Organizations {
-		v.teams = append(v.teams, &Team{
+		t := &Team{
 			ID: o.ID, Name: o.Name, MembershipID: o.OrganizationUserID, Role: o.Type, Status: o.Status,
 			Enabled: o.Enabled, UseResetPassword: o.UseResetPassword, ResetPasswordEnrol: o.ResetPasswordEnrolled,
-		})
+		}
+		v.teams = append(v.teams, t)
 		if o.Key.IsZero() || s.privateKey == nil {
 			continue // invited or accepted, not yet confirmed: no key
 		}
 		k, err := s.privateKey.UnwrapKey(o.Key)
 		if err != nil {
-			if c.cfg.lenient {
-				continue
+			de := &DecryptError{Kind: "team", ID: o.ID, Field: "key", Err: err}
+			if !c.cfg.lenient {
+				return de
 			}
-			return &DecryptError{Kind: "team", ID: o.ID, Field: "key", Err: err}
+			t.DecryptErr = de
+			if v.teamKeyErrs == nil {
+				v.teamKeyErrs = map[string]error{}
+			}
+			v.teamKeyErrs[o.ID] = de
+			continue
 		}
 		v.teamKeys[o.ID] = k
 	}
 	return nil
 }
 
-func decodeFolders(v *vault, s *session, raw []byte) error {
+// decodeFolders decrypts the folder names; in lenient mode a folder whose
+// name fails is kept with DecryptErr.
+func decodeFolders(v *vault, s *session, raw []byte, lenient bool) error {
 	if raw == nil {
 		return nil
 	}
@@ -155,11 +235,17 @@ func decodeFolders(v *vault, s *session, raw []byte) error {
 		return err
 	}
 	for _, f := range fs {
+		folder := &Folder{ID: f.ID, RevisionDate: f.RevisionDate}
 		name, err := s.userKey.DecryptString(f.Name)
 		if err != nil {
-			return &DecryptError{Kind: "folder", ID: f.ID, Field: "name", Err: err}
+			de := &DecryptError{Kind: "folder", ID: f.ID, Field: "name", Err: err}
+			if !lenient {
+				return de
+			}
+			folder.DecryptErr = de
 		}
-		v.folders = append(v.folders, &Folder{ID: f.ID, Name: name, RevisionDate: f.RevisionDate})
+		folder.Name = name
+		v.folders = append(v.folders, folder)
 	}
 	return nil
 }
@@ -179,11 +265,20 @@ func (w *wireCollection) decrypt(key *vaultcrypto.SymmetricKey) (*Collection, er
 	if err != nil {
 		return nil, &DecryptError{Kind: "collection", ID: w.ID, Field: "name", Err: err}
 	}
-	return &Collection{ID: w.ID, TeamID: w.OrganizationID, Name: name, ExternalID: w.ExternalID,
-		ReadOnly: w.ReadOnly, HidePasswords: w.HidePasswords, Manage: w.Manage}, nil
+	col := w.view()
+	col.Name = name
+	return col, nil
 }
 
-func decodeCollections(v *vault, raw []byte) error {
+// view is the collection without its (encrypted) name.
+func (w *wireCollection) view() *Collection {
+	return &Collection{ID: w.ID, TeamID: w.OrganizationID, ExternalID: w.ExternalID,
+		ReadOnly: w.ReadOnly, HidePasswords: w.HidePasswords, Manage: w.Manage}
+}
+
+// decodeCollections decrypts the collection names; in lenient mode a
+// collection whose name (or team key) fails is kept with DecryptErr.
+func decodeCollections(v *vault, raw []byte, lenient bool) error {
 	if raw == nil {
 		return nil
 	}
@@ -194,11 +289,20 @@ func decodeCollections(v *vault, raw []byte) error {
 	for i := range cs {
 		key := v.teamKeys[cs[i].OrganizationID]
 		if key == nil {
+			if te := v.teamKeyErrs[cs[i].OrganizationID]; te != nil {
+				col := cs[i].view()
+				col.DecryptErr = &DecryptError{Kind: "collection", ID: cs[i].ID, Field: "name", Err: te}
+				v.collections = append(v.collections, col)
+			}
 			continue // a team whose key we do not hold yet
 		}
 		col, err := cs[i].decrypt(key)
 		if err != nil {
-			return err
+			if !lenient {
+				return err
+			}
+			col = cs[i].view()
+			col.DecryptErr = err
 		}
 		v.collections = append(v.collections, col)
 	}

@@ -222,7 +222,7 @@ func TestAPIErrorParsing(t *testing.T) {
 		{400, `{"message":"The item cannot be saved because it is out of date. To edit this item, first sync your vault, or log out and back in."}`, ErrConflict, ""},
 		{400, `{"message":"The client copy of this cipher is out of date. Resync the client and try again."}`, ErrConflict, ""},
 		{401, `{}`, ErrUnauthorized, ""},
-		{403, `{"message":"Invalid token."}`, ErrUnauthorized, "Invalid token."},
+		{403, `{"message":"Invalid token."}`, ErrForbidden, "Invalid token."},
 		{400, `{"error":"invalid_grant","error_description":"invalid_username_or_password","ErrorModel":{"Message":"Username or password is incorrect. Try again.","Object":"error"}}`, ErrWrongPassword, "Username or password is incorrect. Try again."},
 		{400, `{"error":{"code":404,"reason":"Not Found"}}`, nil, ""},
 		{500, `not json at all`, nil, ""},

@@ -23,6 +23,7 @@ type vault struct {
 	profile     Profile
 	teams       []*Team
 	teamKeys    map[string]*vaultcrypto.SymmetricKey
+	teamKeyErrs map[string]error // lenient mode: teams whose key did not decrypt
 	items       map[string]*Item
 	order       []string // item IDs in server order, for stable listings
 	collections []*Collection
@@ -46,6 +47,10 @@ type Team struct {
 	Enabled            bool
 	UseResetPassword   bool
 	ResetPasswordEnrol bool
+	// DecryptErr is set, in lenient mode only (WithLenientDecrypt), when
+	// the team key did not decrypt: the team's items and collections are
+	// then kept with errors of their own, and writes to the team fail.
+	DecryptErr error
 }
 
 // Role is a member's role in a team, numbered as on the wire.
@@ -79,6 +84,9 @@ type Collection struct {
 	ReadOnly      bool
 	HidePasswords bool
 	Manage        bool
+	// DecryptErr is set, in lenient mode only, when the name (or the
+	// team's key) did not decrypt; Name is then empty.
+	DecryptErr error
 }
 
 // Folder is a personal folder.
@@ -86,6 +94,9 @@ type Folder struct {
 	ID           string
 	Name         string
 	RevisionDate time.Time
+	// DecryptErr is set, in lenient mode only, when the name did not
+	// decrypt; Name is then empty.
+	DecryptErr error
 }
 
 // snapshot returns a vault that is fresh enough: synced once, and checked
@@ -129,7 +140,7 @@ func (c *Client) Sync(ctx context.Context) error {
 }
 
 func (c *Client) sync(ctx context.Context) (*vault, error) {
-	v, err, _ := c.syncs.Do("sync", func() (any, error) {
+	v, err := c.shared(ctx, &c.syncs, "sync", func(ctx context.Context) (any, error) {
 		s, err := c.current()
 		if err != nil {
 			return nil, err
@@ -144,7 +155,7 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := c.decodeSync(body, s)
+		v, err := c.decodeSync(ctx, body, s)
 		if err != nil {
 			return nil, err
 		}
@@ -259,6 +270,9 @@ func (v *vault) keyFor(s *session, teamID string) (*vaultcrypto.SymmetricKey, er
 	}
 	k := v.teamKeys[teamID]
 	if k == nil {
+		if err := v.teamKeyErrs[teamID]; err != nil {
+			return nil, fmt.Errorf("%w %s: %w", ErrNoTeamKey, teamID, err)
+		}
 		return nil, fmt.Errorf("%w %s", ErrNoTeamKey, teamID)
 	}
 	return k, nil

@@ -1,6 +1,7 @@
 package vaultcrypto
 
 import (
+	"context"
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"fmt"
@@ -123,4 +124,49 @@ func DeriveMasterKey(password, email string, c KDFConfig) (*MasterKey, error) {
 		clear(out)
 	}
 	return m, nil
+}
+
+// derivations bounds the key derivations running at once, in this process.
+// A derivation cannot be interrupted, so one whose caller gave up finishes
+// in the background; the bound keeps abandoned derivations (up to 1 GiB
+// each for Argon2id) from piling up.
+var derivations = make(chan struct{}, 2)
+
+// DeriveMasterKeyContext is DeriveMasterKey that returns ctx.Err() as soon
+// as ctx ends. The derivation itself cannot stop: it runs on in the
+// background, holding one of a small number of derivation slots, and its
+// result is wiped when it finishes. Waiting for a slot also ends with ctx.
+func DeriveMasterKeyContext(ctx context.Context, password, email string, c KDFConfig) (*MasterKey, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	select {
+	case derivations <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	type result struct {
+		m   *MasterKey
+		err error
+	}
+	done := make(chan result) // unbuffered: a result nobody takes is wiped
+	abandoned := make(chan struct{})
+	go func() {
+		defer func() { <-derivations }()
+		m, err := DeriveMasterKey(password, email, c)
+		select {
+		case done <- result{m, err}:
+		case <-abandoned:
+			if m != nil {
+				clear(m.k.b[:])
+			}
+		}
+	}()
+	select {
+	case r := <-done:
+		return r.m, r.err
+	case <-ctx.Done():
+		close(abandoned)
+		return nil, ctx.Err()
+	}
 }

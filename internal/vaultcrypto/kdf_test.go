@@ -1,9 +1,11 @@
 package vaultcrypto
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestDeriveMasterKeyVectors(t *testing.T) {
@@ -252,5 +254,36 @@ func TestHKDFExpandVectors(t *testing.T) {
 	}
 	if want := "BnIqJlfnHm0e/2iB/15cbHyR19ARPIcWRp4oNS22CD8="; b64(got) != want {
 		t.Errorf("HKDF-Expand 32 = %s, want %s", b64(got), want)
+	}
+}
+
+func TestDeriveMasterKeyContext(t *testing.T) {
+	cfg := KDFConfig{Type: PBKDF2SHA256, Iterations: MinPBKDF2Iterations}
+	want, err := DeriveMasterKey("pw", "a@example.com", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DeriveMasterKeyContext(t.Context(), "pw", "a@example.com", cfg)
+	if err != nil || got.k.b != want.k.b {
+		t.Fatalf("DeriveMasterKeyContext = %v, %v; want the key of DeriveMasterKey", got, err)
+	}
+	if _, err := DeriveMasterKeyContext(t.Context(), "pw", "a@example.com", KDFConfig{Type: PBKDF2SHA256, Iterations: 1}); !errors.Is(err, ErrWeakKDF) {
+		t.Errorf("weak KDF: %v", err)
+	}
+
+	// A heavy derivation: the caller returns at its deadline, long before
+	// the derivation could finish.
+	heavy := KDFConfig{Type: PBKDF2SHA256, Iterations: MaxPBKDF2Iterations}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = DeriveMasterKeyContext(ctx, "pw", "a@example.com", heavy)
+	elapsed := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	// 2M PBKDF2 iterations take far longer than 200 ms on any machine.
+	if elapsed > 200*time.Millisecond {
+		t.Errorf("returned after %v, want about 20ms", elapsed)
 	}
 }

@@ -1,0 +1,165 @@
+package safe
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// slowServer answers the revision date at once and /api/sync (and token
+// refreshes) after a second of fake time, unless the request's context
+// ends first.
+func slowServer(t *testing.T, a *testAccount) rtFunc {
+	body := string(a.syncJSON(t))
+	return func(r *http.Request) (*http.Response, error) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/revision-date"):
+			return respond(200, "1"), nil
+		case strings.HasSuffix(r.URL.Path, "/api/sync"), strings.HasSuffix(r.URL.Path, "/connect/token"):
+			if r.Body != nil {
+				io.Copy(io.Discard, r.Body)
+			}
+			select {
+			case <-time.After(time.Second):
+			case <-r.Context().Done():
+				return nil, r.Context().Err()
+			}
+			if strings.HasSuffix(r.URL.Path, "/connect/token") {
+				return respond(200, `{"access_token":"tok-2","expires_in":3600}`), nil
+			}
+			return respond(200, body), nil
+		}
+		return respond(200, "{}"), nil
+	}
+}
+
+func newSlowClient(t *testing.T) *Client {
+	a := newTestAccount(t)
+	c := newFakeClient(t, slowServer(t, a), WithRetryPolicy(RetryPolicy{}))
+	a.sess.access, a.sess.refresh, a.sess.clientID, a.sess.expiry = "tok-1", "refresh-1", "cli", time.Now().Add(time.Hour)
+	c.sess = a.sess
+	return c
+}
+
+// A caller with a 100 ms deadline that joins another caller's slow sync
+// returns at its own deadline with its own error; the other caller still
+// gets the sync.
+func TestSharedSyncHonoursEachDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newSlowClient(t)
+		first := make(chan error, 1)
+		go func() { first <- c.Sync(context.Background()) }()
+		time.Sleep(10 * time.Millisecond) // the first caller's sync is under way
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := c.Sync(ctx)
+		if elapsed := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || elapsed != 100*time.Millisecond {
+			t.Errorf("second caller: %v after %v, want context.DeadlineExceeded after 100ms", err, elapsed)
+		}
+		if err := <-first; err != nil {
+			t.Errorf("first caller: %v", err)
+		}
+	})
+}
+
+// A caller that gives up does not cancel the shared sync for another.
+func TestSharedSyncSurvivesCancelledCaller(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newSlowClient(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan error, 1)
+		go func() { first <- c.Sync(ctx) }()
+		time.Sleep(10 * time.Millisecond)
+		second := make(chan error, 1)
+		go func() { second <- c.Sync(context.Background()) }()
+		time.Sleep(90 * time.Millisecond)
+		cancel()
+		if err := <-first; !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled caller: %v, want context.Canceled", err)
+		}
+		if err := <-second; err != nil {
+			t.Errorf("second caller: %v, want the shared sync's result", err)
+		}
+		if _, err := c.Items.List(context.Background()); err != nil {
+			t.Errorf("after the sync: %v", err)
+		}
+	})
+}
+
+// The same holds for the shared token refresh.
+func TestSharedRefreshHonoursEachDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newSlowClient(t)
+		c.sess.expiry = time.Now() // due for a refresh
+		first := make(chan error, 1)
+		go func() {
+			_, err := c.accessToken(context.Background())
+			first <- err
+		}()
+		time.Sleep(10 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := c.accessToken(ctx)
+		if elapsed := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || elapsed != 100*time.Millisecond {
+			t.Errorf("second caller: %v after %v, want context.DeadlineExceeded after 100ms", err, elapsed)
+		}
+		if err := <-first; err != nil {
+			t.Errorf("first caller: %v", err)
+		}
+		if c.sess.access != "tok-2" {
+			t.Errorf("access token not refreshed")
+		}
+	})
+}
+
+// A login whose server asks for the heaviest PBKDF2 it may returns at its
+// deadline, not when the derivation ends.
+func TestLoginReturnsAtDeadlineDuringKeyDerivation(t *testing.T) {
+	c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.URL.Path, "/prelogin") {
+			return respond(200, `{"kdf":0,"kdfIterations":2000000}`), nil
+		}
+		return respond(404, `{}`), nil
+	}))
+	c.sess = nil
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.LoginPassword(ctx, "jane@example.com", "sensitive-pw")
+	elapsed := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	// 2,000,000 PBKDF2-SHA256 iterations take well over 300 ms.
+	if elapsed > 300*time.Millisecond {
+		t.Errorf("login returned after %v, want about 50ms", elapsed)
+	}
+}
+
+// The decryption pool stops when its context ends.
+func TestDecodeSyncStopsOnCancel(t *testing.T) {
+	a := newTestAccount(t)
+	c, _ := NewClient("https://x")
+	var ciphers []map[string]any
+	for i := range 100 {
+		m, _ := a.cipherJSON(t, "item-"+strconv.Itoa(i), "", false)
+		ciphers = append(ciphers, m)
+	}
+	body := a.syncJSON(t, ciphers...)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.decodeSync(ctx, body, a.sess); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if _, err := c.decodeSync(context.Background(), body, a.sess); err != nil {
+		t.Errorf("uncancelled: %v", err)
+	}
+}
