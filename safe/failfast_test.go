@@ -113,15 +113,14 @@ func TestUntrustedCertificateOneHandshake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
 	err = c.LoginPassword(context.Background(), "user@example.com", "master password")
 	var ua x509.UnknownAuthorityError
 	if !errors.As(err, &ua) {
 		t.Fatalf("err = %v, want x509.UnknownAuthorityError", err)
 	}
 	// Config and prelogin: one handshake each, no retries.
-	if n := conns.Load(); n > 2 || time.Since(start) > 200*time.Millisecond {
-		t.Errorf("%d connections in %v", n, time.Since(start))
+	if n := conns.Load(); n > 2 {
+		t.Errorf("%d connections, want at most 2", n)
 	}
 	if !strings.HasPrefix(err.Error(), "safe: POST /identity/accounts/prelogin: tls: failed to verify certificate") {
 		t.Errorf("message %q", err)
