@@ -6,8 +6,11 @@
 // use each is installed with "npm ci" from the lock files embedded in this
 // package into the user cache ($XDG_CACHE_HOME/bsafe/bw/<version>, or
 // $BSAFE_BWCLI_CACHE/<version>), so a plain "go test ./..." on a fresh
-// machine does all the set-up. Without Node.js and npm the tests are
-// skipped, loudly, except when CI=true, where they fail.
+// machine does all the set-up (it downloads from the npm registry and
+// writes about 165 MB to that cache). Without Node.js and npm the tests
+// fail, unless the developer opts out with BSAFE_SKIP_INTEROP=1
+// (SkipEnv); in CI (BSAFE_REQUIRE_INTEROP or CI set) they cannot be
+// skipped at all.
 //
 // Each CLI has its own data directory (BITWARDENCLI_APPDATA_DIR in
 // t.TempDir) and a minimal environment: nothing of the caller's
