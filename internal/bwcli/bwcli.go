@@ -14,9 +14,11 @@
 //
 // Each CLI has its own data directory (BITWARDENCLI_APPDATA_DIR in
 // t.TempDir) and a minimal environment: nothing of the caller's
-// environment reaches it but PATH. Secrets never go on the command line:
-// passwords travel in BW_PASSWORD (--passwordenv), API keys in
-// BW_CLIENTID/BW_CLIENTSECRET, the session key in BW_SESSION.
+// environment reaches it but PATH. Secrets never go on the command line,
+// which every user of the machine can read: passwords travel in
+// BW_PASSWORD (--passwordenv), API keys in BW_CLIENTID/BW_CLIENTSECRET,
+// the session key in BW_SESSION, and the encoded JSON of what "bw create"
+// and "bw edit" write on standard input.
 package bwcli
 
 import (
@@ -29,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,7 +129,9 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Run runs "bw args..." and returns its standard output. A non-zero exit
-// is an *Error carrying standard error.
+// is an *Error carrying standard error. The encoded JSON of "bw create"
+// and "bw edit" goes to the CLI on its standard input, not on the command
+// line (see jsonToStdin).
 func (c *CLI) Run(args ...string) (string, error) {
 	return c.RunEnv(nil, args...)
 }
@@ -141,9 +146,13 @@ func (c *CLI) RunEnv(env map[string]string, args ...string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	args, input := jsonToStdin(args)
 	cmd := exec.CommandContext(ctx, c.node, append([]string{c.bwjs}, args...)...)
 	cmd.Dir = c.dir
 	cmd.Env = c.environ(env)
+	if input != "" {
+		cmd.Stdin = strings.NewReader(input)
+	}
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -160,6 +169,33 @@ func (c *CLI) RunEnv(env map[string]string, args ...string) (string, error) {
 		e.Err = fmt.Errorf("timed out after %v: %w", timeout, ctx.Err())
 	}
 	return stdout.String(), e
+}
+
+// jsonArg is, per command, the position of the encoded-JSON argument
+// (the item, folder, ... to write) in "bw create <object> [encodedJson]"
+// and "bw edit <object> <id> [encodedJson]".
+var jsonArg = map[string]int{"create": 2, "edit": 3}
+
+// jsonToStdin takes the encoded-JSON argument of a create or edit command
+// out of args, to go to the CLI's standard input instead, which both
+// pinned CLIs read when the argument is absent. An item's JSON holds its
+// password and other secrets, and a command line is visible to every user
+// of the machine (ps, /proc/<pid>/cmdline). The argument is recognised
+// only in its place, after the command's other positional arguments.
+func jsonToStdin(args []string) (rest []string, input string) {
+	i, ok := 0, false
+	if len(args) > 0 {
+		i, ok = jsonArg[args[0]]
+	}
+	if !ok || len(args) <= i {
+		return args, ""
+	}
+	for _, a := range args[:i+1] {
+		if strings.HasPrefix(a, "-") {
+			return args, ""
+		}
+	}
+	return append(slices.Clip(args[:i]), args[i+1:]...), args[i]
 }
 
 // environ is the whole environment of a command: nothing is inherited but
@@ -285,7 +321,8 @@ func (c *CLI) JSON(v any, args ...string) error {
 }
 
 // Encode returns what "bw encode" makes of v's JSON: the base64 argument
-// that "bw create" and "bw edit" take.
+// that "bw create" and "bw edit" take. Pass it to Run in its place on the
+// command line; Run hands it to the CLI on standard input.
 func Encode(v any) (string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -13,8 +14,9 @@ import (
 // bw.js path) to argv.log and its environment to env.log. "bw login"
 // (and "bw login --apikey") prints each line of loginReplies in turn:
 // "ok" prints a session key, anything else is written to stderr with
-// exit 1. "bw unlock" prints a session key; every other command succeeds
-// silently.
+// exit 1. "bw unlock" prints a session key; "bw create" and "bw edit"
+// append their standard input (and a newline) to stdin.log; every other
+// command succeeds silently.
 func fakeNode(t *testing.T, loginReplies ...string) (*CLI, string) {
 	t.Helper()
 	if runtime.GOOS == "windows" {
@@ -30,6 +32,7 @@ shift # bw.js
 echo "$*" >> "$log/argv.log"
 env >> "$log/env.log"
 echo --- >> "$log/env.log"
+if [ "$1" = create ] || [ "$1" = edit ]; then cat >> "$log/stdin.log"; echo >> "$log/stdin.log"; exit 0; fi
 [ "$1" = unlock ] && { echo fake-session-key; exit 0; }
 [ "$1" = login ] || exit 0
 n=$(cat "$log/n" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$log/n"
@@ -135,6 +138,54 @@ func TestSecretsNotOnCommandLine(t *testing.T) {
 	for _, kv := range []string{"BW_PASSWORD=" + password, "BW_CLIENTSECRET=" + clientSecret, "BW_CLIENTID=user.id", "BW_SESSION=fake-session-key"} {
 		if !strings.Contains(env, kv+"\n") {
 			t.Errorf("no %s in any command's environment", kv[:strings.Index(kv, "=")])
+		}
+	}
+}
+
+// TestItemJSONNotOnCommandLine: the encoded JSON of "bw create" and
+// "bw edit", which holds an item's password, reaches the CLI on standard
+// input; the other arguments stay as given.
+func TestItemJSONNotOnCommandLine(t *testing.T) {
+	c, log := fakeNode(t)
+	item, err := Encode(map[string]any{"name": "n", "login": map[string]any{"password": "sensitive-item-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folder, err := Encode(map[string]any{"name": "f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"create", "item", item, "--organizationid", "org-1"},
+		{"edit", "item", "id-1", item},
+		{"edit", "item-collections", "id-1", folder},
+		{"create", "folder", folder},
+	} {
+		if _, err := c.Run(args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantArgv := "create item --organizationid org-1\nedit item id-1\nedit item-collections id-1\ncreate folder\n"
+	if argv := readLog(t, log, "argv.log"); argv != wantArgv {
+		t.Errorf("command lines:\n%s\nwant:\n%s", argv, wantArgv)
+	}
+	wantStdin := strings.Join([]string{item, item, folder, folder}, "\n") + "\n"
+	if stdin := readLog(t, log, "stdin.log"); stdin != wantStdin {
+		t.Errorf("standard input:\n%s\nwant:\n%s", stdin, wantStdin)
+	}
+}
+
+func TestJSONToStdinLeavesOtherCommands(t *testing.T) {
+	for _, args := range [][]string{
+		{"get", "item", "id-1"},
+		{"edit", "item", "id-1"},
+		{"create", "--pretty", "item", "e30="},
+		{"list", "items", "--search", "x"},
+		{},
+	} {
+		rest, input := jsonToStdin(args)
+		if input != "" || !slices.Equal(rest, args) {
+			t.Errorf("jsonToStdin(%q) = %q, %q; want the arguments unchanged", args, rest, input)
 		}
 	}
 }
