@@ -9,25 +9,28 @@
 //
 // # Packages
 //
-// The SDK is being built in layers; this is the map (see the README for
-// what has landed):
+// The SDK is being built in layers. What exists today:
 //
-//   - bsafe (this package): the connector contract. Every documented
-//     connector operation (verify, change, reset, the list operations,
-//     create, groupuseradd, custom operations, ...) is a typed call on a
-//     small capability interface, in the style of database/sql/driver, and a
-//     dispatcher turns agent input into those calls.
 //   - kvgroup: the KVGroup text format that Bravura agents and plugins speak,
 //     with Decoder/Encoder and Marshal/Unmarshal in the style of
 //     encoding/json.
 //   - safe: the vault client (login, sync, items, collections, folders,
 //     trash, members), with safe/safetest, an in-memory Bitwarden-compatible
 //     server for tests, used like net/http/httptest.
-//   - attrs, usermgmt, safe/massreset: account attributes, team-member
-//     management, and mass password onboarding and reset.
 //
 // The cryptography core (key derivation, EncStrings, the key hierarchy) is
 // internal; the packages above expose what callers need of it.
+//
+// Planned, and not in the module yet (see the README for what has landed):
+//
+//   - bsafe (this package, planned): the connector contract. Every
+//     documented connector operation (verify, change, reset, the list
+//     operations, create, groupuseradd, custom operations, ...) is to be a
+//     typed call on a small capability interface, in the style of
+//     database/sql/driver, and a dispatcher is to turn agent input into
+//     those calls. Today the package holds only this overview.
+//   - attrs, usermgmt, safe/massreset (planned): account attributes,
+//     team-member management, and mass password onboarding and reset.
 //
 // # Security
 //

@@ -34,12 +34,26 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "safetest-server:", err)
-		os.Exit(2)
-	}
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
+
+// Exit codes of run.
+const (
+	exitOK    = 0
+	exitError = 1 // the server could not start or stopped on an error
+	exitUsage = 2 // bad flags or arguments
+)
+
+const usage = `usage: safetest-server [flags]
+
+Runs the in-memory safetest server on a loopback port until interrupted,
+and prints its URL, the certificate to trust and (with -seed demo) the
+demo accounts.
+
+flags:
+`
 
 // Demo account passwords. They are printed on purpose: this is a local
 // test server holding nothing real.
@@ -48,49 +62,87 @@ const (
 	demoBobPassword   = "demo-bob-password"
 )
 
-// run serves until ctx is done. It writes what a user needs to stdout.
-func run(ctx context.Context, args []string, stdout io.Writer) error {
+// run parses args, then serves until ctx is done. It writes what a user
+// needs to stdout, and errors to stderr; it returns the exit code. -h and
+// --help print the usage to stdout and succeed; an unknown flag or any
+// positional argument is a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("safetest-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	gen := fs.String("generation", "current", `server generation to imitate: "current" or "2023" (Bravura Safe)`)
 	seed := fs.String("seed", "", `seed data: "" (none) or "demo"`)
 	certPath := fs.String("cert", "", "where to write the certificate PEM (default: a new temporary directory)")
 	plain := fs.Bool("plain-http", false, "serve plain HTTP instead of HTTPS (the official CLI refuses it)")
+	fs.Usage = func() {} // printed below, to stdout for -h, not at all after an error
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return exitOK
+		}
+		// fs.Parse has printed the error to stderr.
+		fmt.Fprintln(stderr, "run safetest-server -h for usage")
+		return exitUsage
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "safetest-server: unexpected argument %q (it takes flags only)\n", fs.Arg(0))
+		fmt.Fprintln(stderr, "run safetest-server -h for usage")
+		return exitUsage
+	}
+	err := serve(ctx, stdout, *addr, *gen, *seed, *certPath, *plain)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "safetest-server:", err)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintln(stderr, "safetest-server:", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// A usageError is a flag value run does not accept.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// serve starts the server the flags describe and serves until ctx is done.
+func serve(ctx context.Context, stdout io.Writer, addr, gen, seed, certPath string, plain bool) error {
 	var g safetest.Generation
-	switch *gen {
+	switch gen {
 	case "current":
 		g = safetest.GenCurrent
 	case "2023":
 		g = safetest.Gen2023
 	default:
-		return fmt.Errorf("unknown -generation %q (want current or 2023)", *gen)
+		return usageError(fmt.Sprintf("unknown -generation %q (want current or 2023)", gen))
 	}
-	if *seed != "" && *seed != "demo" {
-		return fmt.Errorf("unknown -seed %q (want demo)", *seed)
+	if seed != "" && seed != "demo" {
+		return usageError(fmt.Sprintf("unknown -seed %q (want demo)", seed))
 	}
-	l, err := net.Listen("tcp", *addr)
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := safetest.NewUnstartedServer(safetest.WithGeneration(g), safetest.WithListener(l))
-	if *seed == "demo" {
+	if seed == "demo" {
 		if err := seedDemo(srv, stdout); err != nil {
 			l.Close()
 			return err
 		}
 	}
-	if *plain {
+	if plain {
 		srv.Start()
 	} else {
 		srv.StartTLS()
 	}
 	defer srv.Close()
 	fmt.Fprintf(stdout, "safetest server (%s generation, version %s) at %s\n", g, g.Version(), srv.URL)
-	if !*plain {
-		path := *certPath
+	if !plain {
+		path := certPath
 		if path == "" {
 			dir, err := os.MkdirTemp("", "safetest-server-")
 			if err != nil {

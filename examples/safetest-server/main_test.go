@@ -25,9 +25,10 @@ func TestRunDemo(t *testing.T) {
 	defer cancel()
 	pr, pw := io.Pipe()
 	cert := filepath.Join(t.TempDir(), "cert.pem")
-	done := make(chan error, 1)
+	done := make(chan int, 1)
+	var stderr strings.Builder
 	go func() {
-		done <- run(ctx, []string{"-seed", "demo", "-generation", "2023", "-cert", cert}, pw)
+		done <- run(ctx, []string{"-seed", "demo", "-generation", "2023", "-cert", cert}, pw, &stderr)
 		pw.Close()
 	}()
 	var url string
@@ -70,15 +71,41 @@ func TestRunDemo(t *testing.T) {
 		t.Errorf("bob's prelogin = %+v, want the demo's Argon2id with 64 MiB", p)
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("run: %v", err)
+	if code := <-done; code != 0 {
+		t.Errorf("run exited %d: %s", code, stderr.String())
 	}
 }
 
+// TestRunFlags: -h and --help print the usage to stdout and succeed; a
+// bad flag, a bad flag value or a positional argument is a usage error
+// (exit 2) with a message on stderr, and nothing starts.
 func TestRunFlags(t *testing.T) {
-	for _, args := range [][]string{{"-generation", "2019"}, {"-seed", "lots"}, {"-nope"}} {
-		if err := run(t.Context(), args, io.Discard); err == nil {
-			t.Errorf("run %v: no error", args)
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stdout string // a substring of stdout, "" for empty
+		stderr string // a substring of stderr, "" for empty
+	}{
+		{args: []string{"-h"}, code: 0, stdout: "usage: safetest-server"},
+		{args: []string{"--help"}, code: 0, stdout: "-generation string"},
+		{args: []string{"-help"}, code: 0, stdout: "-seed string"},
+		{args: []string{"serve"}, code: 2, stderr: `unexpected argument "serve"`},
+		{args: []string{"-seed", "demo", "extra"}, code: 2, stderr: `unexpected argument "extra"`},
+		{args: []string{"-generation", "2019"}, code: 2, stderr: `unknown -generation "2019"`},
+		{args: []string{"-seed", "lots"}, code: 2, stderr: `unknown -seed "lots"`},
+		{args: []string{"-nope"}, code: 2, stderr: "flag provided but not defined: -nope"},
+		{args: []string{"-addr", "127.0.0.1:99999"}, code: 1, stderr: "safetest-server: listen tcp"},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(t.Context(), tc.args, &stdout, &stderr)
+		if code != tc.code {
+			t.Errorf("run %q exited %d, want %d (stderr %q)", tc.args, code, tc.code, stderr.String())
+		}
+		if tc.stdout == "" && stdout.Len() != 0 || !strings.Contains(stdout.String(), tc.stdout) {
+			t.Errorf("run %q: stdout %q, want it to hold %q", tc.args, stdout.String(), tc.stdout)
+		}
+		if tc.stderr == "" && stderr.Len() != 0 || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("run %q: stderr %q, want it to hold %q", tc.args, stderr.String(), tc.stderr)
 		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -95,16 +97,105 @@ func TestPinnedFiles(t *testing.T) {
 	}
 }
 
-func TestSkipWithoutNode(t *testing.T) {
+// verdictTB records how requireTools ends a test. Fatal and Skip end the
+// goroutine, as testing.T's do.
+type verdictTB struct {
+	testing.TB
+	failed, skipped string
+}
+
+func (v *verdictTB) Helper()           {}
+func (v *verdictTB) Fatal(args ...any) { v.failed = fmt.Sprint(args...); runtime.Goexit() }
+func (v *verdictTB) Skip(args ...any)  { v.skipped = fmt.Sprint(args...); runtime.Goexit() }
+
+// requireToolsIn runs requireTools with PATH set to path and reports how
+// it ended.
+func requireToolsIn(t *testing.T, path string) (node string, v *verdictTB) {
+	t.Helper()
+	t.Setenv("PATH", path)
+	v = &verdictTB{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		node = requireTools(v)
+	}()
+	<-done
+	return node, v
+}
+
+// fakeTools makes a directory with executable "node" and "npm" stubs.
+func fakeTools(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("stubs are shell scripts")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"node", "npm"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestMissingNodeFails: without node and npm the interop tests fail,
+// whatever CI says, unless the developer opts out with SkipEnv; in CI
+// (any CI value but "", "0", "false", or RequireEnv) even that opt-out
+// is refused. A skip nobody asked for would show as a bare "ok".
+func TestMissingNodeFails(t *testing.T) {
+	for _, tc := range []struct {
+		ci, require, skip string
+		want              string // "fail" or "skip"
+	}{
+		{want: "fail"},
+		{ci: "1", want: "fail"},
+		{ci: "true", want: "fail"},
+		{ci: "yes", want: "fail"},
+		{ci: "false", want: "fail"},
+		{skip: "1", want: "skip"},
+		{skip: "true", ci: "false", want: "skip"},
+		{skip: "0", want: "fail"},
+		{skip: "1", ci: "1", want: "fail"},
+		{skip: "1", ci: "woodpecker", want: "fail"},
+		{skip: "1", require: "1", want: "fail"},
+		{skip: "1", require: "0", want: "skip"},
+	} {
+		name := fmt.Sprintf("CI=%q,%s=%q,%s=%q", tc.ci, RequireEnv, tc.require, SkipEnv, tc.skip)
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("CI", tc.ci)
+			t.Setenv(RequireEnv, tc.require)
+			t.Setenv(SkipEnv, tc.skip)
+			_, v := requireToolsIn(t, t.TempDir()) // no node, no npm
+			switch {
+			case tc.want == "fail" && v.failed == "":
+				t.Errorf("did not fail (skipped: %q)", v.skipped)
+			case tc.want == "skip" && v.skipped == "":
+				t.Errorf("did not skip (failed: %q)", v.failed)
+			}
+			if msg := v.failed + v.skipped; !strings.Contains(msg, "node") && !strings.Contains(msg, SkipEnv) {
+				t.Errorf("message %q names neither node nor %s", msg, SkipEnv)
+			}
+		})
+	}
+}
+
+// TestToolsFound: with node and npm in PATH the tests go on, unless the
+// developer opted out; CI cannot opt out.
+func TestToolsFound(t *testing.T) {
+	dir := fakeTools(t)
 	t.Setenv("CI", "")
-	t.Setenv("PATH", t.TempDir()) // no node, no npm
-	reached := false
-	t.Run("inner", func(t *testing.T) {
-		requireTools(t)
-		reached = true
-	})
-	if reached {
-		t.Errorf("requireTools did not skip without node")
+	t.Setenv(RequireEnv, "")
+	t.Setenv(SkipEnv, "")
+	if node, v := requireToolsIn(t, dir); node != filepath.Join(dir, "node") || v.failed != "" || v.skipped != "" {
+		t.Errorf("requireTools = %q, failed %q, skipped %q; want the node stub", node, v.failed, v.skipped)
+	}
+	t.Setenv(SkipEnv, "1")
+	if _, v := requireToolsIn(t, dir); v.skipped == "" {
+		t.Errorf("%s=1 did not skip (failed: %q)", SkipEnv, v.failed)
+	}
+	t.Setenv("CI", "1")
+	if _, v := requireToolsIn(t, dir); v.failed == "" {
+		t.Errorf("%s=1 with CI=1 did not fail (skipped: %q)", SkipEnv, v.skipped)
 	}
 }
 

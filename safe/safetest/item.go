@@ -44,7 +44,8 @@ const (
 )
 
 // An Item is a vault item in plaintext: what AddItem encrypts, and what
-// Item and ItemFor decrypt. Empty strings are sent as null, as clients do.
+// Item and ItemFor decrypt. AddItem sends an empty optional string as null,
+// as clients do; the name is always encrypted, even when empty.
 type Item struct {
 	// ID is set by Item and ItemFor; AddItem ignores it.
 	ID string
@@ -71,7 +72,8 @@ type Item struct {
 	FolderID string
 
 	// ItemKey gives the item its own key, wrapped with the user's or the
-	// team's key; every field is then encrypted with the item key.
+	// team's key; every field is then encrypted with the item key. Item
+	// and ItemFor set it when the stored item has such a key.
 	ItemKey bool
 
 	// Set by Item and ItemFor; AddItem ignores them.
@@ -132,7 +134,8 @@ func (it *Item) itemType() ItemType {
 	return TypeSecureNote
 }
 
-// identityFields pairs the wire names of an identity with its fields.
+// fields pairs the wire names of an identity's members with its fields,
+// for encrypting and decrypting them in one loop.
 func (id *Identity) fields() []struct {
 	name string
 	v    *string
@@ -150,6 +153,7 @@ func (id *Identity) fields() []struct {
 	}
 }
 
+// fields pairs the wire names of a card's members with its fields.
 func (c *Card) fields() []struct {
 	name string
 	v    *string
