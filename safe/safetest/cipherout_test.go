@@ -21,9 +21,9 @@ import (
 
 func (c *call) cipherOutMap(ci *cipherRec, kind cipherKind) map[string]any {
 	out := make(map[string]any, len(ci.data)+20)
-	defaults := []string{"notes", "key", "fields", "passwordHistory", "login", "card", "identity", "secureNote"}
+	defaults := []string{"notes", "fields", "passwordHistory", "login", "card", "identity", "secureNote"}
 	if c.current() {
-		defaults = append(defaults, "sshKey")
+		defaults = append(defaults, "key", "sshKey") // 2023.8 models neither
 	}
 	for _, k := range defaults {
 		out[k] = nil
