@@ -36,7 +36,12 @@ type env struct {
 
 func newEnv(t *testing.T, gen safetest.Generation, opts ...safe.Option) *env {
 	t.Helper()
-	srv := safetest.NewServer(safetest.WithGeneration(gen))
+	return newEnvOn(t, safetest.NewServer(safetest.WithGeneration(gen)), opts...)
+}
+
+// newEnvOn is newEnv on a server the test configured.
+func newEnvOn(t *testing.T, srv *safetest.Server, opts ...safe.Option) *env {
+	t.Helper()
 	t.Cleanup(srv.Close)
 	user, err := srv.AddUser(safetest.UserSpec{Email: testEmail, Password: testPassword, KDF: safetest.PBKDF2(5000)})
 	if err != nil {

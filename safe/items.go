@@ -573,6 +573,11 @@ const maxEditAttempts = 3
 // attempts in all; change must therefore be safe to call more than once.
 // An error from change ends the edit with that error, writing nothing.
 func (s *ItemsService) Edit(ctx context.Context, id string, change func(*Item) error) (*Item, error) {
+	return s.edit(ctx, id, change, maxEditAttempts)
+}
+
+// edit is Edit with a bound on the attempts.
+func (s *ItemsService) edit(ctx context.Context, id string, change func(*Item) error, attempts int) (*Item, error) {
 	if change == nil {
 		return nil, fmt.Errorf("%w: Edit with a nil change", errInvalidArgument)
 	}
@@ -585,7 +590,7 @@ func (s *ItemsService) Edit(ctx context.Context, id string, change func(*Item) e
 			return nil, err
 		}
 		out, err := s.Update(ctx, it)
-		if err == nil || !errors.Is(err, ErrConflict) || attempt >= maxEditAttempts {
+		if err == nil || !errors.Is(err, ErrConflict) || attempt >= attempts {
 			return out, err
 		}
 		it, err = s.fetch(ctx, id)
@@ -609,10 +614,12 @@ const maxPasswordHistory = 5
 
 // SetPassword changes a login's password: the old one goes to the password
 // history (newest first, at most five) and the password revision date is
-// set. It is an Edit, so a concurrent change by another client is
-// re-read, not overwritten. It returns the item as stored.
+// set. It returns the item as stored. If another client changed the item
+// since this client read it, SetPassword fails with ErrConflict and
+// changes nothing: the caller decides whether the new password still
+// applies (Edit re-applies a change by itself).
 func (s *ItemsService) SetPassword(ctx context.Context, id, password string) (*Item, error) {
-	return s.Edit(ctx, id, func(it *Item) error {
+	return s.edit(ctx, id, func(it *Item) error {
 		if it.Type != TypeLogin {
 			return fmt.Errorf("%w: item %s is a %s, not a login", errInvalidArgument, id, it.Type)
 		}
@@ -629,7 +636,7 @@ func (s *ItemsService) SetPassword(ctx context.Context, id, password string) (*I
 		it.Login.Password = password
 		it.Login.PasswordRevisionDate = now
 		return nil
-	})
+	}, 1)
 }
 
 // MoveToCollections sets the collections of a team item. The returned
