@@ -1,7 +1,9 @@
 package safe_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -534,5 +536,44 @@ func TestItemTypeAndParts(t *testing.T) {
 	}
 	if _, err := e.client.Items.SetPassword(ctx, note.ID, "sensitive-pw"); err == nil || !strings.Contains(err.Error(), "is a secure note, not a login") {
 		t.Errorf("SetPassword on a note: %v", err)
+	}
+}
+
+// TestCreateWithDroppedKeyIsRepaired (point 10): a server that claims
+// item-key support but drops the key of a new item (simulated by removing
+// it on the way) must not leave the item encrypted under a key nobody has.
+func TestCreateWithDroppedKeyIsRepaired(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	c, h := hookedClient(t, e, safe.WithItemKeys(safe.ItemKeysAlways))
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if r.Method == http.MethodPost && r.URL.Path == "/api/ciphers" {
+			var body map[string]any
+			if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+				return nil, err
+			}
+			body["key"] = nil
+			b, _ := json.Marshal(body)
+			r = r.Clone(r.Context())
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		}
+		return next.RoundTrip(r)
+	})
+	it, err := c.Items.Create(t.Context(), &safe.Item{Name: "sensitive-name", Login: &safe.Login{Password: "sensitive-pw"}})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if it.HasItemKey || it.Login.Password != "sensitive-pw" {
+		t.Errorf("returned item: HasItemKey %v", it.HasItemKey)
+	}
+	stored, err := e.srv.Item(it.ID)
+	if err != nil {
+		t.Fatalf("the server's item does not decrypt: %v", err)
+	}
+	if stored.ItemKey || stored.Name != "sensitive-name" || stored.Login.Password != "sensitive-pw" {
+		t.Errorf("server item differs (ItemKey %v)", stored.ItemKey)
+	}
+	if ids := e.srv.ItemIDs(); len(ids) != 1 {
+		t.Errorf("%d items on the server", len(ids))
 	}
 }

@@ -1,0 +1,31 @@
+package safe
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// TestEncodeErrorsInsteadOfPanics (point 3): a value encoding/json cannot
+// encode is an error, not a panic, both as a request body and as a member
+// of an item.
+func TestEncodeErrorsInsteadOfPanics(t *testing.T) {
+	if _, err := jsonValue(map[string]any{"f": func() {}}); err == nil {
+		t.Errorf("jsonValue of a func: no error")
+	}
+	key, err := vaultcrypto.GenerateSymmetricKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &encoder{key: key}
+	if got := e.value(object{"bad": json.RawMessage("{not json")}); string(got) != "null" || e.err == nil {
+		t.Errorf("encoder.value of invalid JSON: %s, %v", got, e.err)
+	}
+	// A request whose body did not encode is never sent.
+	c := &Client{}
+	if _, err := c.send(t.Context(), apiRequest{bodyErr: errors.New("bad body")}); err == nil || err.Error() != "bad body" {
+		t.Errorf("send with a body error: %v", err)
+	}
+}
