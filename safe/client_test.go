@@ -222,7 +222,7 @@ func TestCreateUpdateDeleteRestorePurge(t *testing.T) {
 				Name: "sensitive-created", TeamID: e.team.ID,
 				Login:  &safe.Login{Username: "sensitive-user", Password: "sensitive-pw-1", URIs: safe.URIs{{URI: "https://sensitive.example.com"}}},
 				Fields: safe.Fields{{Name: "assocID", Value: "sensitive-assoc"}, {Name: "flag", Value: "TRUE", Type: safe.FieldBoolean}},
-			}, safe.Collections(e.col.ID))
+			}, safe.InCollections(e.col.ID))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -551,7 +551,7 @@ func TestMoveToCollections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		it, err := e.client.Items.Create(ctx, &safe.Item{Name: "mover", TeamID: e.team.ID, Login: &safe.Login{}}, safe.Collections(e.col.ID))
+		it, err := e.client.Items.Create(ctx, &safe.Item{Name: "mover", TeamID: e.team.ID, Login: &safe.Login{}}, safe.InCollections(e.col.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

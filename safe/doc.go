@@ -27,7 +27,7 @@
 //
 //	for it, err := range c.Items.All(ctx, safe.InCollection(colID)) { ... }
 //	it, err := c.Items.Create(ctx, &safe.Item{Name: "AD", TeamID: team.ID,
-//		Login: &safe.Login{Username: "bonnil", Password: pw}}, safe.Collections(colID))
+//		Login: &safe.Login{Username: "bonnil", Password: pw}}, safe.InCollections(colID))
 //	it, err = c.Items.SetPassword(ctx, it.ID, newPW) // keeps the password history
 //	err = c.Items.Delete(ctx, it.ID)                  // to the trash; Restore, Purge
 //

@@ -47,7 +47,7 @@ func Example() {
 		TeamID: team.ID,
 		Login:  &safe.Login{Username: "admin", Password: "first-password"},
 		Fields: safe.Fields{{Name: "assocID", Value: "db01-admin"}},
-	}, safe.Collections(col.ID))
+	}, safe.InCollections(col.ID))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 				var opts []safe.CreateOption
 				if team {
 					item.TeamID = ie.team.ID
-					opts = append(opts, safe.Collections(ie.col.ID))
+					opts = append(opts, safe.InCollections(ie.col.ID))
 				}
 				created, err := ie.client.Items.Create(ctx, item, opts...)
 				if err != nil {

@@ -2,6 +2,7 @@ package safe
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -179,10 +180,33 @@ func (s *ItemsService) fetch(ctx context.Context, id string) (*Item, error) {
 // writeAnswer is what a write checks in the cipher it was answered with,
 // before decrypting it.
 type writeAnswer struct {
-	ID            string    `json:"id"`
-	RevisionDate  time.Time `json:"revisionDate"`
-	Key           *string   `json:"key"`
-	CollectionIDs *[]string `json:"collectionIds"`
+	id             string
+	key            string // the item's wrapped key; "" for none
+	revision       time.Time
+	hasCollections bool // the answer carries collectionIds (not null)
+}
+
+// readAnswer reads a write's answer with the one cipher parser (and the
+// presence of collectionIds, which it does not report).
+func readAnswer(raw []byte) (writeAnswer, error) {
+	st := parseStates.Get().(*parseState)
+	defer parseStates.Put(st)
+	w, err := parseCipher(raw, st)
+	if err != nil {
+		return writeAnswer{}, fmt.Errorf("safe: item: %w", err)
+	}
+	a := writeAnswer{id: w.id, key: string(w.key)}
+	if a.revision, err = parseTime(w.revised); err != nil {
+		return writeAnswer{}, fmt.Errorf("safe: item %s: bad revisionDate", w.id)
+	}
+	var m struct {
+		CollectionIDs json.RawMessage `json:"collectionIds"`
+	}
+	if err := unmarshalJSON("item", raw, &m); err != nil {
+		return writeAnswer{}, err
+	}
+	a.hasCollections = len(m.CollectionIDs) > 0 && string(m.CollectionIDs) != "null"
+	return a, nil
 }
 
 // record turns the cipher a write was answered with into the item the
@@ -197,8 +221,8 @@ func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []
 		s.c.invalidate()
 		return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
 	}
-	var ans writeAnswer
-	if err := unmarshalJSON("item", body, &ans); err != nil {
+	ans, err := readAnswer(body)
+	if err != nil {
 		return nil, unknown(err)
 	}
 	sess, err := s.c.current()
@@ -215,7 +239,7 @@ func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []
 	if err != nil {
 		return nil, unknown(err)
 	}
-	if ans.CollectionIDs == nil {
+	if !ans.hasCollections {
 		it.CollectionIDs = slices.Clone(keep)
 	}
 	s.c.noteWrite(it)
@@ -248,14 +272,16 @@ type CreateOption func(*createOptions)
 
 type createOptions struct{ collections []string }
 
-// Collections puts a new team item in collections (a team item needs at
-// least one unless the caller administers the team).
-func Collections(ids ...string) CreateOption {
+// InCollections puts a new team item in collections (a team item needs at
+// least one unless the caller administers the team). It is named apart
+// from the Client.Collections service, which manages the collections
+// themselves.
+func InCollections(ids ...string) CreateOption {
 	return func(o *createOptions) { o.collections = append(o.collections, ids...) }
 }
 
 // Create encrypts and stores a new item: personal, or in item.TeamID with
-// the collections given by the Collections option (or item.CollectionIDs).
+// the collections given by the InCollections option (or item.CollectionIDs).
 // The item's Type must be set, or else exactly one of its type-specific
 // parts (Login, SecureNote, Card, Identity, SSHKey), from which the type
 // is taken. Whether it gets its own key follows the ItemKeyPolicy. The
@@ -330,41 +356,41 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 	if wrapped.IsZero() {
 		return s.record(r, itemID, resp, keep)
 	}
-	var ans writeAnswer
-	if err := unmarshalJSON("item", resp, &ans); err != nil {
+	ans, err := readAnswer(resp)
+	if err != nil {
 		s.c.invalidate()
 		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
 	}
-	if ans.Key != nil && *ans.Key == wrapped.String() {
+	if ans.key == wrapped.String() {
 		return s.record(r, itemID, resp, keep)
 	}
-	if err := validID(ans.ID); err != nil {
+	if err := validID(ans.id); err != nil {
 		s.c.invalidate()
 		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
 	}
 	s.c.cfg.logger.ErrorContext(ctx, "safe: the server did not keep the item's own key; writing the item again without one",
-		"method", r.method, "path", r.path, "item", ans.ID)
+		"method", r.method, "path", r.path, "item", ans.id)
 	fixed := item.Clone()
-	fixed.ID = ans.ID
-	body, err := encodeItem(fixed, resp, wrapping, vaultcrypto.EncString{}, ans.RevisionDate)
+	fixed.ID = ans.id
+	body, err := encodeItem(fixed, resp, wrapping, vaultcrypto.EncString{}, ans.revision)
 	if err == nil {
 		var b []byte
 		if b, err = jsonValue(body); err == nil {
-			rr := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + ans.ID, path: "/api/ciphers/" + ans.ID,
+			rr := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + ans.id, path: "/api/ciphers/" + ans.id,
 				auth: true, contentType: "application/json", body: b, retry: retryReplay}
 			if resp, err = s.c.send(ctx, rr); err == nil {
-				return s.record(&rr, ans.ID, resp, keep)
+				return s.record(&rr, ans.id, resp, keep)
 			}
 		}
 	}
 	s.c.invalidate()
 	if itemID == "" { // a new item: nothing of it can be read, remove it
-		if perr := s.Purge(ctx, ans.ID); perr != nil {
-			return nil, fmt.Errorf("%w: item %s is stored unreadable; repair failed (%w) and so did removing it (%w)", ErrItemKeyNotKept, ans.ID, err, perr)
+		if perr := s.Purge(ctx, ans.id); perr != nil {
+			return nil, fmt.Errorf("%w: item %s is stored unreadable; repair failed (%w) and so did removing it (%w)", ErrItemKeyNotKept, ans.id, err, perr)
 		}
 		return nil, fmt.Errorf("%w: the new item was removed after the repair failed: %w", ErrItemKeyNotKept, err)
 	}
-	return nil, fmt.Errorf("%w: item %s is stored unreadable and the repair failed: %w", ErrItemKeyNotKept, ans.ID, err)
+	return nil, fmt.Errorf("%w: item %s is stored unreadable and the repair failed: %w", ErrItemKeyNotKept, ans.id, err)
 }
 
 // checkParts checks that an item's type and its type-specific parts agree,
@@ -503,7 +529,11 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 			// Out of date after a repeat: our first attempt, or someone
 			// else, wrote the item. Compare what the server holds with
 			// what was sent.
-			if cur, ferr := s.fetch(ctx, item.ID); ferr == nil && sameContent(cur, item) {
+			cur, ferr := s.fetch(ctx, item.ID)
+			if ferr != nil {
+				return nil, s.writeFailed(&req, item.ID, err)
+			}
+			if sameContent(cur, item) {
 				return cur, nil
 			}
 			return nil, fmt.Errorf("%w: %w", ErrConflict, err)

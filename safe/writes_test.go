@@ -116,7 +116,7 @@ func TestWriteSucceedsWhenFollowUpFails(t *testing.T) {
 
 		arm()
 		created, err := c.Items.Create(ctx, &safe.Item{Name: "sensitive-x", TeamID: e.team.ID, Login: &safe.Login{Password: "sensitive-1"}},
-			safe.Collections(e.col.ID))
+			safe.InCollections(e.col.ID))
 		if err != nil {
 			t.Fatalf("Create: %v", err)
 		}
@@ -179,7 +179,7 @@ func TestLostCreateAnswerIsOutcomeUnknown(t *testing.T) {
 			}
 			return next.RoundTrip(r)
 		})
-		_, err := c.Items.Create(t.Context(), &safe.Item{Name: "lost", TeamID: e.team.ID, Login: &safe.Login{}}, safe.Collections(e.col.ID))
+		_, err := c.Items.Create(t.Context(), &safe.Item{Name: "lost", TeamID: e.team.ID, Login: &safe.Login{}}, safe.InCollections(e.col.ID))
 		var ou *safe.OutcomeUnknownError
 		if !errors.Is(err, safe.ErrOutcomeUnknown) || !errors.As(err, &ou) {
 			t.Fatalf("lost create answer: %v, want ErrOutcomeUnknown", err)
@@ -357,7 +357,7 @@ func TestWriteKeepsCollections(t *testing.T) {
 			}
 			return next.RoundTrip(r)
 		})
-		created, err := c.Items.Create(ctx, &safe.Item{Name: "in a collection", TeamID: e.team.ID, Login: &safe.Login{}}, safe.Collections(e.col.ID))
+		created, err := c.Items.Create(ctx, &safe.Item{Name: "in a collection", TeamID: e.team.ID, Login: &safe.Login{}}, safe.InCollections(e.col.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

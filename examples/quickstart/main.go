@@ -79,7 +79,7 @@ func run(ctx context.Context, w io.Writer) error {
 			{Name: "assocID", Value: "bonnil"},
 			{Name: "AccountLink", Value: "AD:bonnil", Type: safe.FieldHidden},
 		},
-	}, safe.Collections(col.ID))
+	}, safe.InCollections(col.ID))
 	if err != nil {
 		return err
 	}
