@@ -226,8 +226,8 @@ func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []
 		return nil, unknown(err)
 	}
 	sess, err := s.c.current()
-	if err != nil {
-		return nil, err
+	if err != nil { // logged out while the write ran
+		return nil, unknown(err)
 	}
 	s.c.mu.Lock()
 	v := s.c.vault
@@ -384,6 +384,12 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 		}
 	}
 	s.c.invalidate()
+	if lost, replayed := mayHaveApplied(err); lost || replayed {
+		// The repair itself may have been applied: removing the item now
+		// could remove a good one.
+		return nil, fmt.Errorf("%w: item %s: %w", ErrItemKeyNotKept, ans.id,
+			&OutcomeUnknownError{Method: http.MethodPut, Path: "/api/ciphers/" + ans.id, ItemID: ans.id, Err: err})
+	}
 	if itemID == "" { // a new item: nothing of it can be read, remove it
 		if perr := s.Purge(ctx, ans.id); perr != nil {
 			return nil, fmt.Errorf("%w: item %s is stored unreadable; repair failed (%w) and so did removing it (%w)", ErrItemKeyNotKept, ans.id, err, perr)
@@ -398,14 +404,12 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 // from the one part that is set; a type whose part is missing gets an
 // empty one (the server needs it).
 func checkParts(it *Item) (*Item, error) {
-	var set []ItemType
-	for t, ok := range map[ItemType]bool{TypeLogin: it.Login != nil, TypeSecureNote: it.SecureNote != nil,
-		TypeCard: it.Card != nil, TypeIdentity: it.Identity != nil, TypeSSHKey: it.SSHKey != nil} {
+	var set []ItemType // in type order
+	for i, ok := range [...]bool{it.Login != nil, it.SecureNote != nil, it.Card != nil, it.Identity != nil, it.SSHKey != nil} {
 		if ok {
-			set = append(set, t)
+			set = append(set, TypeLogin+ItemType(i))
 		}
 	}
-	slices.Sort(set)
 	switch {
 	case len(set) > 1:
 		return nil, fmt.Errorf("%w: item has parts of more than one type (%s and %s)", errInvalidArgument, set[0], set[1])
