@@ -526,8 +526,14 @@ func (s *Server) bulkDelete(c *call) (any, error) {
 	return nil, c.bulk(func(ci *cipherRec) { c.st.deleteCipher(ci, c.now) })
 }
 
-// PUT /api/ciphers/restore: bulk restore; answers the restored ciphers.
+// PUT /api/ciphers/restore: bulk restore; answers the restored ciphers,
+// as "cipher" objects on 2023.8 (ListResponseModel<CipherResponseModel>)
+// and "cipherMini" ones on current servers.
 func (s *Server) bulkRestore(c *call) (any, error) {
+	kind := kindCipherMini
+	if !c.current() {
+		kind = kindCipher
+	}
 	// Each cipher is rendered as it is when restored.
 	out := []byte(`{"object":"list","data":[`)
 	n := 0
@@ -537,7 +543,11 @@ func (s *Server) bulkRestore(c *call) (any, error) {
 			out = append(out, ',')
 		}
 		n++
-		out = c.appendCipher(out, ci, kindCipherMini, cipherAccess{})
+		var a cipherAccess
+		if kind.needsAccess() {
+			a = c.st.cipherAccess(c.user, ci)
+		}
+		out = c.appendCipher(out, ci, kind, a)
 	})
 	if err != nil {
 		return nil, err
