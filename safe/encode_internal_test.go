@@ -29,3 +29,18 @@ func TestEncodeErrorsInsteadOfPanics(t *testing.T) {
 		t.Errorf("send with a body error: %v", err)
 	}
 }
+
+// TestCheckPartsUnknownType: an item of a type bsafe does not model (a
+// newer server's) can be updated, its part kept from the wire, but not
+// created.
+func TestCheckPartsUnknownType(t *testing.T) {
+	if _, err := checkParts(&Item{Type: 7}, false); err != nil {
+		t.Errorf("update of type 7: %v", err)
+	}
+	if _, err := checkParts(&Item{Type: 7}, true); !errors.Is(err, errInvalidArgument) {
+		t.Errorf("create of type 7: %v", err)
+	}
+	if _, err := checkParts(&Item{Type: 7, Login: &Login{}}, false); err == nil {
+		t.Errorf("type 7 with a login part accepted")
+	}
+}

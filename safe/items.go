@@ -293,7 +293,7 @@ func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOpt
 	if item == nil {
 		return nil, fmt.Errorf("%w: Create(nil)", errInvalidArgument)
 	}
-	item, err := checkParts(item)
+	item, err := checkParts(item, true)
 	if err != nil {
 		return nil, err
 	}
@@ -402,8 +402,10 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 // checkParts checks that an item's type and its type-specific parts agree,
 // and returns it (a copy when a part is filled in). A Type of 0 is taken
 // from the one part that is set; a type whose part is missing gets an
-// empty one (the server needs it).
-func checkParts(it *Item) (*Item, error) {
+// empty one (the server needs it). A type this package does not model is
+// refused for a new item, and passed through on update (its part, which
+// bsafe does not model, is kept from the wire JSON).
+func checkParts(it *Item, create bool) (*Item, error) {
 	var set []ItemType // in type order
 	for i, ok := range [...]bool{it.Login != nil, it.SecureNote != nil, it.Card != nil, it.Identity != nil, it.SSHKey != nil} {
 		if ok {
@@ -418,6 +420,8 @@ func checkParts(it *Item) (*Item, error) {
 	case it.Type == 0:
 		it = it.Clone()
 		it.Type = set[0]
+		return it, nil
+	case it.Type > TypeSSHKey && !create && len(set) == 0:
 		return it, nil
 	case it.Type < TypeLogin || it.Type > TypeSSHKey:
 		return nil, fmt.Errorf("%w: unknown item type %d", errInvalidArgument, int(it.Type))
@@ -487,7 +491,7 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if wire.raw == nil || item.RevisionDate.IsZero() {
 		return nil, fmt.Errorf("%w (item %s)", ErrHandBuiltItem, item.ID)
 	}
-	item, err := checkParts(item)
+	item, err := checkParts(item, false)
 	if err != nil {
 		return nil, err
 	}
