@@ -620,19 +620,19 @@ func (s *ItemsService) edit(ctx context.Context, id string, change func(*Item) e
 		return nil, fmt.Errorf("%w: Edit with a nil change", errInvalidArgument)
 	}
 	it, err := s.Get(ctx, id)
-	for attempt := 1; ; attempt++ {
-		if err != nil {
+	for attempt := 1; err == nil; attempt++ {
+		if err = change(it); err != nil {
 			return nil, err
 		}
-		if err := change(it); err != nil {
-			return nil, err
-		}
-		out, err := s.Update(ctx, it)
+		var out *Item
+		out, err = s.Update(ctx, it)
 		if err == nil || !errors.Is(err, ErrConflict) || attempt >= attempts {
 			return out, err
 		}
+		// Changed elsewhere: read the server's version and re-apply.
 		it, err = s.fetch(ctx, id)
 	}
+	return nil, err
 }
 
 // wireTeam reads organizationId from a cipher's wire JSON.

@@ -577,3 +577,38 @@ func TestCreateWithDroppedKeyIsRepaired(t *testing.T) {
 		t.Errorf("%d items on the server", len(ids))
 	}
 }
+
+// TestEditReReadFails: when the item changed elsewhere and reading it again
+// fails, Edit reports that failure (it used to go on with no item).
+func TestEditReReadFails(t *testing.T) {
+	t.Parallel()
+	srv, ck := clockedServer(safetest.GenCurrent)
+	e := newEnvOn(t, srv)
+	c, h := hookedClient(t, e)
+	it, err := c.Items.Create(t.Context(), &safe.Item{Name: "x", Login: &safe.Login{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed atomic.Bool
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if r.Method == http.MethodPut && changed.CompareAndSwap(false, true) {
+			ck.advance(2 * time.Second)
+			if _, err := e.client.Items.SetPassword(context.Background(), it.ID, "sensitive-other"); err != nil {
+				t.Errorf("other client: %v", err)
+			}
+		}
+		if changed.Load() && r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/details") {
+			return unavailable(), nil
+		}
+		return next.RoundTrip(r)
+	})
+	calls := 0
+	_, err = c.Items.Edit(t.Context(), it.ID, func(o *safe.Item) error {
+		calls++
+		o.Name = "renamed"
+		return nil
+	})
+	if err == nil || errors.Is(err, safe.ErrConflict) || calls != 1 {
+		t.Errorf("Edit whose re-read fails: %v after %d changes; want the read's error", err, calls)
+	}
+}
