@@ -44,3 +44,16 @@ func TestCheckPartsUnknownType(t *testing.T) {
 		t.Errorf("type 7 with a login part accepted")
 	}
 }
+
+// TestOutcomeUnknownMessage: the request is named once, with the cause.
+func TestOutcomeUnknownMessage(t *testing.T) {
+	e := &OutcomeUnknownError{Method: "PUT", Path: "/api/ciphers/x", ItemID: "x",
+		Err: errors.New("safe: PUT /api/ciphers/x: Put: unexpected EOF")}
+	want := "safe: PUT /api/ciphers/x (item x): outcome unknown, the write may have been applied: Put: unexpected EOF"
+	if got := e.Error(); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if !errors.Is(e, ErrOutcomeUnknown) {
+		t.Errorf("does not match ErrOutcomeUnknown")
+	}
+}

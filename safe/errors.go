@@ -174,7 +174,12 @@ func (e *OutcomeUnknownError) Error() string {
 	if e.ItemID != "" {
 		item = " (item " + e.ItemID + ")"
 	}
-	return fmt.Sprintf("safe: %s %s%s: outcome unknown, the write may have been applied: %v", e.Method, e.Path, item, e.Err)
+	cause := "unknown cause"
+	if e.Err != nil {
+		// The cause usually names the same request: say it once.
+		cause = strings.TrimPrefix(e.Err.Error(), "safe: "+e.Method+" "+e.Path+": ")
+	}
+	return fmt.Sprintf("safe: %s %s%s: outcome unknown, the write may have been applied: %s", e.Method, e.Path, item, cause)
 }
 
 // Is makes an OutcomeUnknownError match ErrOutcomeUnknown.
