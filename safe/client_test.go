@@ -36,7 +36,12 @@ type env struct {
 
 func newEnv(t *testing.T, gen safetest.Generation, opts ...safe.Option) *env {
 	t.Helper()
-	srv := safetest.NewServer(safetest.WithGeneration(gen))
+	return newEnvOn(t, safetest.NewServer(safetest.WithGeneration(gen)), opts...)
+}
+
+// newEnvOn is newEnv on a server the test configured.
+func newEnvOn(t *testing.T, srv *safetest.Server, opts ...safe.Option) *env {
+	t.Helper()
 	t.Cleanup(srv.Close)
 	user, err := srv.AddUser(safetest.UserSpec{Email: testEmail, Password: testPassword, KDF: safetest.PBKDF2(5000)})
 	if err != nil {
@@ -202,11 +207,22 @@ func TestCreateUpdateDeleteRestorePurge(t *testing.T) {
 		for _, policy := range []safe.ItemKeyPolicy{safe.ItemKeysNever, safe.ItemKeysAlways} {
 			e := newEnv(t, gen, safe.WithItemKeys(policy))
 			ctx := t.Context()
+			if gen == safetest.Gen2023 && policy == safe.ItemKeysAlways {
+				// Bravura Safe (2023.8) drops item keys: refused up front.
+				_, err := e.client.Items.Create(ctx, &safe.Item{Name: "keyed", Login: &safe.Login{}})
+				if !errors.Is(err, safe.ErrItemKeysUnsupported) {
+					t.Errorf("ItemKeysAlways on 2023.8: %v, want ErrItemKeysUnsupported", err)
+				}
+				if ids := e.srv.ItemIDs(); len(ids) != 0 {
+					t.Errorf("%d items stored", len(ids))
+				}
+				continue
+			}
 			created, err := e.client.Items.Create(ctx, &safe.Item{
 				Name: "sensitive-created", TeamID: e.team.ID,
 				Login:  &safe.Login{Username: "sensitive-user", Password: "sensitive-pw-1", URIs: safe.URIs{{URI: "https://sensitive.example.com"}}},
 				Fields: safe.Fields{{Name: "assocID", Value: "sensitive-assoc"}, {Name: "flag", Value: "TRUE", Type: safe.FieldBoolean}},
-			}, safe.Collections(e.col.ID))
+			}, safe.InCollections(e.col.ID))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -535,7 +551,7 @@ func TestMoveToCollections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		it, err := e.client.Items.Create(ctx, &safe.Item{Name: "mover", TeamID: e.team.ID, Login: &safe.Login{}}, safe.Collections(e.col.ID))
+		it, err := e.client.Items.Create(ctx, &safe.Item{Name: "mover", TeamID: e.team.ID, Login: &safe.Login{}}, safe.InCollections(e.col.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

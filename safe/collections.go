@@ -170,7 +170,8 @@ func (s *CollectionsService) req(method, teamID, id string, body any) apiRequest
 	}
 	r := apiRequest{method: method, url: s.c.apiURL + path, path: "/api" + path, auth: true}
 	if body != nil {
-		r.body, r.contentType = jsonValue(body), "application/json"
+		r.body, r.bodyErr = jsonValue(body)
+		r.contentType = "application/json"
 	}
 	return r
 }

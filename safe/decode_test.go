@@ -303,12 +303,19 @@ func TestEncodeRoundTrip(t *testing.T) {
 			t.Errorf("login.fido2Credentials lost")
 		}
 		// Simulate the server: store the request, add the server members.
-		body["id"] = jsonValue("rt")
-		body["revisionDate"] = jsonValue("2026-11-02T00:00:00Z")
-		body["creationDate"] = jsonValue(m["creationDate"])
-		body["collectionIds"] = jsonValue([]string{"c1", "c2"})
-		body["edit"], body["viewPassword"] = jsonValue(true), jsonValue(true)
-		got, err := c.decryptItem(&v, a.sess, jsonValue(body))
+		mustJSON := func(v any) json.RawMessage {
+			b, err := jsonValue(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		body["id"] = mustJSON("rt")
+		body["revisionDate"] = mustJSON("2026-11-02T00:00:00Z")
+		body["creationDate"] = mustJSON(m["creationDate"])
+		body["collectionIds"] = mustJSON([]string{"c1", "c2"})
+		body["edit"], body["viewPassword"] = mustJSON(true), mustJSON(true)
+		got, err := c.decryptItem(&v, a.sess, mustJSON(body))
 		if err != nil {
 			t.Fatal(err)
 		}

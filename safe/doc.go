@@ -33,14 +33,29 @@
 //	for it, err := range c.Items.All(ctx, safe.InCollection(colID)) { ... }
 //	list, err := c.Items.List(ctx, safe.InTeam(team.ID), safe.WithField("assocID", id))
 //	it, err := c.Items.Create(ctx, &safe.Item{Name: "AD", TeamID: team.ID,
-//		Login: &safe.Login{Username: "bonnil", Password: pw}}, safe.Collections(colID))
+//		Login: &safe.Login{Username: "bonnil", Password: pw}}, safe.InCollections(colID))
 //	it, err = c.Items.SetPassword(ctx, it.ID, newPW) // keeps the password history
 //	err = c.Items.Delete(ctx, it.ID)                  // to the trash; Restore, Purge
 //
 // Updates send the revision date the item was read with, so a concurrent
 // change elsewhere fails with ErrConflict instead of being overwritten.
 // Members of an item's JSON that this package does not model (written by
-// newer clients, say) are kept on update.
+// newer clients, say) are kept on update. Update takes only an item read
+// from the client; to change some fields of an item by ID, use Edit, which
+// reads, changes and writes, and re-applies the change after a conflict:
+//
+//	it, err = c.Items.Edit(ctx, id, func(it *safe.Item) error { it.Name = "AD (old)"; return nil })
+//
+// # What a write reports
+//
+// A write that the server answered is reported as it went: its result is
+// built from the server's answer, never from a later read that may fail.
+// A write whose answer was lost (a dropped connection, a timeout after
+// the request was sent) fails with an error matching ErrOutcomeUnknown (an
+// *OutcomeUnknownError): it may have been applied. Retries are decided per
+// endpoint: a create is never sent twice; an update, delete, restore or
+// purge may be, and a repeat that comes back out of date or not found is
+// resolved (the item is read back and compared with what was sent).
 //
 // # Server generations
 //

@@ -40,11 +40,32 @@ func (e *encoder) enc(s string) json.RawMessage {
 	return b
 }
 
-func jsonValue(v any) json.RawMessage {
+// jsonValue encodes a request body or member. Plain values cannot fail,
+// but an object may carry a json.RawMessage that is not valid JSON (a
+// member kept from the server's answer), so the error is returned.
+func jsonValue(v any) (json.RawMessage, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic(fmt.Sprintf("safe: marshal %T: %v", v, err)) // only plain values reach here
+		return nil, fmt.Errorf("safe: encode request: %w", jsonError(err))
 	}
+	return b, nil
+}
+
+// value encodes a member of the item; the first error is kept in e.err.
+func (e *encoder) value(v any) json.RawMessage {
+	b, err := jsonValue(v)
+	if err != nil {
+		if e.err == nil {
+			e.err = err
+		}
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+// jsonString encodes a string: encoding/json cannot fail on one.
+func jsonString(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
 	return b
 }
 
@@ -57,25 +78,25 @@ func uriChecksum(uri string) string {
 
 // jsonList encodes a list, or null when it is empty, as the official
 // clients send empty fields and password histories.
-func jsonList(l []object) json.RawMessage {
+func (e *encoder) list(l []object) json.RawMessage {
 	if len(l) == 0 {
 		return json.RawMessage("null")
 	}
-	return jsonValue(l)
+	return e.value(l)
 }
 
 func jsonTime(t time.Time) json.RawMessage {
 	if t.IsZero() {
 		return json.RawMessage("null")
 	}
-	return jsonValue(t.UTC().Format("2006-01-02T15:04:05.000Z"))
+	return jsonString(t.UTC().Format("2006-01-02T15:04:05.000Z"))
 }
 
 func jsonID(id string) json.RawMessage {
 	if id == "" {
 		return json.RawMessage("null")
 	}
-	return jsonValue(id)
+	return jsonString(id)
 }
 
 // object is a JSON object being edited: members we do not model keep
@@ -130,11 +151,11 @@ func encodeItem(it *Item, base []byte, key *vaultcrypto.SymmetricKey, wrappedKey
 		o.del(k)
 	}
 	e := &encoder{key: key}
-	o.set("type", jsonValue(int(it.Type)))
+	o.set("type", e.value(int(it.Type)))
 	o.set("organizationId", jsonID(it.TeamID))
 	o.set("folderId", jsonID(it.FolderID))
-	o.set("favorite", jsonValue(it.Favorite))
-	o.set("reprompt", jsonValue(map[bool]int{true: 1}[it.Reprompt]))
+	o.set("favorite", e.value(it.Favorite))
+	o.set("reprompt", e.value(map[bool]int{true: 1}[it.Reprompt]))
 	if wrappedKey.IsZero() {
 		o.set("key", json.RawMessage("null"))
 	} else {
@@ -155,16 +176,16 @@ func encodeItem(it *Item, base []byte, key *vaultcrypto.SymmetricKey, wrappedKey
 		}
 		linked := json.RawMessage("null")
 		if f.Type == FieldLinked {
-			linked, value = jsonValue(f.LinkedID), ""
+			linked, value = e.value(f.LinkedID), ""
 		}
-		fields[i] = object{"type": jsonValue(int(f.Type)), "name": e.enc(f.Name), "value": e.enc(value), "linkedId": linked}
+		fields[i] = object{"type": e.value(int(f.Type)), "name": e.enc(f.Name), "value": e.enc(value), "linkedId": linked}
 	}
-	o.set("fields", jsonList(fields))
+	o.set("fields", e.list(fields))
 	history := make([]object, len(it.PasswordHistory))
 	for i, h := range it.PasswordHistory {
 		history[i] = object{"password": e.enc(h.Password), "lastUsedDate": jsonTime(h.LastUsedDate)}
 	}
-	o.set("passwordHistory", jsonList(history))
+	o.set("passwordHistory", e.list(history))
 
 	// The type-specific parts: only the item's own is sent; its members
 	// that bsafe does not model are kept from base.
@@ -186,27 +207,27 @@ func encodeItem(it *Item, base []byte, key *vaultcrypto.SymmetricKey, wrappedKey
 		for i, u := range it.Login.URIs {
 			match := json.RawMessage("null")
 			if u.Match != MatchDefault {
-				match = jsonValue(int(u.Match) - 1)
+				match = e.value(int(u.Match) - 1)
 			}
 			uris[i] = object{"uri": e.enc(u.URI), "uriChecksum": e.enc(uriChecksum(u.URI)), "match": match}
 		}
-		l.set("uris", jsonValue(uris))
-		o.set("login", jsonValue(l))
+		l.set("uris", e.value(uris))
+		o.set("login", e.value(l))
 	case it.SecureNote != nil || it.Type == TypeSecureNote:
 		o.set("secureNote", json.RawMessage(`{"type":0}`))
 	case it.Card != nil:
 		v := it.Card
-		o.set("card", jsonValue(mergeStrings(prev["card"], e, cardFields[:],
+		o.set("card", e.value(mergeStrings(prev["card"], e, cardFields[:],
 			[]string{v.CardholderName, v.Brand, v.Number, v.ExpMonth, v.ExpYear, v.Code})))
 	case it.Identity != nil:
 		v := it.Identity
-		o.set("identity", jsonValue(mergeStrings(prev["identity"], e, identityFields[:],
+		o.set("identity", e.value(mergeStrings(prev["identity"], e, identityFields[:],
 			[]string{v.Title, v.FirstName, v.MiddleName, v.LastName, v.Address1, v.Address2, v.Address3,
 				v.City, v.State, v.PostalCode, v.Country, v.Company, v.Email, v.Phone, v.SSN, v.Username,
 				v.PassportNumber, v.LicenseNumber})))
 	case it.SSHKey != nil:
 		v := it.SSHKey
-		o.set("sshKey", jsonValue(mergeStrings(prev["sshKey"], e, sshKeyFields[:],
+		o.set("sshKey", e.value(mergeStrings(prev["sshKey"], e, sshKeyFields[:],
 			[]string{v.PrivateKey, v.PublicKey, v.KeyFingerprint})))
 	}
 	if e.err != nil {

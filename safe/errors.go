@@ -182,3 +182,53 @@ func (e *DecryptError) Error() string {
 
 // Unwrap returns the cryptographic error.
 func (e *DecryptError) Unwrap() error { return e.Err }
+
+// ErrOutcomeUnknown is matched by a write whose request may have been
+// applied by the server although its answer never arrived (a dropped
+// connection, a timeout after the request was sent, an unreadable answer).
+// The write may or may not have happened: read the item (after a Sync)
+// before repeating it, since repeating a Create can make a duplicate.
+var ErrOutcomeUnknown = errors.New("safe: the outcome of the write is unknown")
+
+// OutcomeUnknownError is a write whose outcome is unknown: what was sent,
+// and why its answer is missing. It matches ErrOutcomeUnknown and, through
+// Unwrap, the cause.
+type OutcomeUnknownError struct {
+	Method string
+	Path   string // the URL path, which never carries secrets
+	ItemID string // the item written, when known (not for a Create)
+	Err    error  // the cause
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	item := ""
+	if e.ItemID != "" {
+		item = " (item " + e.ItemID + ")"
+	}
+	cause := "unknown cause"
+	if e.Err != nil {
+		// The cause usually names the same request: say it once.
+		cause = strings.TrimPrefix(e.Err.Error(), "safe: "+e.Method+" "+e.Path+": ")
+	}
+	return fmt.Sprintf("safe: %s %s%s: outcome unknown, the write may have been applied: %s", e.Method, e.Path, item, cause)
+}
+
+// Is makes an OutcomeUnknownError match ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// Errors of item writes.
+var (
+	// ErrHandBuiltItem: Update needs an item read from the client, whose
+	// wire state and revision date it writes back; use Items.Edit to
+	// change some fields of an item by ID.
+	ErrHandBuiltItem = errors.New("safe: Update needs an item read from the client (Get, List, Create); use Items.Edit to change fields by ID")
+	// ErrItemKeysUnsupported: ItemKeysAlways on a server that does not
+	// keep per-item keys (before 2023.9.1, which includes Bravura Safe).
+	ErrItemKeysUnsupported = errors.New("safe: the server does not keep per-item keys (needs 2023.9.1 or later); use ItemKeysAuto or ItemKeysNever")
+	// ErrItemKeyNotKept: the server dropped the item key a write sent, and
+	// the item could not be repaired.
+	ErrItemKeyNotKept = errors.New("safe: the server did not keep the item's own key")
+)

@@ -49,7 +49,7 @@ func Example() {
 		TeamID: team.ID,
 		Login:  &safe.Login{Username: "admin", Password: "first-password"},
 		Fields: safe.Fields{{Name: "assocID", Value: "db01-admin"}},
-	}, safe.Collections(col.ID))
+	}, safe.InCollections(col.ID))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func ExampleItemsService_SetPassword() {
 		Name:   "Active Directory",
 		TeamID: team.ID,
 		Login:  &safe.Login{Username: "bonnil", Password: "Initial-Pa55word!"},
-	}, safe.Collections(col.ID))
+	}, safe.InCollections(col.ID))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -67,8 +67,12 @@ func (s *FoldersService) write(ctx context.Context, method, id, name string) (*F
 	if id != "" {
 		path += "/" + id
 	}
+	b, err := jsonValue(map[string]any{"name": enc})
+	if err != nil {
+		return nil, err
+	}
 	body, err := s.c.send(ctx, apiRequest{method: method, url: s.c.apiURL + path, path: "/api" + path, auth: true,
-		contentType: "application/json", body: jsonValue(map[string]any{"name": enc})})
+		contentType: "application/json", body: b})
 	if err != nil {
 		return nil, err
 	}

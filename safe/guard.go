@@ -112,6 +112,22 @@ func isLoopback(host string) bool {
 // plain-http port, and the answers the client refuses (a redirect, a body
 // over its limit, an HTML page).
 func permanent(err error) bool {
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		return dns.IsNotFound
+	case failedBeforeSending(err):
+		return true
+	}
+	return errors.Is(err, ErrRedirect) || errors.Is(err, ErrResponseTooLarge) || errors.Is(err, ErrNotVaultServer)
+}
+
+// failedBeforeSending reports the errors of setting up a connection: a
+// name that did not resolve, a TLS handshake that failed (an untrusted or
+// mismatched certificate, TLS spoken to a plain-http port). The request
+// itself never left, so even a write may be repeated, and a failed write
+// is known not to have been applied.
+func failedBeforeSending(err error) bool {
 	var (
 		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError
@@ -120,17 +136,12 @@ func permanent(err error) bool {
 		record    tls.RecordHeaderError
 		dns       *net.DNSError
 	)
-	switch {
-	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid),
-		errors.As(err, &verify), errors.As(err, &record):
-		return true
-	case errors.As(err, &dns):
-		return dns.IsNotFound
-	case errors.Is(err, ErrRedirect), errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrNotVaultServer):
+	if errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verify) || errors.As(err, &record) || errors.As(err, &dns) {
 		return true
 	}
 	// net/http's own error (no type) for an https request answered in
-	// plain http.
+	// plain http: the server saw a TLS handshake, not a request.
 	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 

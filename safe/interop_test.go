@@ -115,6 +115,9 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 	t.Parallel()
 	forEachCLI(t, func(t *testing.T, version string, gen safetest.Generation) {
 		for _, policy := range []safe.ItemKeyPolicy{safe.ItemKeysNever, safe.ItemKeysAlways} {
+			if policy == safe.ItemKeysAlways && gen == safetest.Gen2023 {
+				continue // refused on 2023.8, which drops item keys (TestCreateUpdateDeleteRestorePurge)
+			}
 			ie := newInterop(t, version, gen, safe.WithItemKeys(policy))
 			ctx := t.Context()
 			for _, team := range []bool{false, true} {
@@ -128,7 +131,7 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 				var opts []safe.CreateOption
 				if team {
 					item.TeamID = ie.team.ID
-					opts = append(opts, safe.Collections(ie.col.ID))
+					opts = append(opts, safe.InCollections(ie.col.ID))
 				}
 				created, err := ie.client.Items.Create(ctx, item, opts...)
 				if err != nil {

@@ -2,11 +2,15 @@ package safe
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -175,11 +179,6 @@ func (s *ItemsService) fetch(ctx context.Context, id string) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.record(ctx, body)
-}
-
-// record decrypts a cipher response and puts it in the snapshot.
-func (s *ItemsService) record(ctx context.Context, body []byte) (*Item, error) {
 	sess, err := s.c.current()
 	if err != nil {
 		return nil, err
@@ -196,35 +195,143 @@ func (s *ItemsService) record(ctx context.Context, body []byte) (*Item, error) {
 	return it.Clone(), nil
 }
 
+// writeAnswer is what a write checks in the cipher it was answered with,
+// before decrypting it.
+type writeAnswer struct {
+	id             string
+	key            string // the item's wrapped key; "" for none
+	revision       time.Time
+	hasCollections bool // the answer carries collectionIds (not null)
+}
+
+// readAnswer reads a write's answer with the one cipher parser (and the
+// presence of collectionIds, which it does not report).
+func readAnswer(raw []byte) (writeAnswer, error) {
+	st := parseStates.Get().(*parseState)
+	defer parseStates.Put(st)
+	w, err := parseCipher(raw, st)
+	if err != nil {
+		return writeAnswer{}, fmt.Errorf("safe: item: %w", err)
+	}
+	a := writeAnswer{id: w.id, key: string(w.key)}
+	if a.revision, err = parseTime(w.revised); err != nil {
+		return writeAnswer{}, fmt.Errorf("safe: item %s: bad revisionDate", w.id)
+	}
+	var m struct {
+		CollectionIDs json.RawMessage `json:"collectionIds"`
+	}
+	if err := unmarshalJSON("item", raw, &m); err != nil {
+		return writeAnswer{}, err
+	}
+	a.hasCollections = len(m.CollectionIDs) > 0 && string(m.CollectionIDs) != "null"
+	return a, nil
+}
+
+// record turns the cipher a write was answered with into the item the
+// write returns, and puts it in the snapshot. Nothing else is asked of the
+// server: the write succeeded, and a failing follow-up request must not
+// make it look failed. The answer of a create, update or restore (the
+// server's "cipher" object) carries no collections; the item keeps those
+// it had, or was sent with (keep), as the official clients do. An answer
+// that cannot be read leaves the outcome unknown to the caller.
+func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []string) (*Item, error) {
+	unknown := func(err error) error {
+		s.c.invalidate()
+		return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+	}
+	ans, err := readAnswer(body)
+	if err != nil {
+		return nil, unknown(err)
+	}
+	sess, err := s.c.current()
+	if err != nil { // logged out while the write ran
+		return nil, unknown(err)
+	}
+	s.c.mu.Lock()
+	v := s.c.vault
+	s.c.mu.Unlock()
+	if v == nil {
+		return nil, unknown(ErrNotLoggedIn)
+	}
+	it, err := s.c.decryptItem(v, sess, body)
+	if err != nil {
+		return nil, unknown(err)
+	}
+	if !ans.hasCollections {
+		it.CollectionIDs = slices.Clone(keep)
+	}
+	s.c.noteWrite(it)
+	return it.Clone(), nil
+}
+
+// writeFailed is what a write whose request failed reports: the failure,
+// or, when the request may have been applied, ErrOutcomeUnknown (and the
+// snapshot is marked stale).
+func (s *ItemsService) writeFailed(r *apiRequest, itemID string, err error) error {
+	if lost, replayed := mayHaveApplied(err); lost || replayed {
+		s.c.invalidate()
+		return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+	}
+	return err
+}
+
+// cached returns a copy of the item in the snapshot, or nil.
+func (c *Client) cached(id string) *Item {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vault == nil || c.vault.items[id] == nil {
+		return nil
+	}
+	return c.vault.items[id].Clone()
+}
+
 // CreateOption adjusts Create.
 type CreateOption func(*createOptions)
 
 type createOptions struct{ collections []string }
 
-// Collections puts a new team item in collections (a team item needs at
-// least one unless the caller administers the team).
-func Collections(ids ...string) CreateOption {
+// InCollections puts a new team item in collections (a team item needs at
+// least one unless the caller administers the team). It is named apart
+// from the Client.Collections service, which manages the collections
+// themselves.
+func InCollections(ids ...string) CreateOption {
 	return func(o *createOptions) { o.collections = append(o.collections, ids...) }
 }
 
 // Create encrypts and stores a new item: personal, or in item.TeamID with
-// the collections given by the Collections option (or item.CollectionIDs).
-// Whether it gets its own key follows the ItemKeyPolicy. The returned item
-// is what the server stored.
+// the collections given by the InCollections option (or item.CollectionIDs).
+// The item's Type must be set, or else exactly one of its type-specific
+// parts (Login, SecureNote, Card, Identity, SSHKey), from which the type
+// is taken. Whether it gets its own key follows the ItemKeyPolicy. The
+// returned item is what the server stored.
+//
+// A create is never sent twice: if its answer is lost, the error matches
+// ErrOutcomeUnknown, and the item may exist.
 func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOption) (*Item, error) {
 	if item == nil {
-		return nil, invalidArg("Create(nil)")
+		return nil, fmt.Errorf("%w: Create(nil)", ErrInvalidArgument)
+	}
+	item, err := checkParts(item, true)
+	if err != nil {
+		return nil, err
 	}
 	o := createOptions{collections: item.CollectionIDs}
 	for _, f := range opts {
 		f(&o)
 	}
+	if len(o.collections) > 0 && item.TeamID == "" {
+		return nil, fmt.Errorf("%w: a personal item cannot be in collections", ErrInvalidArgument)
+	}
 	wrapping, err := s.c.keyFor(ctx, item.TeamID)
 	if err != nil {
 		return nil, err
 	}
+	withKey, err := s.c.wantItemKey(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key, wrapped := wrapping, vaultcrypto.EncString{}
-	if s.c.wantItemKey(ctx) {
+	if withKey {
 		if key, err = vaultcrypto.GenerateSymmetricKey(); err != nil {
 			return nil, err
 		}
@@ -232,89 +339,186 @@ func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOpt
 			return nil, err
 		}
 	}
-	if item.Type == 0 {
-		item = item.Clone()
-		item.Type = inferType(item)
-	}
 	body, err := encodeItem(item, nil, key, wrapped, time.Time{})
 	if err != nil {
 		return nil, err
 	}
+	// POST: never repeated once it may have reached the server.
 	req := apiRequest{method: http.MethodPost, url: s.c.apiURL + "/ciphers", path: "/api/ciphers", auth: true, contentType: "application/json"}
 	if len(o.collections) > 0 {
-		if item.TeamID == "" {
-			return nil, invalidArg("a personal item cannot be in collections")
-		}
 		req.url, req.path = s.c.apiURL+"/ciphers/create", "/api/ciphers/create"
-		req.body = jsonValue(map[string]any{"cipher": body, "collectionIds": o.collections})
+		req.body, err = jsonValue(map[string]any{"cipher": body, "collectionIds": o.collections})
 	} else {
-		req.body = jsonValue(body)
+		req.body, err = jsonValue(body)
 	}
-	resp, err := s.c.send(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return s.record(ctx, resp)
-}
-
-// inferType picks the item type from the part that is set.
-func inferType(it *Item) ItemType {
-	switch {
-	case it.Card != nil:
-		return TypeCard
-	case it.Identity != nil:
-		return TypeIdentity
-	case it.SSHKey != nil:
-		return TypeSSHKey
-	case it.SecureNote != nil:
-		return TypeSecureNote
+	resp, err := s.c.send(ctx, req)
+	if err != nil {
+		return nil, s.writeFailed(&req, "", err)
 	}
-	return TypeLogin
+	return s.checkKept(ctx, &req, "", item, resp, wrapping, wrapped, o.collections)
 }
 
-// wantItemKey applies the ItemKeyPolicy.
-func (c *Client) wantItemKey(ctx context.Context) bool {
+// checkKept records the answer of a write that sent wrapped as the item's
+// own key (zero: none), after checking that the server kept it. A server
+// whose cipher model has no key member (Bravura Safe and Bitwarden before
+// 2023.9.1) drops it, and the item's fields are then encrypted under a key
+// nobody has. Such an item is repaired at once: written again, under the
+// team or user key, with the revision date the server just gave it; if
+// that fails, a new item is purged and an error matching
+// ErrItemKeyNotKept says what happened.
+func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID string, item *Item, resp []byte,
+	wrapping *vaultcrypto.SymmetricKey, wrapped vaultcrypto.EncString, keep []string) (*Item, error) {
+	if wrapped.IsZero() {
+		return s.record(r, itemID, resp, keep)
+	}
+	ans, err := readAnswer(resp)
+	if err != nil {
+		s.c.invalidate()
+		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+	}
+	if ans.key == wrapped.String() {
+		return s.record(r, itemID, resp, keep)
+	}
+	if err := validID(ans.id); err != nil {
+		s.c.invalidate()
+		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+	}
+	s.c.cfg.logger.ErrorContext(ctx, "safe: the server did not keep the item's own key; writing the item again without one",
+		"method", r.method, "path", r.path, "item", ans.id)
+	fixed := item.Clone()
+	fixed.ID = ans.id
+	body, err := encodeItem(fixed, resp, wrapping, vaultcrypto.EncString{}, ans.revision)
+	if err == nil {
+		var b []byte
+		if b, err = jsonValue(body); err == nil {
+			rr := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + ans.id, path: "/api/ciphers/" + ans.id,
+				auth: true, contentType: "application/json", body: b, retry: retryReplay}
+			if resp, err = s.c.send(ctx, rr); err == nil {
+				return s.record(&rr, ans.id, resp, keep)
+			}
+		}
+	}
+	s.c.invalidate()
+	if lost, replayed := mayHaveApplied(err); lost || replayed {
+		// The repair itself may have been applied: removing the item now
+		// could remove a good one.
+		return nil, fmt.Errorf("%w: item %s: %w", ErrItemKeyNotKept, ans.id,
+			&OutcomeUnknownError{Method: http.MethodPut, Path: "/api/ciphers/" + ans.id, ItemID: ans.id, Err: err})
+	}
+	if itemID == "" { // a new item: nothing of it can be read, remove it
+		if perr := s.Purge(ctx, ans.id); perr != nil {
+			return nil, fmt.Errorf("%w: item %s is stored unreadable; repair failed (%w) and so did removing it (%w)", ErrItemKeyNotKept, ans.id, err, perr)
+		}
+		return nil, fmt.Errorf("%w: the new item was removed after the repair failed: %w", ErrItemKeyNotKept, err)
+	}
+	return nil, fmt.Errorf("%w: item %s is stored unreadable and the repair failed: %w", ErrItemKeyNotKept, ans.id, err)
+}
+
+// checkParts checks that an item's type and its type-specific parts agree,
+// and returns it (a copy when a part is filled in). A Type of 0 is taken
+// from the one part that is set; a type whose part is missing gets an
+// empty one (the server needs it). A type this package does not model is
+// refused for a new item, and passed through on update (its part, which
+// bsafe does not model, is kept from the wire JSON).
+func checkParts(it *Item, create bool) (*Item, error) {
+	var set []ItemType // in type order
+	for i, ok := range [...]bool{it.Login != nil, it.SecureNote != nil, it.Card != nil, it.Identity != nil, it.SSHKey != nil} {
+		if ok {
+			set = append(set, TypeLogin+ItemType(i))
+		}
+	}
+	switch {
+	case len(set) > 1:
+		return nil, fmt.Errorf("%w: item has parts of more than one type (%s and %s)", ErrInvalidArgument, set[0], set[1])
+	case it.Type == 0 && len(set) == 0:
+		return nil, fmt.Errorf("%w: item has no Type and no type-specific part (Login, SecureNote, Card, Identity or SSHKey)", ErrInvalidArgument)
+	case it.Type == 0:
+		it = it.Clone()
+		it.Type = set[0]
+		return it, nil
+	case it.Type > TypeSSHKey && !create && len(set) == 0:
+		return it, nil
+	case it.Type < TypeLogin || it.Type > TypeSSHKey:
+		return nil, fmt.Errorf("%w: unknown item type %d", ErrInvalidArgument, int(it.Type))
+	case len(set) == 1 && set[0] != it.Type:
+		return nil, fmt.Errorf("%w: a %s item cannot have a %s part", ErrInvalidArgument, it.Type, set[0])
+	case len(set) == 1:
+		return it, nil
+	}
+	it = it.Clone()
+	switch it.Type {
+	case TypeLogin:
+		it.Login = &Login{}
+	case TypeSecureNote:
+		it.SecureNote = &SecureNote{}
+	case TypeCard:
+		it.Card = &Card{}
+	case TypeIdentity:
+		it.Identity = &Identity{}
+	case TypeSSHKey:
+		it.SSHKey = &SSHKey{}
+	}
+	return it, nil
+}
+
+// wantItemKey applies the ItemKeyPolicy. ItemKeysAlways on a server that
+// cannot keep item keys (before 2023.9.1) is an error, not a lost item.
+func (c *Client) wantItemKey(ctx context.Context) (bool, error) {
 	switch c.cfg.itemKeys {
-	case ItemKeysAlways:
-		return true
 	case ItemKeysNever:
-		return false
+		return false, nil
+	case ItemKeysAlways:
+		info, err := c.ServerInfo(ctx)
+		if err != nil {
+			return false, err
+		}
+		if !info.AtLeast(2023, 9, 1) {
+			return false, fmt.Errorf("%w (server version %q)", ErrItemKeysUnsupported, info.Version)
+		}
+		return true, nil
 	}
 	info, err := c.ServerInfo(ctx)
-	return err == nil && info.Feature("enableCipherKeyEncryption") && info.AtLeast(2023, 9, 1)
+	return err == nil && info.Feature("enableCipherKeyEncryption") && info.AtLeast(2023, 9, 1), nil
 }
 
-// Update stores the changed item. It sends the item's RevisionDate so that
-// the server refuses the write (ErrConflict) if someone changed the item
-// since it was read. Members of the item's JSON that bsafe does not model,
-// written by other clients or newer servers, are kept. Moving an item to
-// another team is not an update.
+// Update stores a changed item that was read from the client (Get, List,
+// All, Create or an earlier write): a hand-built Item is refused with
+// ErrHandBuiltItem, since writing it would erase every field it leaves
+// empty. To change some fields of an item by ID, use Edit.
+//
+// Update sends the item's RevisionDate so that the server refuses the
+// write (ErrConflict) if someone changed the item since it was read.
+// Members of the item's JSON that bsafe does not model, written by other
+// clients or newer servers, are kept. Moving an item to another team is
+// not an update.
+//
+// If the answer to an update is lost, the update is sent again; if that
+// repeat is refused as out of date, the item is read back, and the update
+// succeeded if the server holds what was sent.
 func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if item == nil {
-		return nil, invalidArg("Update(nil)")
+		return nil, fmt.Errorf("%w: Update(nil)", ErrInvalidArgument)
 	}
 	if err := validID(item.ID); err != nil {
 		return nil, err
 	}
 	wire := item.wire
-	if wire.raw == nil {
-		// Built by hand: take the stored JSON and key scheme from the server.
-		cur, err := s.fetch(ctx, item.ID)
-		if err != nil {
-			return nil, err
-		}
-		wire = cur.wire
-		if item.RevisionDate.IsZero() {
-			item = item.Clone()
-			item.RevisionDate = cur.RevisionDate
-		}
+	if wire.raw == nil || item.RevisionDate.IsZero() {
+		return nil, fmt.Errorf("%w (item %s)", ErrHandBuiltItem, item.ID)
+	}
+	item, err := checkParts(item, false)
+	if err != nil {
+		return nil, err
 	}
 	prevTeam, err := wireTeam(wire.raw)
 	if err != nil {
 		return nil, err
 	}
 	if prevTeam != item.TeamID {
-		return nil, invalidArg("Update cannot move an item between teams")
+		return nil, fmt.Errorf("%w: Update cannot move an item between teams", ErrInvalidArgument)
 	}
 	wrapping, err := s.c.keyFor(ctx, item.TeamID)
 	if err != nil {
@@ -337,15 +541,116 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.c.send(ctx, apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + item.ID, path: "/api/ciphers/" + item.ID,
-		auth: true, contentType: "application/json", body: jsonValue(body)})
+	b, err := jsonValue(body)
 	if err != nil {
+		return nil, err
+	}
+	// Conditional on lastKnownRevisionDate: a repeat cannot undo another
+	// client's change, only come back out of date (resolved below).
+	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + item.ID, path: "/api/ciphers/" + item.ID,
+		auth: true, contentType: "application/json", body: b, retry: retryReplay}
+	resp, err := s.c.send(ctx, req)
+	if err != nil {
+		if _, replayed := mayHaveApplied(err); replayed && errors.Is(err, ErrConflict) {
+			// Out of date after a repeat: our first attempt, or someone
+			// else, wrote the item. Compare what the server holds with
+			// what was sent.
+			cur, ferr := s.fetch(ctx, item.ID)
+			if ferr != nil {
+				return nil, s.writeFailed(&req, item.ID, err)
+			}
+			if sameContent(cur, item) {
+				return cur, nil
+			}
+			return nil, fmt.Errorf("%w: %w", ErrConflict, err)
+		}
 		if errors.Is(err, ErrConflict) {
 			return nil, fmt.Errorf("%w: %w", ErrConflict, err)
 		}
-		return nil, err
+		return nil, s.writeFailed(&req, item.ID, err)
 	}
-	return s.record(ctx, resp)
+	return s.checkKept(ctx, &req, item.ID, item, resp, wrapping, wrapped, item.CollectionIDs)
+}
+
+// sameContent reports whether two items hold the same decrypted content
+// (what an update sends), ignoring the server's members (dates, rights)
+// and wire-format details (time precision, nil or empty lists).
+func sameContent(a, b *Item) bool {
+	return reflect.DeepEqual(contentOf(a), contentOf(b))
+}
+
+func contentOf(it *Item) *Item {
+	c := it.Clone()
+	c.CollectionIDs, c.DecryptErrors, c.wire = nil, nil, wireState{}
+	c.CreationDate, c.RevisionDate, c.DeletedDate = time.Time{}, time.Time{}, time.Time{}
+	c.Edit, c.ViewPassword, c.HasItemKey = false, false, false
+	ms := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return time.Time{}
+		}
+		return t.UTC().Truncate(time.Millisecond)
+	}
+	if len(c.Fields) == 0 {
+		c.Fields = nil
+	}
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		switch f.Type {
+		case FieldBoolean:
+			f.Value = strconv.FormatBool(strings.EqualFold(strings.TrimSpace(f.Value), "true"))
+		case FieldLinked:
+			f.Value = ""
+		}
+	}
+	if len(c.PasswordHistory) == 0 {
+		c.PasswordHistory = nil
+	}
+	for i := range c.PasswordHistory {
+		c.PasswordHistory[i].LastUsedDate = ms(c.PasswordHistory[i].LastUsedDate)
+	}
+	if c.Login != nil {
+		c.Login.PasswordRevisionDate = ms(c.Login.PasswordRevisionDate)
+		if len(c.Login.URIs) == 0 {
+			c.Login.URIs = nil
+		}
+	}
+	return c
+}
+
+// maxEditAttempts bounds how often Edit re-applies a change after a
+// conflict.
+const maxEditAttempts = 3
+
+// Edit changes some fields of an item, the one way to update an item by
+// ID: it reads the item, lets change modify the copy, and writes it with
+// the revision date it read, so that no field change leaves alone is
+// touched. If another client changed the item meanwhile (ErrConflict), it
+// reads the item again from the server and re-applies change, up to three
+// attempts in all; change must therefore be safe to call more than once.
+// An error from change ends the edit with that error, writing nothing.
+func (s *ItemsService) Edit(ctx context.Context, id string, change func(*Item) error) (*Item, error) {
+	return s.edit(ctx, id, change, maxEditAttempts)
+}
+
+// edit is Edit with a bound on the attempts.
+func (s *ItemsService) edit(ctx context.Context, id string, change func(*Item) error, attempts int) (*Item, error) {
+	if change == nil {
+		return nil, fmt.Errorf("%w: Edit with a nil change", ErrInvalidArgument)
+	}
+	it, err := s.Get(ctx, id)
+	for attempt := 1; err == nil; attempt++ {
+		if err = change(it); err != nil {
+			return nil, err
+		}
+		var out *Item
+		out, err = s.Update(ctx, it)
+		if err == nil || !errors.Is(err, ErrConflict) || attempt >= attempts {
+			return out, err
+		}
+		// Changed elsewhere: read the server's version and re-apply.
+		it, err = s.fetch(ctx, id)
+	}
+	return nil, err
 }
 
 // wireTeam reads organizationId from a cipher's wire JSON.
@@ -365,28 +670,35 @@ const maxPasswordHistory = 5
 
 // SetPassword changes a login's password: the old one goes to the password
 // history (newest first, at most five) and the password revision date is
-// set. It returns the item as stored.
+// set. It returns the item as stored. If another client changed the item
+// since this client read it, SetPassword fails with ErrConflict and
+// changes nothing: the caller decides whether the new password still
+// applies (Edit re-applies a change by itself).
 func (s *ItemsService) SetPassword(ctx context.Context, id, password string) (*Item, error) {
-	it, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if it.Login == nil {
-		return nil, fmt.Errorf("safe: item %s is a %s, not a login", id, it.Type)
-	}
-	now := time.Now().UTC()
-	if old := it.Login.Password; old != "" && old != password {
-		it.PasswordHistory = append(PasswordHistory{{Password: old, LastUsedDate: now}}, it.PasswordHistory...)
-		if len(it.PasswordHistory) > maxPasswordHistory {
-			it.PasswordHistory = it.PasswordHistory[:maxPasswordHistory]
+	return s.edit(ctx, id, func(it *Item) error {
+		if it.Type != TypeLogin {
+			return fmt.Errorf("%w: item %s is a %s, not a login", ErrInvalidArgument, id, it.Type)
 		}
-	}
-	it.Login.Password = password
-	it.Login.PasswordRevisionDate = now
-	return s.Update(ctx, it)
+		if it.Login == nil {
+			it.Login = &Login{}
+		}
+		now := time.Now().UTC()
+		if old := it.Login.Password; old != "" && old != password {
+			it.PasswordHistory = append(PasswordHistory{{Password: old, LastUsedDate: now}}, it.PasswordHistory...)
+			if len(it.PasswordHistory) > maxPasswordHistory {
+				it.PasswordHistory = it.PasswordHistory[:maxPasswordHistory]
+			}
+		}
+		it.Login.Password = password
+		it.Login.PasswordRevisionDate = now
+		return nil
+	}, 1)
 }
 
-// MoveToCollections sets the collections of a team item.
+// MoveToCollections sets the collections of a team item. The returned
+// item is read back from the server; if that read fails the write still
+// succeeded, and the item returned is the client's copy with the new
+// collections (the next read syncs).
 func (s *ItemsService) MoveToCollections(ctx context.Context, id string, collectionIDs ...string) (*Item, error) {
 	if err := validID(id); err != nil {
 		return nil, err
@@ -394,12 +706,32 @@ func (s *ItemsService) MoveToCollections(ctx context.Context, id string, collect
 	if collectionIDs == nil {
 		collectionIDs = []string{}
 	}
-	_, err := s.c.send(ctx, apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/collections", path: "/api/ciphers/" + id + "/collections",
-		auth: true, contentType: "application/json", body: jsonValue(map[string]any{"collectionIds": collectionIDs})})
+	b, err := jsonValue(map[string]any{"collectionIds": collectionIDs})
 	if err != nil {
 		return nil, err
 	}
-	return s.fetch(ctx, id)
+	// Setting a set: a repeat leaves the same state.
+	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/collections", path: "/api/ciphers/" + id + "/collections",
+		auth: true, contentType: "application/json", body: b, retry: retryReplay}
+	resp, err := s.c.send(ctx, req)
+	if err != nil {
+		return nil, s.writeFailed(&req, id, err)
+	}
+	if len(resp) > 0 { // current servers answer the cipher, with its collections
+		if it, err := s.record(&req, id, resp, nil); err == nil {
+			return it, nil
+		}
+	}
+	if it, err := s.fetch(ctx, id); err == nil {
+		return it, nil
+	}
+	s.c.invalidate()
+	it := s.c.cached(id)
+	if it == nil {
+		it = &Item{ID: id}
+	}
+	it.CollectionIDs = slices.Clone(collectionIDs)
+	return it, nil
 }
 
 // Delete moves an item to the trash, from where Restore brings it back.
@@ -407,11 +739,19 @@ func (s *ItemsService) Delete(ctx context.Context, id string) error {
 	if err := validID(id); err != nil {
 		return err
 	}
-	if _, err := s.c.send(ctx, apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/delete", path: "/api/ciphers/" + id + "/delete", auth: true}); err != nil {
-		return err
+	// Trashing twice is trashing once.
+	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/delete", path: "/api/ciphers/" + id + "/delete", auth: true, retry: retryReplay}
+	if _, err := s.c.send(ctx, req); err != nil {
+		if _, replayed := mayHaveApplied(err); !replayed || !errors.Is(err, ErrNotFound) {
+			return s.writeFailed(&req, id, err)
+		}
 	}
-	_, err := s.fetch(ctx, id)
-	return err
+	// The answer is empty: read the trashed item back, or else have the
+	// next read sync. The delete succeeded either way.
+	if _, err := s.fetch(ctx, id); err != nil {
+		s.c.invalidate()
+	}
+	return nil
 }
 
 // Restore brings an item back from the trash.
@@ -419,20 +759,30 @@ func (s *ItemsService) Restore(ctx context.Context, id string) (*Item, error) {
 	if err := validID(id); err != nil {
 		return nil, err
 	}
-	resp, err := s.c.send(ctx, apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/restore", path: "/api/ciphers/" + id + "/restore", auth: true})
+	// Restoring twice is restoring once.
+	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/restore", path: "/api/ciphers/" + id + "/restore", auth: true, retry: retryReplay}
+	resp, err := s.c.send(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, s.writeFailed(&req, id, err)
 	}
-	return s.record(ctx, resp)
+	var keep []string
+	if prev := s.c.cached(id); prev != nil {
+		keep = prev.CollectionIDs
+	}
+	return s.record(&req, id, resp, keep)
 }
 
-// Purge deletes an item permanently.
+// Purge deletes an item permanently. A purge whose answer was lost is
+// repeated, and a repeat that finds the item gone means it succeeded.
 func (s *ItemsService) Purge(ctx context.Context, id string) error {
 	if err := validID(id); err != nil {
 		return err
 	}
-	if _, err := s.c.send(ctx, apiRequest{method: http.MethodDelete, url: s.c.apiURL + "/ciphers/" + id, path: "/api/ciphers/" + id, auth: true}); err != nil {
-		return err
+	req := apiRequest{method: http.MethodDelete, url: s.c.apiURL + "/ciphers/" + id, path: "/api/ciphers/" + id, auth: true, retry: retryReplay}
+	if _, err := s.c.send(ctx, req); err != nil {
+		if _, replayed := mayHaveApplied(err); !replayed || !errors.Is(err, ErrNotFound) {
+			return s.writeFailed(&req, id, err)
+		}
 	}
 	s.c.noteRemoval(id)
 	return nil
@@ -441,7 +791,7 @@ func (s *ItemsService) Purge(ctx context.Context, id string) error {
 // validID refuses IDs that would change the meaning of a URL path.
 func validID(id string) error {
 	if id == "" || url.PathEscape(id) != id || strings.Contains(id, "..") {
-		return invalidArg("an ID must be a single, non-empty URL path segment")
+		return fmt.Errorf("%w: invalid ID (empty, or not a single URL path segment)", ErrInvalidArgument)
 	}
 	return nil
 }

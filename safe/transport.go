@@ -24,25 +24,93 @@ type apiRequest struct {
 	url         string // absolute
 	path        string // for errors and logs: never carries secrets
 	body        []byte
+	bodyErr     error // encoding the body failed: send fails at once
 	contentType string
 	header      map[string]string
 	auth        bool  // needs the bearer token
 	maxBody     int64 // longest successful body; 0 means maxDefaultBody
+	// retry says whether the request may be repeated after an attempt
+	// that may have reached the server. It is decided per endpoint, not
+	// per HTTP method: the zero value repeats only reads (GET, HEAD).
+	retry retryMode
 }
 
-func (r *apiRequest) idempotent() bool {
-	switch r.method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+// retryMode is the retry safety of one endpoint.
+type retryMode uint8
+
+const (
+	// retryReads repeats GET and HEAD; any other request is repeated only
+	// when it certainly never left (a dial error).
+	retryReads retryMode = iota
+	// retryReplay repeats a write whose repetition leaves the server's
+	// state as one application would (setting collections, trashing,
+	// restoring, purging, or a PUT conditional on the revision date).
+	// The answer to a repeat may differ (a conflict, a 404): send marks
+	// such errors as replayed, and the caller decides what they mean.
+	retryReplay
+)
+
+// repeatable reports whether r may be sent again after an attempt that may
+// have reached the server.
+func (r *apiRequest) repeatable() bool {
+	switch r.retry {
+	case retryReplay:
 		return true
 	}
-	return false
+	return r.method == http.MethodGet || r.method == http.MethodHead
 }
 
+// sendError is send's error when an attempt of the request may have been
+// applied by the server: its own answer was lost (lost), or an earlier
+// attempt's was and the request was sent again (replayed).
+type sendError struct {
+	err            error
+	lost, replayed bool
+}
+
+func (e *sendError) Error() string { return e.err.Error() }
+func (e *sendError) Unwrap() error { return e.err }
+
+// mayHaveApplied reports what send knows of a failed request: lost means
+// the last attempt's response never arrived (the request may have been
+// applied), replayed that an earlier attempt may have been applied before
+// the one whose answer err is.
+func mayHaveApplied(err error) (lost, replayed bool) {
+	var se *sendError
+	if errors.As(err, &se) {
+		return se.lost, se.replayed
+	}
+	return false, false
+}
+
+// notSent marks an attempt that failed before the request left.
+type notSent struct{ error }
+
+func (e notSent) Unwrap() error { return e.error }
+
 // send performs r with retries, authentication and token refresh, and
-// returns the body of a 2xx response.
-func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
+// returns the body of a 2xx response. When an attempt may have reached the
+// server without its answer arriving, the error says so (see
+// mayHaveApplied): a write's caller must not report such a failure as
+// "not done".
+func (c *Client) send(ctx context.Context, r apiRequest) (_ []byte, err error) {
 	refreshed := false
+	// applied: an earlier attempt may have been applied; lost: the last
+	// attempt's answer never arrived after it may have reached the server.
+	applied, lost := false, false
+	write := r.method != http.MethodGet && r.method != http.MethodHead
+	defer func() {
+		if err != nil && (applied || lost) {
+			err = &sendError{err: err, lost: lost, replayed: applied && !lost}
+		}
+	}()
+	if r.bodyErr != nil {
+		return nil, r.bodyErr
+	}
 	for attempt := 0; ; attempt++ {
+		if lost {
+			applied, lost = true, false
+		}
 		var token string
 		if r.auth {
 			var err error
@@ -54,6 +122,12 @@ func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
 		if err == nil && status >= 200 && status < 300 {
 			return body, nil
 		}
+		if err != nil && !neverSent(err) || write && (status == http.StatusBadGateway || status == http.StatusGatewayTimeout) {
+			// The request may have been applied without its answer
+			// arriving: a transport error after sending (a 2xx whose body
+			// could not be read included), or a proxy's timeout.
+			lost = true
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, ctx.Err())
 		}
@@ -64,7 +138,7 @@ func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
 			if permanent(err) || (refused(err) && attempt >= maxRefusedRetries) {
 				return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
 			}
-			if !r.idempotent() && !neverSent(err) {
+			if lost && !r.repeatable() {
 				return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, err)
 			}
 			wait = c.backoff(attempt)
@@ -84,7 +158,10 @@ func (c *Client) send(ctx context.Context, r apiRequest) ([]byte, error) {
 				return nil, &RateLimitError{RetryAfter: ra, Err: apiErr}
 			}
 			wait = max(ra, c.backoff(attempt))
-		case isTransient(status) && r.idempotent():
+		case isTransient(status) && r.repeatable():
+			// A 5xx may come from a proxy after the server applied the
+			// request: a repeat is a replay.
+			applied = applied || write
 			wait = c.backoff(attempt)
 		default:
 			return nil, parseAPIError(&r, status, body)
@@ -110,7 +187,10 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	case c.sem <- struct{}{}:
 		defer func() { <-c.sem }()
 	case <-ctx.Done():
-		return 0, nil, nil, ctx.Err()
+		return 0, nil, nil, notSent{ctx.Err()}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, nil, nil, notSent{err}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.requestTimeout, errAttemptTimeout)
 	defer cancel()
@@ -121,7 +201,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, notSent{err}
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.cfg.userAgent)
@@ -275,7 +355,8 @@ func scrubURLError(err error) error {
 // reached the server, so that even a POST may be repeated.
 func neverSent(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	var ns notSent
+	return errors.As(err, &ns) || errors.As(err, &op) && op.Op == "dial" || failedBeforeSending(err)
 }
 
 func isTransient(status int) bool {

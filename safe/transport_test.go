@@ -111,23 +111,35 @@ func TestRetryAfterBeyondMaxDelayFailsAtOnce(t *testing.T) {
 	}
 }
 
+// TestTransientErrorsRetriedOnlyWhenSafe: retry safety is the endpoint's,
+// not the HTTP method's. A write is repeated after it may have reached the
+// server only when its call site says a repeat is harmless (retryReplay);
+// a failure after such a possibly applied attempt is marked for the caller.
 func TestTransientErrorsRetriedOnlyWhenSafe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
+		drop := func() (*http.Response, error) { return nil, io.ErrUnexpectedEOF }
 		for _, tt := range []struct {
 			method  string
+			retry   retryMode
 			fail    func() (*http.Response, error)
 			retried bool
 		}{
-			{"GET", func() (*http.Response, error) { return respond(503, `{}`), nil }, true},
-			{"PUT", func() (*http.Response, error) { return respond(502, `{}`), nil }, true},
-			{"POST", func() (*http.Response, error) { return respond(500, `{}`), nil }, false},
-			{"GET", func() (*http.Response, error) { return nil, io.ErrUnexpectedEOF }, true},
-			{"POST", func() (*http.Response, error) { return nil, io.ErrUnexpectedEOF }, false},
+			{"GET", retryReads, func() (*http.Response, error) { return respond(503, `{}`), nil }, true},
+			{"GET", retryReads, drop, true},
+			{"GET", retryReads, func() (*http.Response, error) { return respond(400, `{"message":"bad"}`), nil }, false},
+			// Writes are not repeated by method: only where the endpoint allows.
+			{"PUT", retryReads, func() (*http.Response, error) { return respond(502, `{}`), nil }, false},
+			{"PUT", retryReads, drop, false},
+			{"DELETE", retryReads, drop, false},
+			{"PUT", retryReplay, func() (*http.Response, error) { return respond(502, `{}`), nil }, true},
+			{"PUT", retryReplay, drop, true},
+			{"DELETE", retryReplay, drop, true},
+			{"POST", retryReads, func() (*http.Response, error) { return respond(500, `{}`), nil }, false},
+			{"POST", retryReads, drop, false},
 			// A dial error means the request never left: safe even for POST.
-			{"POST", func() (*http.Response, error) {
+			{"POST", retryReads, func() (*http.Response, error) {
 				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("refused")}
 			}, true},
-			{"GET", func() (*http.Response, error) { return respond(400, `{"message":"bad"}`), nil }, false},
 		} {
 			var calls atomic.Int32
 			c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
@@ -136,12 +148,53 @@ func TestTransientErrorsRetriedOnlyWhenSafe(t *testing.T) {
 				}
 				return respond(200, `{}`), nil
 			}))
-			_, err := c.send(context.Background(), apiRequest{method: tt.method, url: c.apiURL + "/x", path: "/api/x", auth: true})
+			_, err := c.send(context.Background(), apiRequest{method: tt.method, url: c.apiURL + "/x", path: "/api/x", auth: true, retry: tt.retry})
 			if tt.retried && (err != nil || calls.Load() != 2) {
-				t.Errorf("%s: err %v after %d calls; want a successful retry", tt.method, err, calls.Load())
+				t.Errorf("%s (mode %d): err %v after %d calls; want a successful retry", tt.method, tt.retry, err, calls.Load())
 			}
 			if !tt.retried && (err == nil || calls.Load() != 1) {
-				t.Errorf("%s: err %v after %d calls; want a failure without retry", tt.method, err, calls.Load())
+				t.Errorf("%s (mode %d): err %v after %d calls; want a failure without retry", tt.method, tt.retry, err, calls.Load())
+			}
+		}
+	})
+}
+
+// TestSendMarksPossiblyAppliedWrites: a lost answer, and a failure after a
+// repeat of a possibly applied write, are marked; an answered failure is
+// not.
+func TestSendMarksPossiblyAppliedWrites(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, tt := range []struct {
+			name           string
+			method         string
+			retry          retryMode
+			answers        []func() (*http.Response, error)
+			lost, replayed bool
+		}{
+			{"POST dropped", "POST", retryReads, []func() (*http.Response, error){
+				func() (*http.Response, error) { return nil, io.ErrUnexpectedEOF }}, true, false},
+			{"POST answered 400", "POST", retryReads, []func() (*http.Response, error){
+				func() (*http.Response, error) { return respond(400, `{}`), nil }}, false, false},
+			{"PUT dropped then out of date", "PUT", retryReplay, []func() (*http.Response, error){
+				func() (*http.Response, error) { return nil, io.ErrUnexpectedEOF },
+				func() (*http.Response, error) {
+					return respond(400, `{"message":"The item cannot be saved because it is out of date."}`), nil
+				}}, false, true},
+			{"DELETE 502 then 404", "DELETE", retryReplay, []func() (*http.Response, error){
+				func() (*http.Response, error) { return respond(502, `{}`), nil },
+				func() (*http.Response, error) { return respond(404, `{}`), nil }}, false, true},
+		} {
+			var calls atomic.Int32
+			c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+				n := int(calls.Add(1)) - 1
+				return tt.answers[min(n, len(tt.answers)-1)]()
+			}))
+			_, err := c.send(context.Background(), apiRequest{method: tt.method, url: c.apiURL + "/x", path: "/api/x", auth: true, retry: tt.retry})
+			if err == nil {
+				t.Fatalf("%s: no error", tt.name)
+			}
+			if lost, replayed := mayHaveApplied(err); lost != tt.lost || replayed != tt.replayed {
+				t.Errorf("%s: lost %v, replayed %v; want %v, %v (%v)", tt.name, lost, replayed, tt.lost, tt.replayed, err)
 			}
 		}
 	})

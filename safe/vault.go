@@ -187,9 +187,14 @@ func (c *Client) revisionDate(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// noteWrite records the client's own write in the snapshot: the item's
-// new state, and its revision, so that the next freshness check does not
-// re-sync for a change the client already has.
+// noteWrite records the client's own write (or a fresh read of one item)
+// in the snapshot. The snapshot's account revision is left alone: the
+// write moved the server's revision to the item's date, but other clients
+// may have changed other items between the last sync and this write, and
+// taking the item's date as the vault's would hide those changes for good.
+// So the next freshness check (at most every sync interval) sees a newer
+// revision and syncs. This costs no request on the write itself; the
+// price is one full sync per sync interval in which the client wrote.
 func (c *Client) noteWrite(it *Item) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -201,9 +206,6 @@ func (c *Client) noteWrite(it *Item) {
 		v.order = append(v.order, it.ID)
 	}
 	v.items[it.ID] = it
-	if ms := it.RevisionDate.UnixMilli(); ms > v.revision {
-		v.revision = ms
-	}
 }
 
 // noteRemoval drops an item from the snapshot after a permanent delete.
@@ -215,8 +217,10 @@ func (c *Client) noteRemoval(id string) {
 	}
 }
 
-// invalidate makes the next read check the server, after writes whose
-// result the client cannot reconstruct (collections, folders).
+// invalidate marks the snapshot stale: the next read syncs. It follows
+// writes whose result the client cannot reconstruct (collections,
+// folders), and writes that succeeded (or may have) when reading their
+// result back failed.
 func (c *Client) invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

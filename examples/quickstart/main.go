@@ -54,7 +54,9 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "2. registered %s (PBKDF2, 600,000 iterations), team %q, collection %q\n", email, team.Name, col.Name)
 
 	// 3. Log in with the vault client.
-	c, err := safe.NewClient(srv.URL, safe.WithHTTPClient(srv.Client()), safe.WithItemKeys(safe.ItemKeysAlways))
+	// Items get their own key only where the server keeps it (2023.9.1 and
+	// later, not Bravura Safe's 2023.8): ItemKeysAuto, the default.
+	c, err := safe.NewClient(srv.URL, safe.WithHTTPClient(srv.Client()))
 	if err != nil {
 		return err
 	}
@@ -67,7 +69,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "3. logged in; the team key unwrapped for %d team(s): %q\n", len(teams), teams[0].Name)
 
-	// 4. Write a team item with custom fields, under its own key.
+	// 4. Write a team item with custom fields, under the team key.
 	it, err := c.Items.Create(ctx, &safe.Item{
 		Name:   "Active Directory (bonnil)",
 		TeamID: team.ID,
@@ -77,7 +79,7 @@ func run(ctx context.Context, w io.Writer) error {
 			{Name: "assocID", Value: "bonnil"},
 			{Name: "AccountLink", Value: "AD:bonnil", Type: safe.FieldHidden},
 		},
-	}, safe.Collections(col.ID))
+	}, safe.InCollections(col.ID))
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,8 @@ import (
 // described below: members sorted by key, compact, with encoding/json's
 // HTML-safe escaping. The members of a cipher object are
 //
-//   - defaults: notes, key, fields, passwordHistory, login, card, identity
-//     and secureNote (and sshKey for GenCurrent) are null and reprompt is 0
+//   - defaults: notes, fields, passwordHistory, login, card, identity
+//     and secureNote (and key and sshKey for GenCurrent) are null and reprompt is 0
 //     unless the stored cipher has them;
 //   - the stored cipher's members (cipherRec.data), encoded once when the
 //     cipher is written (cipherRec.setData);
@@ -138,10 +138,13 @@ func newLayout(current bool, kind cipherKind) []slot {
 	add := func(key string, k slotKind, max int) {
 		slots = append(slots, slot{key: key, prefix: string(appendJSONString(nil, key)) + ":", kind: k, max: max})
 	}
-	for _, k := range []string{"notes", "key", "fields", "passwordHistory", "login", "card", "identity", "secureNote"} {
+	for _, k := range []string{"notes", "fields", "passwordHistory", "login", "card", "identity", "secureNote"} {
 		add(k, slotNull, 4)
 	}
 	if current {
+		// 2023.8's response model has neither member: a stored key (only
+		// seeded, see AddItem) is still sent.
+		add("key", slotNull, 4)
 		add("sshKey", slotNull, 4)
 	}
 	add("reprompt", slotReprompt, 1)

@@ -144,17 +144,33 @@ func (c *call) createCipher(req *cipherRequest, collectionIDs []string) (*cipher
 	return ci, nil
 }
 
+// dropUnmodelled removes from a client's cipher request what the
+// server's request model has no member for, as ASP.NET's model binding
+// does: Bravura Safe's (2023.8) CipherRequestModel and Cipher entity have
+// no Key (per-item keys came with Bitwarden 2023.9.1), so an item key a
+// client sends is dropped, and the item's fields stay encrypted under it.
+func (c *call) dropUnmodelled(req *cipherRequest) {
+	if !c.current() {
+		delete(req.data, "key")
+	}
+}
+
+// Create, update, share and restore answer with the server's
+// CipherResponseModel ("object":"cipher"), which has no collectionIds;
+// only GET .../details, the cipher list and sync carry them.
+
 // POST /api/ciphers
 func (s *Server) postCipher(c *call) (any, error) {
 	req, err := parseCipherRequest(c.body, "")
 	if err != nil {
 		return nil, err
 	}
+	c.dropUnmodelled(req)
 	ci, err := c.createCipher(req, nil)
 	if err != nil {
 		return nil, err
 	}
-	return c.cipherOut(ci, kindCipherDetails), nil
+	return c.cipherOut(ci, kindCipher), nil
 }
 
 // cipherWithCollections reads the {"cipher": {...}, "collectionIds": [...]}
@@ -174,6 +190,7 @@ func (c *call) cipherWithCollections() (*cipherRequest, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	c.dropUnmodelled(req)
 	return req, body.CollectionIDs, nil
 }
 
@@ -187,7 +204,7 @@ func (s *Server) postCipherCreate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.cipherOut(ci, kindCipherDetails), nil
+	return c.cipherOut(ci, kindCipher), nil
 }
 
 // PUT /api/ciphers/{id} (and legacy POST)
@@ -200,6 +217,7 @@ func (s *Server) putCipher(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.dropUnmodelled(req)
 	if req.orgID != ci.orgID {
 		if c.current() {
 			return nil, errBadRequest("Organization mismatch. Re-sync if you recently moved this item, then try again.")
@@ -222,7 +240,7 @@ func (s *Server) putCipher(c *call) (any, error) {
 	setPerUser(ci, c.user.id, req.folderID, req.favorite)
 	ci.revision = c.now
 	c.st.touchCipher(ci, c.now)
-	return c.cipherOut(ci, kindCipherDetails), nil
+	return c.cipherOut(ci, kindCipher), nil
 }
 
 // checkRevision is the official optimistic-concurrency check (api.md
@@ -277,7 +295,7 @@ func (s *Server) putCipherPartial(c *call) (any, error) {
 	}
 	setPerUser(ci, c.user.id, folderID, req.Favorite)
 	c.st.touchUser(c.user, c.now)
-	return c.cipherOut(ci, kindCipherDetails), nil
+	return c.cipherOut(ci, kindCipher), nil
 }
 
 // PUT /api/ciphers/{id}/share: move a personal cipher into a team. The
@@ -325,7 +343,7 @@ func (s *Server) putCipherShare(c *call) (any, error) {
 	ci.revision = c.now
 	c.st.touchUser(c.user, c.now)
 	c.st.touchCipher(ci, c.now)
-	return c.cipherOut(ci, kindCipherDetails), nil
+	return c.cipherOut(ci, kindCipher), nil
 }
 
 // setCollections replaces a team cipher's collections as the user may:
@@ -508,8 +526,14 @@ func (s *Server) bulkDelete(c *call) (any, error) {
 	return nil, c.bulk(func(ci *cipherRec) { c.st.deleteCipher(ci, c.now) })
 }
 
-// PUT /api/ciphers/restore: bulk restore; answers the restored ciphers.
+// PUT /api/ciphers/restore: bulk restore; answers the restored ciphers,
+// as "cipher" objects on 2023.8 (ListResponseModel<CipherResponseModel>)
+// and "cipherMini" ones on current servers.
 func (s *Server) bulkRestore(c *call) (any, error) {
+	kind := kindCipherMini
+	if !c.current() {
+		kind = kindCipher
+	}
 	// Each cipher is rendered as it is when restored.
 	out := []byte(`{"object":"list","data":[`)
 	n := 0
@@ -519,7 +543,11 @@ func (s *Server) bulkRestore(c *call) (any, error) {
 			out = append(out, ',')
 		}
 		n++
-		out = c.appendCipher(out, ci, kindCipherMini, cipherAccess{})
+		var a cipherAccess
+		if kind.needsAccess() {
+			a = c.st.cipherAccess(c.user, ci)
+		}
+		out = c.appendCipher(out, ci, kind, a)
 	})
 	if err != nil {
 		return nil, err

@@ -640,3 +640,64 @@ func TestRequestHookSeesEveryBody(t *testing.T) {
 		t.Errorf("the hook did not see the create request; saw %d requests", len(bodies))
 	}
 }
+
+// TestWriteAnswersAndItemKeys: create, update and restore answer the
+// "cipher" shape without collectionIds on both generations (as
+// CipherResponseModel does); Gen2023 drops the item key a client sends, as
+// Bravura Safe's request model, which has no Key member, does.
+func TestWriteAnswersAndItemKeys(t *testing.T) {
+	for _, gen := range []safetest.Generation{safetest.Gen2023, safetest.GenCurrent} {
+		t.Run(gen.String(), func(t *testing.T) {
+			f := newTeamFixture(t, safetest.WithGeneration(gen))
+			k := f.alice.teamKey(t, f.srv, f.team.ID)
+			itemKey, err := vaultcrypto.GenerateSymmetricKey()
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrapped, err := k.WrapKey(itemKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := loginCipher(t, itemKey, "keyed", "pw")
+			body["organizationId"], body["key"] = f.team.ID, wrapped.String()
+			r := do(t, f.srv, "POST", "/api/ciphers/create", f.alice.token, map[string]any{"cipher": body, "collectionIds": []string{f.eng}})
+			if r.status != http.StatusOK {
+				t.Fatalf("create: %d %s", r.status, r.body)
+			}
+			var m map[string]json.RawMessage
+			r.json(t, &m)
+			if string(m["object"]) != `"cipher"` {
+				t.Errorf("create answers object %s, want \"cipher\"", m["object"])
+			}
+			if _, ok := m["collectionIds"]; ok {
+				t.Errorf("create answer carries collectionIds")
+			}
+			key, hasKey := m["key"]
+			keeps := gen == safetest.GenCurrent
+			if keeps && string(key) != `"`+wrapped.String()+`"` {
+				t.Errorf("current server: key %s, want the one sent", key)
+			}
+			if !keeps && hasKey {
+				t.Errorf("2023.8 answer has a key member (%s)", key)
+			}
+			var id string
+			_ = json.Unmarshal(m["id"], &id)
+			raw, _ := f.srv.RawCipher(id)
+			if stored := strings.Contains(string(raw), wrapped.String()); stored != keeps {
+				t.Errorf("key stored: %v, want %v", stored, keeps)
+			}
+			var details cipherResp
+			do(t, f.srv, "GET", "/api/ciphers/"+id+"/details", f.alice.token, nil).json(t, &details)
+			if details.Object != "cipherDetails" || !slices.Equal(details.CollectionIDs, []string{f.eng}) {
+				t.Errorf("details: object %q, collections %v", details.Object, details.CollectionIDs)
+			}
+			body["lastKnownRevisionDate"] = details.RevisionDate
+			r = do(t, f.srv, "PUT", "/api/ciphers/"+id, f.alice.token, body)
+			var upd cipherResp
+			r.json(t, &upd)
+			if r.status != http.StatusOK || upd.Object != "cipher" || upd.CollectionIDs != nil {
+				t.Errorf("update: %d, object %q, collections %v", r.status, upd.Object, upd.CollectionIDs)
+			}
+		})
+	}
+}

@@ -47,7 +47,12 @@
 // revisionDate, creationDate, deletedDate, edit, viewPassword, permissions,
 // organizationUseTotp, object). Everything else a client sends is echoed
 // back unchanged, so fields of newer clients round-trip. "data" is never
-// sent.
+// sent. Gen2023 drops a cipher's "key" as Bravura Safe does (its request
+// model has no Key member: per-item keys came with Bitwarden 2023.9.1), so
+// an item a client encrypts under its own key there is unreadable; AddItem
+// still seeds item keys on Gen2023, to model a vault written elsewhere.
+// Create, update, share and restore answer the "cipher" shape, without
+// collectionIds, as both generations of the real server do.
 //
 // Seeding happens the way a client registers: AddUser derives the master
 // key and makes a user key and an RSA key pair with real cryptography,
