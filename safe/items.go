@@ -509,6 +509,11 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if wire.raw == nil || item.RevisionDate.IsZero() {
 		return nil, fmt.Errorf("%w (item %s)", ErrHandBuiltItem, item.ID)
 	}
+	if len(item.DecryptErrors) > 0 {
+		// Lenient sync left the fields that failed empty: writing the
+		// item back would replace them with empty values for good.
+		return nil, fmt.Errorf("%w: item %s has %d fields that did not decrypt; updating it would erase them", ErrInvalidArgument, item.ID, len(item.DecryptErrors))
+	}
 	item, err := checkParts(item, false)
 	if err != nil {
 		return nil, err
@@ -562,7 +567,11 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 			if sameContent(cur, item) {
 				return cur, nil
 			}
-			return nil, fmt.Errorf("%w: %w", ErrConflict, err)
+			// Someone else wrote the item, before or after our first
+			// attempt, which may have been applied and then overwritten:
+			// a conflict, whose outcome for this write is unknown.
+			s.c.invalidate()
+			return nil, &OutcomeUnknownError{Method: req.method, Path: req.path, ItemID: item.ID, Err: fmt.Errorf("%w: %w", ErrConflict, err)}
 		}
 		if errors.Is(err, ErrConflict) {
 			return nil, fmt.Errorf("%w: %w", ErrConflict, err)

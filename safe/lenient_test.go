@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
@@ -155,5 +158,27 @@ func TestStrictFailsOnEachUndecryptableObject(t *testing.T) {
 		if !errors.As(err, &de) {
 			t.Errorf("strict, broken %s: err = %v, want a *DecryptError", kind, err)
 		}
+	}
+}
+
+// TestUpdateRefusesPartlyDecryptedItem: an item that lenient sync kept with
+// fields it could not decrypt (left empty) is never written back, which
+// would erase those fields on the server.
+func TestUpdateRefusesPartlyDecryptedItem(t *testing.T) {
+	var calls atomic.Int32
+	c := newFakeClient(t, rtFunc(func(*http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return respond(http.StatusInternalServerError, `{}`), nil
+	}))
+	it := &Item{
+		ID: "11111111-1111-4111-8111-111111111111", Type: TypeLogin, Login: &Login{}, RevisionDate: time.Now(),
+		DecryptErrors: []*DecryptError{{Kind: "item", ID: "11111111-1111-4111-8111-111111111111", Field: "notes", Err: ErrMAC}},
+		wire:          wireState{raw: []byte(`{"id":"11111111-1111-4111-8111-111111111111","type":1,"organizationId":null}`)},
+	}
+	if _, err := c.Items.Update(context.Background(), it); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("Update of a partly decrypted item: %v, want ErrInvalidArgument", err)
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
 	}
 }

@@ -236,9 +236,10 @@ func TestLostUpdateAnswerIsResolved(t *testing.T) {
 	})
 }
 
-// TestReplayedUpdateRealConflict (point 5): when the first attempt did not
-// apply and another client changed the item meanwhile, the repeat's
-// conflict is a real one.
+// TestReplayedUpdateRealConflict (point 5): when another client changed
+// the item while our first attempt's answer was lost, the repeat's
+// conflict is a real one; whether our first attempt was applied (and then
+// overwritten) cannot be known, so the outcome is unknown too.
 func TestReplayedUpdateRealConflict(t *testing.T) {
 	t.Parallel()
 	srv, ck := clockedServer(safetest.GenCurrent)
@@ -259,8 +260,9 @@ func TestReplayedUpdateRealConflict(t *testing.T) {
 		}
 		return next.RoundTrip(r)
 	})
-	if _, err := c.Items.SetPassword(t.Context(), it.ID, "sensitive-c"); !errors.Is(err, safe.ErrConflict) {
-		t.Fatalf("SetPassword against another client's change: %v, want ErrConflict", err)
+	_, err = c.Items.SetPassword(t.Context(), it.ID, "sensitive-c")
+	if !errors.Is(err, safe.ErrConflict) || !errors.Is(err, safe.ErrOutcomeUnknown) {
+		t.Fatalf("SetPassword against another client's change: %v, want ErrConflict and ErrOutcomeUnknown", err)
 	}
 	if stored, _ := e.srv.Item(it.ID); stored.Login.Password != "sensitive-b" {
 		t.Errorf("the other client's password was overwritten")
