@@ -40,7 +40,7 @@ type Profile struct {
 type Team struct {
 	ID                 string
 	Name               string
-	MembershipID       string // the organization-user ID of the logged-in user
+	MembershipID       string // the organization-user ID of the logged-in user; empty on 2023.8 servers (Bravura Safe), which do not send it
 	Role               Role
 	Status             MemberStatus
 	Enabled            bool

@@ -22,7 +22,7 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		"status":                m.status,
 		"externalId":            optString(m.externalID),
 		"accessSecretsManager":  false,
-		"permissions":           permissionsJSON(m),
+		"permissions":           c.permissionsJSON(m),
 		"resetPasswordEnrolled": false,
 		"usesKeyConnector":      false,
 		"name":                  nil,
