@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // responseOnly are the members of a cipher response that a request must not
@@ -185,15 +186,15 @@ func encodeItem(it *Item, base []byte, key *vaultcrypto.SymmetricKey, wrappedKey
 		uris := make([]object, len(it.Login.URIs))
 		for i, u := range it.Login.URIs {
 			match := json.RawMessage("null")
-			if u.Match != MatchDefault {
-				match = jsonValue(int(u.Match) - 1)
+			if m, set := wire.OptionalMatch(int(u.Match)); set {
+				match = jsonValue(int(m))
 			}
 			uris[i] = object{"uri": e.enc(u.URI), "uriChecksum": e.enc(uriChecksum(u.URI)), "match": match}
 		}
 		l.set("uris", jsonValue(uris))
 		o.set("login", jsonValue(l))
 	case it.SecureNote != nil || it.Type == TypeSecureNote:
-		o.set("secureNote", json.RawMessage(`{"type":0}`))
+		o.set("secureNote", jsonValue(map[string]int{"type": wire.SecureNoteGeneric}))
 	case it.Card != nil:
 		v := it.Card
 		o.set("card", jsonValue(mergeStrings(prev["card"], e, cardFields[:],

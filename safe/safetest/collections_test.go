@@ -421,7 +421,7 @@ func TestSeededItemsDecrypt(t *testing.T) {
 		item  safetest.Item
 	}{
 		{alice, safetest.Item{Type: safetest.TypeLogin, Name: "personal", Notes: "n", FolderID: folder.ID, ItemKey: true,
-			Login:  &safetest.Login{Username: "u", Password: "p", TOTP: "t", URIs: []safetest.URI{{URI: "https://a"}, {URI: "https://b", Match: ptr(safetest.MatchNever)}}},
+			Login:  &safetest.Login{Username: "u", Password: "p", TOTP: "t", URIs: []safetest.URI{{URI: "https://a"}, {URI: "https://b", Match: safetest.MatchNever}}},
 			Fields: []safetest.Field{{Name: "k", Value: "v"}, {Name: "b", Value: "false", Type: safetest.FieldBoolean}, {Name: "l", Type: safetest.FieldLinked, LinkedID: safetest.LinkedUsername}}}},
 		{team, safetest.Item{Type: safetest.TypeCard, Name: "card", CollectionIDs: []string{team.DefaultCollectionID},
 			Card: &safetest.Card{CardholderName: "A", Number: "4111", Code: "999"}}},

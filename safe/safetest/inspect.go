@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // Inspection: tests read back what clients stored, as raw JSON or
@@ -161,6 +162,7 @@ type storedCipher struct {
 	} `json:"login"`
 	Card     map[string]*string `json:"card"`
 	Identity map[string]*string `json:"identity"`
+	SSHKey   map[string]*string `json:"sshKey"`
 	Fields   []struct {
 		Type     int     `json:"type"`
 		Name     *string `json:"name"`
@@ -220,8 +222,8 @@ func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 		for _, u := range l.URIs {
 			uri := URI{URI: d.str("login.uris.uri", u.URI)}
 			if u.Match != nil {
-				m := URIMatch(*u.Match)
-				uri.Match = &m
+				m := wire.URIMatch(*u.Match)
+				uri.Match = URIMatch(wire.MatchNumber(&m))
 			}
 			item.Login.URIs = append(item.Login.URIs, uri)
 		}
@@ -236,6 +238,12 @@ func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 		item.Identity = &Identity{}
 		for _, f := range item.Identity.fields() {
 			*f.v = d.str("identity."+f.name, sc.Identity[f.name])
+		}
+	}
+	if sc.SSHKey != nil {
+		item.SSHKey = &SSHKey{}
+		for _, f := range item.SSHKey.fields() {
+			*f.v = d.str("sshKey."+f.name, sc.SSHKey[f.name])
 		}
 	}
 	for _, f := range sc.Fields {
