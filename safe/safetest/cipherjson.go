@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // A cipher is stored as the JSON object the client sent, minus the fields
@@ -68,6 +69,10 @@ type cipherRequest struct {
 	encryptedFor     string
 	encryptedByKeyID string
 }
+
+// maxCipherType is the highest cipher type current servers define (8,
+// passport); wire names the ones this module reads.
+const maxCipherType = 8
 
 // Field length limits of the official server, in encrypted characters.
 const (
@@ -143,7 +148,7 @@ func (req *cipherRequest) validate(path string) error {
 		return errValidation(path+"Type", "The Type field is required.")
 	}
 	var typ int
-	if err := json.Unmarshal(t, &typ); err != nil || typ < 1 || typ > 8 {
+	if err := json.Unmarshal(t, &typ); err != nil || typ < int(wire.CipherLogin) || typ > maxCipherType {
 		return errValidation(path+"Type", "The Type field is invalid.")
 	}
 	n, ok := d["name"]
@@ -230,7 +235,7 @@ func (req *cipherRequest) cleanLogin(path string) error {
 			}
 			if m, ok := uri["match"]; ok && !isNull(m) {
 				var match int
-				if err := json.Unmarshal(m, &match); err != nil || match < 0 || match > 5 {
+				if err := json.Unmarshal(m, &match); err != nil || match < int(wire.MatchDomain) || match > int(wire.MatchNever) {
 					return errValidation(p+".Match", "The Match field is invalid.")
 				}
 			}
@@ -274,7 +279,7 @@ func (req *cipherRequest) cleanFields(path string) error {
 		}
 		if t, ok := f["type"]; ok && !isNull(t) {
 			var typ int
-			if err := json.Unmarshal(t, &typ); err != nil || typ < 0 || typ > 3 {
+			if err := json.Unmarshal(t, &typ); err != nil || typ < int(wire.FieldText) || typ > int(wire.FieldLinked) {
 				return errValidation(p+".Type", "The Type field is invalid.")
 			}
 		}
