@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 	"github.com/bsafe-go/bsafe/internal/wire"
 )
@@ -97,7 +98,7 @@ func baseObject(raw json.RawMessage) object {
 // may send PascalCase, and a request must not carry a member twice).
 func (o object) set(name string, v json.RawMessage) {
 	for k := range o {
-		if strings.EqualFold(k, name) && k != name {
+		if jsonscan.EqualFoldASCII(k, name) && k != name {
 			delete(o, k)
 		}
 	}
@@ -106,7 +107,7 @@ func (o object) set(name string, v json.RawMessage) {
 
 func (o object) del(name string) {
 	for k := range o {
-		if strings.EqualFold(k, name) {
+		if jsonscan.EqualFoldASCII(k, name) {
 			delete(o, k)
 		}
 	}
@@ -114,7 +115,7 @@ func (o object) del(name string) {
 
 func (o object) get(name string) json.RawMessage {
 	for k, v := range o {
-		if strings.EqualFold(k, name) {
+		if jsonscan.EqualFoldASCII(k, name) {
 			return v
 		}
 	}

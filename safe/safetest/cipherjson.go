@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 	"github.com/bsafe-go/bsafe/internal/wire"
 )
@@ -38,18 +39,20 @@ var droppedCipherFields = []string{
 	"edit", "viewPassword", "organizationUseTotp", "object", "permissions",
 }
 
-// canonicalField maps a lower-cased field name to its canonical camelCase
-// spelling, so that "Name" or "organizationID" are the same field as
-// "name" and "organizationId".
-var canonicalField = func() map[string]string {
-	m := map[string]string{}
+// canonicalField returns the canonical camelCase spelling of a known
+// top-level cipher member, matched by jsonscan.EqualFoldASCII, so that
+// "Name" or "organizationID" are the same member as "name" and
+// "organizationId".
+func canonicalField(k string) (string, bool) {
 	for _, list := range [][]string{storedCipherFields, requestCipherFields, droppedCipherFields} {
 		for _, f := range list {
-			m[strings.ToLower(f)] = f
+			if jsonscan.EqualFoldASCII(k, f) {
+				return f, true
+			}
 		}
 	}
-	return m
-}()
+	return "", false
+}
 
 var droppedSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -91,7 +94,7 @@ func parseCipherRequest(raw json.RawMessage, path string) (*cipherRequest, error
 	req := &cipherRequest{data: map[string]json.RawMessage{}}
 	seen := map[string]bool{}
 	for k, v := range obj {
-		canon, known := canonicalField[strings.ToLower(k)]
+		canon, known := canonicalField(k)
 		if !known {
 			req.data[k] = v
 			continue
@@ -414,12 +417,13 @@ func optionalString(v json.RawMessage) (string, error) {
 	return s, err
 }
 
-// canonicalize renames keys that match one of names case-insensitively to
-// that spelling (the last one wins if a client sends both).
+// canonicalize renames keys that match one of names (by
+// jsonscan.EqualFoldASCII) to that spelling (the last one wins if a client
+// sends both).
 func canonicalize(m map[string]json.RawMessage, names ...string) map[string]json.RawMessage {
 	for _, k := range sortedKeys(m) {
 		for _, n := range names {
-			if k != n && strings.EqualFold(k, n) {
+			if k != n && jsonscan.EqualFoldASCII(k, n) {
 				m[n] = m[k]
 				delete(m, k)
 			}
@@ -430,7 +434,7 @@ func canonicalize(m map[string]json.RawMessage, names ...string) map[string]json
 
 func deleteFold(m map[string]json.RawMessage, name string) {
 	for k := range m {
-		if strings.EqualFold(k, name) {
+		if jsonscan.EqualFoldASCII(k, name) {
 			delete(m, k)
 		}
 	}

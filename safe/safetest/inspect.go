@@ -174,6 +174,66 @@ type storedCipher struct {
 	} `json:"passwordHistory"`
 }
 
+// storedMembers is the part of a stored cipher that storedCipher reads,
+// with member names matched exactly: encoding/json would also take, say,
+// a Kelvin-sign "Key" for "key", which the request parser (by
+// jsonscan.EqualFoldASCII, as the official server) keeps as an unknown
+// member. Stored names of known members are already canonical.
+func storedMembers(d map[string]json.RawMessage) json.RawMessage {
+	var (
+		cardNames, identityNames, sshNames []string
+	)
+	for _, f := range (&Card{}).fields() {
+		cardNames = append(cardNames, f.name)
+	}
+	for _, f := range (&Identity{}).fields() {
+		identityNames = append(identityNames, f.name)
+	}
+	for _, f := range (&SSHKey{}).fields() {
+		sshNames = append(sshNames, f.name)
+	}
+	out := exactMembers(d, "type", "key", "name", "notes", "reprompt")
+	if l, err := decodeObject(d["login"]); err == nil {
+		login := exactMembers(l, "username", "password", "totp")
+		login["uris"] = exactList(l["uris"], "uri", "match")
+		out["login"] = mustMarshal(login)
+	}
+	for name, names := range map[string][]string{"card": cardNames, "identity": identityNames, "sshKey": sshNames} {
+		if o, err := decodeObject(d[name]); err == nil {
+			out[name] = mustMarshal(exactMembers(o, names...))
+		}
+	}
+	out["fields"] = exactList(d["fields"], "type", "name", "value", "linkedId")
+	out["passwordHistory"] = exactList(d["passwordHistory"], "password")
+	return mustMarshal(out)
+}
+
+// exactMembers returns the members of o named exactly as one of names.
+func exactMembers(o map[string]json.RawMessage, names ...string) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for _, n := range names {
+		if v, ok := o[n]; ok {
+			out[n] = v
+		}
+	}
+	return out
+}
+
+// exactList applies exactMembers to each object of a JSON array (null if
+// raw is not an array).
+func exactList(raw json.RawMessage, names ...string) json.RawMessage {
+	a, err := decodeArray(raw)
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	out := make([]map[string]json.RawMessage, 0, len(a))
+	for _, v := range a {
+		o, _ := decodeObject(v)
+		out = append(out, exactMembers(o, names...))
+	}
+	return mustMarshal(out)
+}
+
 func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 	var key *vaultcrypto.SymmetricKey
 	if ci.orgID != "" {
@@ -185,7 +245,7 @@ func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 		return Item{}, ErrNotFound
 	}
 	var sc storedCipher
-	if err := json.Unmarshal(mustMarshal(ci.data), &sc); err != nil {
+	if err := json.Unmarshal(storedMembers(ci.data), &sc); err != nil {
 		return Item{}, fmt.Errorf("safetest: stored item is not cipher JSON: %w", err)
 	}
 	d := &decrypter{key: key}
