@@ -376,6 +376,11 @@ func (s *Server) postOrgCollection(c *call) (any, error) {
 	if req.Users != nil {
 		c.applyUsers(col, *req.Users)
 	}
+	// 2023.8 gives a creator who edits only assigned collections access to
+	// the new one (CollectionService.SaveAsync's assignUserId).
+	if !c.current() && !m.can("editAnyCollection") && m.can("editAssignedCollections") {
+		m.collections[col.id] = access{}
+	}
 	c.st.touchOrg(col.orgID, c.now)
 	if c.current() {
 		return c.collectionOut(col, kindCollectionAccessDetails), nil

@@ -664,3 +664,41 @@ func TestCollectionSelectionIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestCollectionCreatorAssigned: on 2023.8 a creator whose role edits only
+// assigned collections is given access to the collection they create,
+// whatever the request's users; and may list the members to find their
+// own membership. Current servers do neither.
+func TestCollectionCreatorAssigned(t *testing.T) {
+	t.Parallel()
+	for _, gen := range []safetest.Generation{safetest.Gen2023, safetest.GenCurrent} {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newTeamFixture(t, safetest.WithGeneration(gen))
+			u := addUser(t, f.srv, "frank@example.com", "frank-pw")
+			m := mustV(f.srv.AddMember(f.team, u, safetest.RoleCustom))(t)
+			if err := f.srv.SetCustomPermissions(m, "createNewCollections", "editAssignedCollections"); err != nil {
+				t.Fatal(err)
+			}
+			frank := login(t, f.srv, "frank@example.com", "frank-pw")
+			org := "/api/organizations/" + f.team.ID
+			orgKey := frank.teamKey(t, f.srv, f.team.ID)
+			r := do(t, f.srv, "POST", org+"/collections", frank.token, map[string]any{"name": enc(t, orgKey, "mine"), "users": []any{}, "groups": []any{}})
+			if r.status != 200 {
+				t.Fatalf("create: %d %s", r.status, r.body)
+			}
+			var created collectionResp
+			r.json(t, &created)
+			var mine listResp[collectionResp]
+			do(t, f.srv, "GET", "/api/collections", frank.token, nil).json(t, &mine)
+			assigned := slices.ContainsFunc(mine.Data, func(c collectionResp) bool { return c.ID == created.ID })
+			if want := gen == safetest.Gen2023; assigned != want {
+				t.Errorf("creator assigned = %v, want %v", assigned, want)
+			}
+			r = do(t, f.srv, "GET", org+"/users", frank.token, nil)
+			if want := map[safetest.Generation]int{safetest.Gen2023: 200, safetest.GenCurrent: 404}[gen]; r.status != want {
+				t.Errorf("member list for a Custom role that edits assigned collections: %d, want %d", r.status, want)
+			}
+		})
+	}
+}
