@@ -120,14 +120,13 @@ func TestLoginAndReadSeededItems(t *testing.T) {
 	t.Parallel()
 	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
 		e := newEnv(t, gen)
-		exact := safetest.MatchExact
 		seeded := map[string]safetest.Item{}
 		for i, itemKey := range []bool{false, true} {
 			for _, team := range []bool{false, true} {
 				it := safetest.Item{
 					Name: "Active Directory", Notes: "sensitive-notes\nline 2", ItemKey: itemKey, Reprompt: i == 1,
 					Login: &safetest.Login{Username: "bonnil", Password: "sensitive-pw", TOTP: "sensitive-totp",
-						URIs: []safetest.URI{{URI: "https://ad.example.com", Match: &exact}, {URI: "ldap://dc1"}}},
+						URIs: []safetest.URI{{URI: "https://ad.example.com", Match: safetest.MatchExact}, {URI: "ldap://dc1"}}},
 					Fields: []safetest.Field{
 						{Name: "assocID", Value: "bonnil"},
 						{Name: "secret", Value: "sensitive-hidden", Type: safetest.FieldHidden},

@@ -2,9 +2,11 @@ package safe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
+	"strings"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
@@ -77,8 +79,12 @@ func (s *CollectionsService) ListTeam(ctx context.Context, teamID string) ([]*Co
 	return out, nil
 }
 
-// Create makes a collection in a team. With no users in access, the caller
-// is given manage access, so that the new collection stays visible to them.
+// Create makes a collection in a team. With no users in access (nil), the
+// caller is given manage access, so that the new collection stays visible
+// to them. A caller who may not list the team's members (a Custom role
+// that only creates collections) is not named: the server then decides,
+// and a 2023.8 server assigns the creator itself when the role edits only
+// assigned collections.
 func (s *CollectionsService) Create(ctx context.Context, teamID, name string, access CollectionAccess) (*Collection, error) {
 	key, err := s.c.teamKey(ctx, teamID)
 	if err != nil {
@@ -88,11 +94,14 @@ func (s *CollectionsService) Create(ctx context.Context, teamID, name string, ac
 		return nil, invalidArg("a collection needs a name")
 	}
 	if access.Users == nil {
-		team, err := s.c.Team(ctx, teamID)
+		id, err := s.c.membershipID(ctx, teamID)
 		if err != nil {
 			return nil, err
 		}
-		access.Users = []Access{{ID: team.MembershipID, Manage: true}}
+		access.Users = []Access{}
+		if id != "" {
+			access.Users = []Access{{ID: id, Manage: true}}
+		}
 	}
 	encName, err := key.EncryptString(name)
 	if err != nil {
@@ -108,6 +117,38 @@ func (s *CollectionsService) Create(ctx context.Context, teamID, name string, ac
 	}
 	s.c.invalidate()
 	return w.decrypt(key)
+}
+
+// membershipID returns the caller's membership (organization-user) ID in a
+// team. Current servers put it in the profile; Bravura Safe's 2023.8
+// server does not, so it is looked up in the team's member list by the
+// logged-in user's ID. It is "" when the caller may not list the members
+// (the server answers 404).
+func (c *Client) membershipID(ctx context.Context, teamID string) (string, error) {
+	team, err := c.Team(ctx, teamID)
+	if err != nil {
+		return "", err
+	}
+	if team.MembershipID != "" {
+		return team.MembershipID, nil
+	}
+	sess, err := c.current()
+	if err != nil {
+		return "", err
+	}
+	members, err := c.Members.List(ctx, teamID)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	for _, m := range members {
+		if m.UserID != "" && strings.EqualFold(m.UserID, sess.userID) {
+			return m.ID, nil
+		}
+	}
+	return "", nil
 }
 
 // Rename gives a collection a new name; its access list is unchanged.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // wireCipher is a cipher object as the server sends it, with the encrypted
@@ -405,7 +406,7 @@ func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, len
 			if len(u.checksum) > 0 && it.HasItemKey && !dec.checksumOK(at("login.uris", i, "uriChecksum"), uri, u.checksum) {
 				continue // as the official clients do: a URI whose checksum fails is dropped
 			}
-			it.Login.URIs = append(it.Login.URIs, URI{URI: uri, Match: URIMatch(u.match + 1)})
+			it.Login.URIs = append(it.Login.URIs, URI{URI: uri, Match: matchFromWire(u.match)})
 		}
 	}
 	if w.secureNote {
@@ -519,4 +520,13 @@ func (f fieldRef) String() string {
 		return f.part + "." + f.name
 	}
 	return fmt.Sprintf("%s[%d].%s", f.part, f.idx, f.name)
+}
+
+// matchFromWire converts a decoded wire match (-1 for null) to URIMatch.
+func matchFromWire(n int) URIMatch {
+	if n < 0 {
+		return MatchDefault
+	}
+	m := wire.URIMatch(n)
+	return URIMatch(wire.MatchNumber(&m))
 }

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // responseOnly are the members of a cipher response that a request must not
@@ -117,7 +119,7 @@ func baseObject(raw json.RawMessage) object {
 // may send PascalCase, and a request must not carry a member twice).
 func (o object) set(name string, v json.RawMessage) {
 	for k := range o {
-		if strings.EqualFold(k, name) && k != name {
+		if jsonscan.EqualFoldASCII(k, name) && k != name {
 			delete(o, k)
 		}
 	}
@@ -126,7 +128,7 @@ func (o object) set(name string, v json.RawMessage) {
 
 func (o object) del(name string) {
 	for k := range o {
-		if strings.EqualFold(k, name) {
+		if jsonscan.EqualFoldASCII(k, name) {
 			delete(o, k)
 		}
 	}
@@ -134,7 +136,7 @@ func (o object) del(name string) {
 
 func (o object) get(name string) json.RawMessage {
 	for k, v := range o {
-		if strings.EqualFold(k, name) {
+		if jsonscan.EqualFoldASCII(k, name) {
 			return v
 		}
 	}
@@ -206,15 +208,15 @@ func encodeItem(it *Item, base []byte, key *vaultcrypto.SymmetricKey, wrappedKey
 		uris := make([]object, len(it.Login.URIs))
 		for i, u := range it.Login.URIs {
 			match := json.RawMessage("null")
-			if u.Match != MatchDefault {
-				match = e.value(int(u.Match) - 1)
+			if m, set := wire.OptionalMatch(int(u.Match)); set {
+				match = e.value(int(m))
 			}
 			uris[i] = object{"uri": e.enc(u.URI), "uriChecksum": e.enc(uriChecksum(u.URI)), "match": match}
 		}
 		l.set("uris", e.value(uris))
 		o.set("login", e.value(l))
 	case it.SecureNote != nil || it.Type == TypeSecureNote:
-		o.set("secureNote", json.RawMessage(`{"type":0}`))
+		o.set("secureNote", e.value(map[string]int{"type": wire.SecureNoteGeneric}))
 	case it.Card != nil:
 		v := it.Card
 		o.set("card", e.value(mergeStrings(prev["card"], e, cardFields[:],

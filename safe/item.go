@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // ItemType is the kind of a vault item, numbered as on the wire.
@@ -12,11 +13,11 @@ type ItemType int
 
 // Item types.
 const (
-	TypeLogin      ItemType = 1
-	TypeSecureNote ItemType = 2
-	TypeCard       ItemType = 3
-	TypeIdentity   ItemType = 4
-	TypeSSHKey     ItemType = 5
+	TypeLogin      = ItemType(wire.CipherLogin)
+	TypeSecureNote = ItemType(wire.CipherSecureNote)
+	TypeCard       = ItemType(wire.CipherCard)
+	TypeIdentity   = ItemType(wire.CipherIdentity)
+	TypeSSHKey     = ItemType(wire.CipherSSHKey)
 )
 
 func (t ItemType) String() string {
@@ -131,13 +132,13 @@ type URIMatch int
 
 // URI match kinds.
 const (
-	MatchDefault URIMatch = iota
-	MatchDomain
-	MatchHost
-	MatchStartsWith
-	MatchExact
-	MatchRegularExpression
-	MatchNever
+	MatchDefault           URIMatch = 0
+	MatchDomain            URIMatch = 1 + URIMatch(wire.MatchDomain)
+	MatchHost              URIMatch = 1 + URIMatch(wire.MatchHost)
+	MatchStartsWith        URIMatch = 1 + URIMatch(wire.MatchStartsWith)
+	MatchExact             URIMatch = 1 + URIMatch(wire.MatchExact)
+	MatchRegularExpression URIMatch = 1 + URIMatch(wire.MatchRegularExpression)
+	MatchNever             URIMatch = 1 + URIMatch(wire.MatchNever)
 )
 
 // SecureNote holds the (empty) secure-note part; the text is Item.Notes.
@@ -172,10 +173,10 @@ type FieldType int
 
 // Custom field types, numbered as on the wire.
 const (
-	FieldText    FieldType = 0
-	FieldHidden  FieldType = 1
-	FieldBoolean FieldType = 2 // Value is "true" or "false"
-	FieldLinked  FieldType = 3 // LinkedID names a built-in field; Value is empty
+	FieldText    = FieldType(wire.FieldText)
+	FieldHidden  = FieldType(wire.FieldHidden)
+	FieldBoolean = FieldType(wire.FieldBoolean) // Value is "true" or "false"
+	FieldLinked  = FieldType(wire.FieldLinked)  // LinkedID names a built-in field; Value is empty
 )
 
 // Field is a custom field. Connectors use them for values such as assocID

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // vault is one decrypted snapshot of the account: what a sync returned,
@@ -41,7 +42,7 @@ type Profile struct {
 type Team struct {
 	ID                 string
 	Name               string
-	MembershipID       string // the organization-user ID of the logged-in user
+	MembershipID       string // the organization-user ID of the logged-in user; empty on 2023.8 servers (Bravura Safe), which do not send it
 	Role               Role
 	Status             MemberStatus
 	Enabled            bool
@@ -58,10 +59,10 @@ type Role int
 
 // Roles.
 const (
-	RoleOwner  Role = 0
-	RoleAdmin  Role = 1
-	RoleUser   Role = 2
-	RoleCustom Role = 4
+	RoleOwner  = Role(wire.RoleOwner)
+	RoleAdmin  = Role(wire.RoleAdmin)
+	RoleUser   = Role(wire.RoleUser)
+	RoleCustom = Role(wire.RoleCustom)
 )
 
 // MemberStatus is a membership's state, numbered as on the wire.
@@ -69,10 +70,10 @@ type MemberStatus int
 
 // Membership states.
 const (
-	StatusRevoked   MemberStatus = -1
-	StatusInvited   MemberStatus = 0
-	StatusAccepted  MemberStatus = 1
-	StatusConfirmed MemberStatus = 2
+	StatusRevoked   = MemberStatus(wire.StatusRevoked)
+	StatusInvited   = MemberStatus(wire.StatusInvited)
+	StatusAccepted  = MemberStatus(wire.StatusAccepted)
+	StatusConfirmed = MemberStatus(wire.StatusConfirmed)
 )
 
 // Collection is a team collection, with the caller's access to it.

@@ -775,8 +775,11 @@ func skipKey(data []byte, i int) (int, errCode) {
 // EqualFoldASCII reports whether key equals name with ASCII letters
 // compared case-insensitively, so that "revisionDate" matches
 // "RevisionDate". Other bytes, including non-ASCII ones, must match
-// exactly.
-func EqualFoldASCII(key []byte, name string) bool {
+// exactly: unlike strings.EqualFold, the Kelvin sign does not match "k",
+// nor the long s "s", as they do not in the official server's member
+// lookup. It is the one rule by which bsafe matches a JSON member key to
+// a member name, in the client and in the test server alike.
+func EqualFoldASCII[K ~string | ~[]byte](key K, name string) bool {
 	if len(key) != len(name) {
 		return false
 	}

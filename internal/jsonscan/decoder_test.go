@@ -1032,3 +1032,26 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("String(-): %v", err)
 	}
 }
+
+// TestEqualFoldASCIIStrings: string keys (as the test server's maps hold
+// them) follow the same rule as []byte keys.
+func TestEqualFoldASCIIStrings(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		key, name string
+		want      bool
+	}{
+		{"RevisionDate", "revisionDate", true},
+		{"revisionDat", "revisionDate", false},
+		{"\u212Aey", "key", false},     // Kelvin sign: strings.EqualFold says true
+		{"note\u017F", "notes", false}, // long s: strings.EqualFold says true
+		{"k[y", "k{y", false},
+	} {
+		if got := EqualFoldASCII(c.key, c.name); got != c.want {
+			t.Errorf("EqualFoldASCII(%q, %q) = %v, want %v", c.key, c.name, got, c.want)
+		}
+		if got := EqualFoldASCII([]byte(c.key), c.name); got != c.want {
+			t.Errorf("EqualFoldASCII([]byte(%q), %q) = %v, want %v", c.key, c.name, got, c.want)
+		}
+	}
+}

@@ -66,69 +66,116 @@ type profileJSON struct {
 }
 
 // profileOrgJSON is one entry of profile.organizations: the member's view
-// of a team, with the team key wrapped to the member's public key.
-type profileOrgJSON struct {
-	Object                    string          `json:"object"`
-	ID                        string          `json:"id"`
-	Name                      string          `json:"name"`
-	Key                       string          `json:"key"`
-	Status                    int             `json:"status"`
-	Type                      int             `json:"type"`
-	Enabled                   bool            `json:"enabled"`
-	OrganizationUserID        string          `json:"organizationUserId"`
-	UserID                    string          `json:"userId"`
-	Permissions               map[string]bool `json:"permissions"`
-	UsePolicies               bool            `json:"usePolicies"`
-	UseGroups                 bool            `json:"useGroups"`
-	UseDirectory              bool            `json:"useDirectory"`
-	UseEvents                 bool            `json:"useEvents"`
-	UseTotp                   bool            `json:"useTotp"`
-	Use2fa                    bool            `json:"use2fa"`
-	UseAPI                    bool            `json:"useApi"`
-	UseSso                    bool            `json:"useSso"`
-	UseKeyConnector           bool            `json:"useKeyConnector"`
-	UseScim                   bool            `json:"useScim"`
-	UseCustomPermissions      bool            `json:"useCustomPermissions"`
-	UseResetPassword          bool            `json:"useResetPassword"`
-	UseSecretsManager         bool            `json:"useSecretsManager"`
-	UsePasswordManager        bool            `json:"usePasswordManager"`
-	UsersGetPremium           bool            `json:"usersGetPremium"`
-	SelfHost                  bool            `json:"selfHost"`
-	Seats                     *int            `json:"seats"`
-	MaxCollections            *int            `json:"maxCollections"`
-	MaxStorageGb              *int            `json:"maxStorageGb"`
-	ResetPasswordEnrolled     bool            `json:"resetPasswordEnrolled"`
-	HasPublicAndPrivateKeys   bool            `json:"hasPublicAndPrivateKeys"`
-	SsoBound                  bool            `json:"ssoBound"`
-	Identifier                *string         `json:"identifier"`
-	KeyConnectorEnabled       bool            `json:"keyConnectorEnabled"`
-	KeyConnectorURL           *string         `json:"keyConnectorUrl"`
-	ProviderID                *string         `json:"providerId"`
-	ProviderName              *string         `json:"providerName"`
-	ProviderType              *int            `json:"providerType"`
-	FamilySponsorshipFriendly *string         `json:"familySponsorshipFriendlyName"`
-	FamilySponsorshipAvail    bool            `json:"familySponsorshipAvailable"`
-	PlanProductType           int             `json:"planProductType"`
-	ProductTierType           int             `json:"productTierType"`
-	AccessSecretsManager      bool            `json:"accessSecretsManager"`
-	LimitCollectionCreation   bool            `json:"limitCollectionCreation"`
-	LimitCollectionDeletion   bool            `json:"limitCollectionDeletion"`
-	LimitItemDeletion         bool            `json:"limitItemDeletion"`
-	AllowAdminAccessToAll     bool            `json:"allowAdminAccessToAllCollectionItems"`
-	UserIsClaimedByOrg        bool            `json:"userIsClaimedByOrganization"`
-}
+// of a team, with the team key wrapped to the member's public key. Its
+// members differ by generation (see profileOrg), so it is built as a map.
+type profileOrgJSON = map[string]any
 
-// permissionNames are the Custom-role permissions of the official server.
-var permissionNames = []string{
-	"accessEventLogs", "accessImportExport", "accessReports", "createNewCollections",
-	"editAnyCollection", "deleteAnyCollection", "editAssignedCollections", "deleteAssignedCollections",
-	"manageGroups", "managePolicies", "manageSso", "manageUsers", "manageResetPassword", "manageScim",
-}
+// permissionNames are the Custom-role permissions of the official server's
+// Permissions model on 2023.8; current servers dropped the two "assigned
+// collections" ones and added manageAccessRules.
+var (
+	permissionNames2023 = []string{
+		"accessEventLogs", "accessImportExport", "accessReports", "createNewCollections",
+		"editAnyCollection", "deleteAnyCollection", "editAssignedCollections", "deleteAssignedCollections",
+		"manageGroups", "managePolicies", "manageSso", "manageUsers", "manageResetPassword", "manageScim",
+	}
+	permissionNamesCurrent = []string{
+		"accessEventLogs", "accessImportExport", "accessReports", "createNewCollections",
+		"editAnyCollection", "deleteAnyCollection",
+		"manageGroups", "managePolicies", "manageSso", "manageUsers", "manageResetPassword", "manageScim",
+		"manageAccessRules",
+	}
+)
 
-func permissionsJSON(m *memberRec) map[string]bool {
-	out := make(map[string]bool, len(permissionNames))
-	for _, p := range permissionNames {
+func (c *call) permissionsJSON(m *memberRec) map[string]bool {
+	names := permissionNames2023
+	if c.current() {
+		names = permissionNamesCurrent
+	}
+	out := make(map[string]bool, len(names))
+	for _, p := range names {
 		out[p] = m.role == RoleCustom && m.permissions[p]
+	}
+	return out
+}
+
+// profileOrg renders m's organization o as ProfileOrganizationResponseModel
+// of the generation. 2023.8 (and Bravura Safe's fork of it) has no
+// organizationUserId: a client must find its membership ID elsewhere.
+func (c *call) profileOrg(m *memberRec, o *orgRec) profileOrgJSON {
+	out := profileOrgJSON{
+		"object":                        "profileOrganization",
+		"id":                            o.id,
+		"name":                          o.name,
+		"key":                           m.key,
+		"status":                        m.status,
+		"type":                          int(m.role),
+		"enabled":                       true,
+		"userId":                        c.user.id,
+		"permissions":                   c.permissionsJSON(m),
+		"usePolicies":                   true,
+		"useSso":                        false,
+		"useKeyConnector":               false,
+		"useScim":                       false,
+		"useGroups":                     true,
+		"useDirectory":                  false,
+		"useEvents":                     false, // keeps clients from posting /events/collect
+		"useTotp":                       true,
+		"use2fa":                        true,
+		"useApi":                        true,
+		"useResetPassword":              true,
+		"useSecretsManager":             false,
+		"usePasswordManager":            true,
+		"usersGetPremium":               true,
+		"useCustomPermissions":          true,
+		"useActivateAutofillPolicy":     false,
+		"selfHost":                      true,
+		"seats":                         nil,
+		"maxCollections":                nil,
+		"maxStorageGb":                  nil,
+		"ssoBound":                      false,
+		"identifier":                    nil,
+		"resetPasswordEnrolled":         false,
+		"hasPublicAndPrivateKeys":       o.publicKey != "",
+		"providerId":                    nil,
+		"providerName":                  nil,
+		"providerType":                  nil,
+		"keyConnectorEnabled":           false,
+		"keyConnectorUrl":               nil,
+		"accessSecretsManager":          false,
+		"familySponsorshipFriendlyName": nil,
+		"familySponsorshipAvailable":    false,
+		"familySponsorshipLastSyncDate": nil,
+		"familySponsorshipValidUntil":   nil,
+		"familySponsorshipToDelete":     nil,
+	}
+	if !c.current() {
+		out["planProductType"] = 3 // Enterprise
+		return out
+	}
+	for k, v := range map[string]any{
+		"organizationUserId":                   m.id,
+		"productTierType":                      3, // Enterprise
+		"limitCollectionCreation":              false,
+		"limitCollectionDeletion":              false,
+		"limitItemDeletion":                    false,
+		"allowAdminAccessToAllCollectionItems": true,
+		"ssoEnabled":                           false,
+		"ssoMemberDecryptionType":              nil,
+		"accessPam":                            false,
+		"userIsClaimedByOrganization":          false,
+		"isAdminInitiated":                     false,
+		"useRiskInsights":                      false,
+		"useOrganizationDomains":               false,
+		"useAdminSponsoredFamilies":            false,
+		"useAutomaticUserConfirmation":         false,
+		"useDisableSMAdsForUsers":              false,
+		"usePhishingBlocker":                   false,
+		"useMyItems":                           false,
+		"useInviteLinks":                       false,
+		"usePam":                               false,
+	} {
+		out[k] = v
 	}
 	return out
 }
@@ -162,32 +209,7 @@ func (c *call) profile() profileJSON {
 		if o == nil {
 			continue
 		}
-		p.Organizations = append(p.Organizations, profileOrgJSON{
-			Object:                  "profileOrganization",
-			ID:                      o.id,
-			Name:                    o.name,
-			Key:                     m.key,
-			Status:                  m.status,
-			Type:                    int(m.role),
-			Enabled:                 true,
-			OrganizationUserID:      m.id,
-			UserID:                  u.id,
-			Permissions:             permissionsJSON(m),
-			UsePolicies:             true,
-			UseGroups:               true,
-			UseTotp:                 true,
-			Use2fa:                  true,
-			UseAPI:                  true,
-			UseCustomPermissions:    true,
-			UseResetPassword:        true,
-			UsePasswordManager:      true,
-			UsersGetPremium:         true,
-			SelfHost:                true,
-			HasPublicAndPrivateKeys: o.publicKey != "",
-			PlanProductType:         3, // Enterprise
-			ProductTierType:         3,
-			AllowAdminAccessToAll:   true,
-		})
+		p.Organizations = append(p.Organizations, c.profileOrg(m, o))
 	}
 	return p
 }

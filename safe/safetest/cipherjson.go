@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // A cipher is stored as the JSON object the client sent, minus the fields
@@ -37,18 +39,20 @@ var droppedCipherFields = []string{
 	"edit", "viewPassword", "organizationUseTotp", "object", "permissions",
 }
 
-// canonicalField maps a lower-cased field name to its canonical camelCase
-// spelling, so that "Name" or "organizationID" are the same field as
-// "name" and "organizationId".
-var canonicalField = func() map[string]string {
-	m := map[string]string{}
+// canonicalField returns the canonical camelCase spelling of a known
+// top-level cipher member, matched by jsonscan.EqualFoldASCII, so that
+// "Name" or "organizationID" are the same member as "name" and
+// "organizationId".
+func canonicalField(k string) (string, bool) {
 	for _, list := range [][]string{storedCipherFields, requestCipherFields, droppedCipherFields} {
 		for _, f := range list {
-			m[strings.ToLower(f)] = f
+			if jsonscan.EqualFoldASCII(k, f) {
+				return f, true
+			}
 		}
 	}
-	return m
-}()
+	return "", false
+}
 
 var droppedSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -69,6 +73,10 @@ type cipherRequest struct {
 	encryptedByKeyID string
 }
 
+// maxCipherType is the highest cipher type current servers define (8,
+// passport); wire names the ones this module reads.
+const maxCipherType = 8
+
 // Field length limits of the official server, in encrypted characters.
 const (
 	maxNameLen       = 1000
@@ -86,7 +94,7 @@ func parseCipherRequest(raw json.RawMessage, path string) (*cipherRequest, error
 	req := &cipherRequest{data: map[string]json.RawMessage{}}
 	seen := map[string]bool{}
 	for k, v := range obj {
-		canon, known := canonicalField[strings.ToLower(k)]
+		canon, known := canonicalField(k)
 		if !known {
 			req.data[k] = v
 			continue
@@ -143,7 +151,7 @@ func (req *cipherRequest) validate(path string) error {
 		return errValidation(path+"Type", "The Type field is required.")
 	}
 	var typ int
-	if err := json.Unmarshal(t, &typ); err != nil || typ < 1 || typ > 8 {
+	if err := json.Unmarshal(t, &typ); err != nil || typ < int(wire.CipherLogin) || typ > maxCipherType {
 		return errValidation(path+"Type", "The Type field is invalid.")
 	}
 	n, ok := d["name"]
@@ -230,7 +238,7 @@ func (req *cipherRequest) cleanLogin(path string) error {
 			}
 			if m, ok := uri["match"]; ok && !isNull(m) {
 				var match int
-				if err := json.Unmarshal(m, &match); err != nil || match < 0 || match > 5 {
+				if err := json.Unmarshal(m, &match); err != nil || match < int(wire.MatchDomain) || match > int(wire.MatchNever) {
 					return errValidation(p+".Match", "The Match field is invalid.")
 				}
 			}
@@ -274,7 +282,7 @@ func (req *cipherRequest) cleanFields(path string) error {
 		}
 		if t, ok := f["type"]; ok && !isNull(t) {
 			var typ int
-			if err := json.Unmarshal(t, &typ); err != nil || typ < 0 || typ > 3 {
+			if err := json.Unmarshal(t, &typ); err != nil || typ < int(wire.FieldText) || typ > int(wire.FieldLinked) {
 				return errValidation(p+".Type", "The Type field is invalid.")
 			}
 		}
@@ -409,12 +417,13 @@ func optionalString(v json.RawMessage) (string, error) {
 	return s, err
 }
 
-// canonicalize renames keys that match one of names case-insensitively to
-// that spelling (the last one wins if a client sends both).
+// canonicalize renames keys that match one of names (by
+// jsonscan.EqualFoldASCII) to that spelling (the last one wins if a client
+// sends both).
 func canonicalize(m map[string]json.RawMessage, names ...string) map[string]json.RawMessage {
 	for _, k := range sortedKeys(m) {
 		for _, n := range names {
-			if k != n && strings.EqualFold(k, n) {
+			if k != n && jsonscan.EqualFoldASCII(k, n) {
 				m[n] = m[k]
 				delete(m, k)
 			}
@@ -425,7 +434,7 @@ func canonicalize(m map[string]json.RawMessage, names ...string) map[string]json
 
 func deleteFold(m map[string]json.RawMessage, name string) {
 	for k := range m {
-		if strings.EqualFold(k, name) {
+		if jsonscan.EqualFoldASCII(k, name) {
 			delete(m, k)
 		}
 	}

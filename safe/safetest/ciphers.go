@@ -2,9 +2,12 @@ package safetest
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // visibleCipher returns the cipher with the path's id if c.user can see
@@ -93,6 +96,9 @@ func (c *call) checkEncryptedFor(req *cipherRequest, personal bool) error {
 // createCipher stores a new cipher for c.user; collectionIDs must be
 // writable by the user and belong to req's organization.
 func (c *call) createCipher(req *cipherRequest, collectionIDs []string) (*cipherRec, error) {
+	if err := c.checkCipherType(req); err != nil {
+		return nil, err
+	}
 	if err := c.checkEncryptedFor(req, req.orgID == ""); err != nil {
 		return nil, err
 	}
@@ -159,6 +165,18 @@ func (c *call) dropUnmodelled(req *cipherRequest) {
 // CipherResponseModel ("object":"cipher"), which has no collectionIds;
 // only GET .../details, the cipher list and sync carry them.
 
+// checkCipherType refuses, on Gen2023, the types that 2023.8 does not
+// know (SSH keys and later): its CipherRequestModel throws "Unsupported
+// type", which the client sees as a 500.
+func (c *call) checkCipherType(req *cipherRequest) error {
+	var typ wire.CipherType
+	_ = json.Unmarshal(req.data["type"], &typ) // validated by parseCipherRequest
+	if !c.current() && typ > wire.CipherIdentity {
+		return errors.New("safetest: unsupported cipher type") // the official 500
+	}
+	return nil
+}
+
 // POST /api/ciphers
 func (s *Server) postCipher(c *call) (any, error) {
 	req, err := parseCipherRequest(c.body, "")
@@ -218,6 +236,9 @@ func (s *Server) putCipher(c *call) (any, error) {
 		return nil, err
 	}
 	c.dropUnmodelled(req)
+	if err := c.checkCipherType(req); err != nil {
+		return nil, err
+	}
 	if req.orgID != ci.orgID {
 		if c.current() {
 			return nil, errBadRequest("Organization mismatch. Re-sync if you recently moved this item, then try again.")

@@ -701,3 +701,34 @@ func TestWriteAnswersAndItemKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestCipherMemberNamesASCIIFold: the server matches member names with
+// ASCII case folding, as ASP.NET's member lookup does: "NAME" is "name",
+// but a key with the Kelvin sign is not "key", nor one with the long s
+// "notes". Those are unknown members, not malformed known ones.
+func TestCipherMemberNamesASCIIFold(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	addUser(t, srv, "a@example.com", "pw")
+	s := login(t, srv, "a@example.com", "pw")
+	body := map[string]any{
+		"TYPE": 2, "NaMe": enc(t, s.userKey, "n"), "secureNote": map[string]any{"type": 0},
+		"\u212Aey": "not an encrypted string", "note\u017F": "plaintext, not a note",
+	}
+	r := do(t, srv, "POST", "/api/ciphers", s.token, body)
+	if r.status != 200 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	// Read the answer by exact member names: encoding/json would fold
+	// the lookalikes onto "key" and "notes" itself.
+	var got map[string]json.RawMessage
+	r.json(t, &got)
+	if string(got["notes"]) != "null" || string(got["key"]) != "null" {
+		t.Errorf("notes = %s, key = %s, want null: the lookalike members are neither", got["notes"], got["key"])
+	}
+	var id string
+	_ = json.Unmarshal(got["id"], &id)
+	if it := mustV(srv.Item(id))(t); it.Name != "n" || it.Notes != "" || it.ItemKey {
+		t.Errorf("stored item = %+v", it)
+	}
+}

@@ -1,6 +1,13 @@
 package safetest
 
-import "strconv"
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
 
 // collectionJSON is a collection object; which fields it has depends on
 // the kind and the generation, so it is built as a map.
@@ -201,11 +208,14 @@ func (s *Server) getOrgCollectionUsers(c *call) (any, error) {
 	return c.selections(col), nil
 }
 
+// selectionRequest is SelectionReadOnlyRequestModel: one user's (by
+// membership ID) or group's access. ID stays raw: how it is checked
+// depends on the generation (see checkSelections).
 type selectionRequest struct {
-	ID            string `json:"id"`
-	ReadOnly      bool   `json:"readOnly"`
-	HidePasswords bool   `json:"hidePasswords"`
-	Manage        bool   `json:"manage"`
+	ID            json.RawMessage `json:"id"`
+	ReadOnly      bool            `json:"readOnly"`
+	HidePasswords bool            `json:"hidePasswords"`
+	Manage        bool            `json:"manage"`
 }
 
 type collectionRequest struct {
@@ -226,27 +236,122 @@ func (c *call) collectionRequest(orgID string) (*collectionRequest, error) {
 	if err := checkEnc(mustMarshal(*req.Name), "Name", "Name", maxNameLen); err != nil {
 		return nil, err
 	}
+	var users []selectionRequest
 	if req.Users != nil {
-		for i, u := range *req.Users {
-			m := c.st.members[normID(u.ID)]
-			if m == nil || m.orgID != orgID {
-				return nil, errBadRequest("Users[" + strconv.Itoa(i) + "] is not a member of this team.")
+		users = *req.Users
+	}
+	if err := c.checkSelections(users, req.Groups); err != nil {
+		return nil, err
+	}
+	// Ids that name no member (or group) of this team are dropped, as the
+	// official server's stored procedure keeps only the organization's own.
+	// Groups do not exist on this server yet, so every group id is dropped.
+	if req.Users != nil {
+		kept := []selectionRequest{}
+		for _, u := range users {
+			if m := c.st.members[selectionID(u.ID)]; m != nil && m.orgID == orgID {
+				kept = append(kept, u)
 			}
 		}
+		req.Users = &kept
 	}
-	// Groups do not exist on this server yet: group ids match nothing and
-	// are ignored, as the official server ignores unknown ids.
 	return &req, nil
 }
 
-// applyUsers replaces a collection's member access with the request's.
+// selectionID is the checked selection id in the canonical form (lower
+// case, "D" format) that the store keys members by.
+func selectionID(raw json.RawMessage) string {
+	s, _ := rawString(raw)
+	s = strings.Trim(normID(s), "{}()")
+	if len(s) == 32 {
+		s = s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+	}
+	return s
+}
+
+// checkSelections validates the ids of a collection request's access
+// lists as the generation's server does:
+//
+//   - 2023.8: Id is a [Required] string. A missing, null, empty or blank
+//     id is a model-state 400 ("Users[0].Id": "The Id field is required.");
+//     a string that is not a GUID passes validation and then fails
+//     new Guid(Id) in the controller: a 500.
+//   - current: Id is a Guid. Anything but a GUID in the "D" format fails
+//     JSON conversion: a model-state 400 keyed by the JSON path (the
+//     official message also gives the line and byte position, left out
+//     here). A missing id is the empty GUID, which names no one.
+func (c *call) checkSelections(users, groups []selectionRequest) error {
+	invalid := map[string][]string{}
+	unparsable := false
+	check := func(list []selectionRequest, model, jsonName string) {
+		for i, sel := range list {
+			idx := "[" + strconv.Itoa(i) + "]"
+			s, isString := rawString(sel.ID)
+			if c.current() {
+				if len(sel.ID) > 0 && !isNull(sel.ID) && (!isString || !guidD.MatchString(s)) {
+					path := "$." + jsonName + idx + ".id"
+					invalid[path] = append(invalid[path], "The JSON value could not be converted to System.Guid. Path: "+path+".")
+				}
+				continue
+			}
+			switch {
+			case len(sel.ID) > 0 && !isNull(sel.ID) && !isString:
+				path := "$." + jsonName + idx + ".id"
+				invalid[path] = append(invalid[path], "The JSON value could not be converted to System.String. Path: "+path+".")
+			case strings.TrimSpace(s) == "":
+				key := model + idx + ".Id"
+				invalid[key] = append(invalid[key], "The Id field is required.")
+			case !dotnetGUID(s):
+				unparsable = true
+			}
+		}
+	}
+	check(users, "Users", "users")
+	check(groups, "Groups", "groups")
+	if len(invalid) > 0 {
+		return &apiError{status: http.StatusBadRequest, message: msgModelInvalid, validation: invalid}
+	}
+	if unparsable {
+		return errors.New("safetest: selection id is not a GUID") // the official 500
+	}
+	return nil
+}
+
+// rawString returns the string a raw JSON value holds, if it is one.
+func rawString(raw json.RawMessage) (string, bool) {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+var (
+	guidD   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	guidN   = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+	guidBox = regexp.MustCompile(`^[{(][0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[})]$`)
+)
+
+// dotnetGUID reports whether .NET's new Guid(s) accepts s: the "D", "N",
+// "B" and "P" formats, surrounding white space allowed.
+func dotnetGUID(s string) bool {
+	s = strings.TrimSpace(s)
+	if guidBox.MatchString(s) {
+		return (s[0] == '{') == (s[len(s)-1] == '}')
+	}
+	return guidD.MatchString(s) || guidN.MatchString(s)
+}
+
+// applyUsers replaces a collection's member access with the request's
+// (already reduced to members of the collection's team). "manage" exists
+// only on current servers.
 func (c *call) applyUsers(col *collectionRec, users []selectionRequest) {
 	for _, m := range c.st.orgMembers(col.orgID) {
 		delete(m.collections, col.id)
 	}
 	for _, u := range users {
-		m := c.st.members[normID(u.ID)]
-		m.collections[col.id] = access{readOnly: u.ReadOnly, hidePasswords: u.HidePasswords, manage: u.Manage}
+		m := c.st.members[selectionID(u.ID)]
+		m.collections[col.id] = access{readOnly: u.ReadOnly, hidePasswords: u.HidePasswords, manage: u.Manage && c.current()}
 	}
 }
 
@@ -270,6 +375,11 @@ func (s *Server) postOrgCollection(c *call) (any, error) {
 	c.st.collections[col.id] = col
 	if req.Users != nil {
 		c.applyUsers(col, *req.Users)
+	}
+	// 2023.8 gives a creator who edits only assigned collections access to
+	// the new one (CollectionService.SaveAsync's assignUserId).
+	if !c.current() && !m.can("editAnyCollection") && m.can("editAssignedCollections") {
+		m.collections[col.id] = access{}
 	}
 	c.st.touchOrg(col.orgID, c.now)
 	if c.current() {

@@ -421,7 +421,7 @@ func TestSeededItemsDecrypt(t *testing.T) {
 		item  safetest.Item
 	}{
 		{alice, safetest.Item{Type: safetest.TypeLogin, Name: "personal", Notes: "n", FolderID: folder.ID, ItemKey: true,
-			Login:  &safetest.Login{Username: "u", Password: "p", TOTP: "t", URIs: []safetest.URI{{URI: "https://a"}, {URI: "https://b", Match: ptr(safetest.MatchNever)}}},
+			Login:  &safetest.Login{Username: "u", Password: "p", TOTP: "t", URIs: []safetest.URI{{URI: "https://a"}, {URI: "https://b", Match: safetest.MatchNever}}},
 			Fields: []safetest.Field{{Name: "k", Value: "v"}, {Name: "b", Value: "false", Type: safetest.FieldBoolean}, {Name: "l", Type: safetest.FieldLinked, LinkedID: safetest.LinkedUsername}}}},
 		{team, safetest.Item{Type: safetest.TypeCard, Name: "card", CollectionIDs: []string{team.DefaultCollectionID},
 			Card: &safetest.Card{CardholderName: "A", Number: "4111", Code: "999"}}},
@@ -501,5 +501,204 @@ func TestSeededItemsDecrypt(t *testing.T) {
 	}
 	if ids := srv.ItemIDs(); !slices.Contains(ids, items[0].item.ID) || len(ids) != 3 {
 		t.Errorf("ItemIDs = %v", ids)
+	}
+}
+
+// The members of ProfileOrganizationResponseModel, camelCased, as the
+// official servers declare them: bitwarden/server 2023.8.2 (d0cf8204,
+// Bravura Safe's base) and current (BaseProfileOrganizationResponseModel
+// plus ProfileOrganizationResponseModel). 2023.8 has no organizationUserId.
+var profileOrgMembers = map[safetest.Generation][]string{
+	safetest.Gen2023: {"object", "id", "name", "usePolicies", "useSso", "useKeyConnector", "useScim", "useGroups",
+		"useDirectory", "useEvents", "useTotp", "use2fa", "useApi", "useResetPassword", "useSecretsManager",
+		"usePasswordManager", "usersGetPremium", "useCustomPermissions", "useActivateAutofillPolicy", "selfHost",
+		"seats", "maxCollections", "maxStorageGb", "key", "status", "type", "enabled", "ssoBound", "identifier",
+		"permissions", "resetPasswordEnrolled", "userId", "hasPublicAndPrivateKeys", "providerId", "providerName",
+		"providerType", "familySponsorshipFriendlyName", "familySponsorshipAvailable", "planProductType",
+		"keyConnectorEnabled", "keyConnectorUrl", "familySponsorshipLastSyncDate", "familySponsorshipValidUntil",
+		"familySponsorshipToDelete", "accessSecretsManager"},
+	safetest.GenCurrent: {"object", "id", "name", "enabled", "identifier", "productTierType", "usePolicies", "useSso",
+		"useKeyConnector", "useScim", "useGroups", "useDirectory", "useEvents", "useTotp", "use2fa", "useApi",
+		"useResetPassword", "useSecretsManager", "usePasswordManager", "usersGetPremium", "useCustomPermissions",
+		"useActivateAutofillPolicy", "useRiskInsights", "useOrganizationDomains", "useAdminSponsoredFamilies",
+		"useAutomaticUserConfirmation", "useDisableSMAdsForUsers", "usePhishingBlocker", "useMyItems",
+		"useInviteLinks", "usePam", "selfHost", "seats", "maxCollections", "maxStorageGb", "key",
+		"hasPublicAndPrivateKeys", "ssoBound", "resetPasswordEnrolled", "limitCollectionCreation",
+		"limitCollectionDeletion", "limitItemDeletion", "allowAdminAccessToAllCollectionItems", "providerId",
+		"providerName", "providerType", "ssoEnabled", "keyConnectorEnabled", "keyConnectorUrl",
+		"ssoMemberDecryptionType", "accessSecretsManager", "accessPam", "userId", "status", "type", "permissions",
+		"organizationUserId", "userIsClaimedByOrganization", "familySponsorshipFriendlyName",
+		"familySponsorshipAvailable", "familySponsorshipLastSyncDate", "familySponsorshipValidUntil",
+		"familySponsorshipToDelete", "isAdminInitiated"},
+}
+
+func TestProfileOrganizationMembers(t *testing.T) {
+	t.Parallel()
+	for _, gen := range []safetest.Generation{safetest.Gen2023, safetest.GenCurrent} {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newTeamFixture(t, safetest.WithGeneration(gen))
+			members := memberIDs(t, f)
+			for _, path := range []string{"/api/accounts/profile", "/api/sync"} {
+				var body struct {
+					Organizations []map[string]json.RawMessage `json:"organizations"`
+					Profile       *struct {
+						Organizations []map[string]json.RawMessage `json:"organizations"`
+					} `json:"profile"`
+				}
+				do(t, f.srv, "GET", path, f.bob.token, nil).json(t, &body)
+				orgs := body.Organizations
+				if body.Profile != nil {
+					orgs = body.Profile.Organizations
+				}
+				if len(orgs) != 1 {
+					t.Fatalf("%s: %d organizations", path, len(orgs))
+				}
+				var got []string
+				for k := range orgs[0] {
+					got = append(got, k)
+				}
+				want := slices.Clone(profileOrgMembers[gen])
+				slices.Sort(got)
+				slices.Sort(want)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: profile organization members (-want +got):\n%s", path, diff)
+				}
+				if raw, ok := orgs[0]["organizationUserId"]; ok && string(raw) != `"`+members["bob@example.com"]+`"` {
+					t.Errorf("%s: organizationUserId = %s, want bob's membership %s", path, raw, members["bob@example.com"])
+				}
+			}
+		})
+	}
+}
+
+// TestCollectionSelectionIDs checks the ids of a collection's access lists
+// the way each generation's server does.
+func TestCollectionSelectionIDs(t *testing.T) {
+	t.Parallel()
+	for _, gen := range []safetest.Generation{safetest.Gen2023, safetest.GenCurrent} {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newTeamFixture(t, safetest.WithGeneration(gen))
+			other := newTeamFixture(t, safetest.WithGeneration(gen)) // another server's team: its ids are strangers here
+			org := "/api/organizations/" + f.team.ID
+			orgKey := f.alice.teamKey(t, f.srv, f.team.ID)
+			bob := memberIDs(t, f)["bob@example.com"]
+			stranger := memberIDs(t, other)["bob@example.com"]
+			body := func(users, groups []any) map[string]any {
+				return map[string]any{"name": enc(t, orgKey, "c"), "users": users, "groups": groups}
+			}
+			user := func(id any) map[string]any {
+				return map[string]any{"id": id, "readOnly": false, "hidePasswords": false}
+			}
+			noID := map[string]any{"readOnly": true}
+			type want struct {
+				status     int
+				validation map[string][]string
+			}
+			required := func(keys ...string) want {
+				v := map[string][]string{}
+				for _, k := range keys {
+					v[k] = []string{"The Id field is required."}
+				}
+				return want{400, v}
+			}
+			notGUID := func(path string) want {
+				return want{400, map[string][]string{path: {"The JSON value could not be converted to System.Guid. Path: " + path + "."}}}
+			}
+			tests := []struct {
+				name   string
+				users  []any
+				groups []any
+				want   map[safetest.Generation]want
+			}{
+				{"empty user id", []any{user("")}, nil, map[safetest.Generation]want{
+					safetest.Gen2023: required("Users[0].Id"), safetest.GenCurrent: notGUID("$.users[0].id")}},
+				{"blank and missing ids", []any{user(bob), user("  "), noID}, []any{user("")}, map[safetest.Generation]want{
+					safetest.Gen2023:    required("Users[1].Id", "Users[2].Id", "Groups[0].Id"),
+					safetest.GenCurrent: {400, map[string][]string{"$.users[1].id": {"The JSON value could not be converted to System.Guid. Path: $.users[1].id."}, "$.groups[0].id": {"The JSON value could not be converted to System.Guid. Path: $.groups[0].id."}}}}},
+				{"not a GUID", []any{user("bob")}, nil, map[safetest.Generation]want{
+					safetest.Gen2023: {500, nil}, safetest.GenCurrent: notGUID("$.users[0].id")}},
+				{"a member of another team", []any{user(stranger), user(bob)}, nil, map[safetest.Generation]want{
+					safetest.Gen2023: {200, nil}, safetest.GenCurrent: {200, nil}}},
+			}
+			for _, tt := range tests {
+				w := tt.want[gen]
+				for _, method := range []string{"POST", "PUT"} {
+					path := org + "/collections"
+					if method == "PUT" {
+						path += "/" + f.ops
+					}
+					r := do(t, f.srv, method, path, f.alice.token, body(tt.users, tt.groups))
+					if r.status != w.status {
+						t.Errorf("%s %s: status %d, want %d (%s)", tt.name, method, r.status, w.status, r.body)
+						continue
+					}
+					switch r.status {
+					case 400:
+						e := r.apiError(t)
+						if e.Message != "The model state is invalid." {
+							t.Errorf("%s %s: message %q", tt.name, method, e.Message)
+						}
+						if diff := cmp.Diff(w.validation, e.ValidationErrors); diff != "" {
+							t.Errorf("%s %s: validation errors (-want +got):\n%s", tt.name, method, diff)
+						}
+					case 500:
+						if e := r.apiError(t); e.Message != "An unhandled server error has occurred." {
+							t.Errorf("%s %s: message %q", tt.name, method, e.Message)
+						}
+					case 200:
+						// The stranger is dropped, bob is kept.
+						var created collectionResp
+						r.json(t, &created)
+						var users []struct {
+							ID string `json:"id"`
+						}
+						do(t, f.srv, "GET", org+"/collections/"+created.ID+"/users", f.alice.token, nil).json(t, &users)
+						if len(users) != 1 || users[0].ID != bob {
+							t.Errorf("%s %s: users = %+v, want only bob %s", tt.name, method, users, bob)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCollectionCreatorAssigned: on 2023.8 a creator whose role edits only
+// assigned collections is given access to the collection they create,
+// whatever the request's users; and may list the members to find their
+// own membership. Current servers do neither.
+func TestCollectionCreatorAssigned(t *testing.T) {
+	t.Parallel()
+	for _, gen := range []safetest.Generation{safetest.Gen2023, safetest.GenCurrent} {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newTeamFixture(t, safetest.WithGeneration(gen))
+			u := addUser(t, f.srv, "frank@example.com", "frank-pw")
+			m := mustV(f.srv.AddMember(f.team, u, safetest.RoleCustom))(t)
+			if err := f.srv.SetCustomPermissions(m, "createNewCollections", "editAssignedCollections"); err != nil {
+				t.Fatal(err)
+			}
+			frank := login(t, f.srv, "frank@example.com", "frank-pw")
+			org := "/api/organizations/" + f.team.ID
+			orgKey := frank.teamKey(t, f.srv, f.team.ID)
+			r := do(t, f.srv, "POST", org+"/collections", frank.token, map[string]any{"name": enc(t, orgKey, "mine"), "users": []any{}, "groups": []any{}})
+			if r.status != 200 {
+				t.Fatalf("create: %d %s", r.status, r.body)
+			}
+			var created collectionResp
+			r.json(t, &created)
+			var mine listResp[collectionResp]
+			do(t, f.srv, "GET", "/api/collections", frank.token, nil).json(t, &mine)
+			assigned := slices.ContainsFunc(mine.Data, func(c collectionResp) bool { return c.ID == created.ID })
+			if want := gen == safetest.Gen2023; assigned != want {
+				t.Errorf("creator assigned = %v, want %v", assigned, want)
+			}
+			r = do(t, f.srv, "GET", org+"/users", frank.token, nil)
+			if want := map[safetest.Generation]int{safetest.Gen2023: 200, safetest.GenCurrent: 404}[gen]; r.status != want {
+				t.Errorf("member list for a Custom role that edits assigned collections: %d, want %d", r.status, want)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // Inspection: tests read back what clients stored, as raw JSON or
@@ -161,6 +162,7 @@ type storedCipher struct {
 	} `json:"login"`
 	Card     map[string]*string `json:"card"`
 	Identity map[string]*string `json:"identity"`
+	SSHKey   map[string]*string `json:"sshKey"`
 	Fields   []struct {
 		Type     int     `json:"type"`
 		Name     *string `json:"name"`
@@ -170,6 +172,66 @@ type storedCipher struct {
 	PasswordHistory []struct {
 		Password *string `json:"password"`
 	} `json:"passwordHistory"`
+}
+
+// storedMembers is the part of a stored cipher that storedCipher reads,
+// with member names matched exactly: encoding/json would also take, say,
+// a Kelvin-sign "Key" for "key", which the request parser (by
+// jsonscan.EqualFoldASCII, as the official server) keeps as an unknown
+// member. Stored names of known members are already canonical.
+func storedMembers(d map[string]json.RawMessage) json.RawMessage {
+	var (
+		cardNames, identityNames, sshNames []string
+	)
+	for _, f := range (&Card{}).fields() {
+		cardNames = append(cardNames, f.name)
+	}
+	for _, f := range (&Identity{}).fields() {
+		identityNames = append(identityNames, f.name)
+	}
+	for _, f := range (&SSHKey{}).fields() {
+		sshNames = append(sshNames, f.name)
+	}
+	out := exactMembers(d, "type", "key", "name", "notes", "reprompt")
+	if l, err := decodeObject(d["login"]); err == nil {
+		login := exactMembers(l, "username", "password", "totp")
+		login["uris"] = exactList(l["uris"], "uri", "match")
+		out["login"] = mustMarshal(login)
+	}
+	for name, names := range map[string][]string{"card": cardNames, "identity": identityNames, "sshKey": sshNames} {
+		if o, err := decodeObject(d[name]); err == nil {
+			out[name] = mustMarshal(exactMembers(o, names...))
+		}
+	}
+	out["fields"] = exactList(d["fields"], "type", "name", "value", "linkedId")
+	out["passwordHistory"] = exactList(d["passwordHistory"], "password")
+	return mustMarshal(out)
+}
+
+// exactMembers returns the members of o named exactly as one of names.
+func exactMembers(o map[string]json.RawMessage, names ...string) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for _, n := range names {
+		if v, ok := o[n]; ok {
+			out[n] = v
+		}
+	}
+	return out
+}
+
+// exactList applies exactMembers to each object of a JSON array (null if
+// raw is not an array).
+func exactList(raw json.RawMessage, names ...string) json.RawMessage {
+	a, err := decodeArray(raw)
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	out := make([]map[string]json.RawMessage, 0, len(a))
+	for _, v := range a {
+		o, _ := decodeObject(v)
+		out = append(out, exactMembers(o, names...))
+	}
+	return mustMarshal(out)
 }
 
 func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
@@ -183,7 +245,7 @@ func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 		return Item{}, ErrNotFound
 	}
 	var sc storedCipher
-	if err := json.Unmarshal(mustMarshal(ci.data), &sc); err != nil {
+	if err := json.Unmarshal(storedMembers(ci.data), &sc); err != nil {
 		return Item{}, fmt.Errorf("safetest: stored item is not cipher JSON: %w", err)
 	}
 	d := &decrypter{key: key}
@@ -220,8 +282,8 @@ func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 		for _, u := range l.URIs {
 			uri := URI{URI: d.str("login.uris.uri", u.URI)}
 			if u.Match != nil {
-				m := URIMatch(*u.Match)
-				uri.Match = &m
+				m := wire.URIMatch(*u.Match)
+				uri.Match = URIMatch(wire.MatchNumber(&m))
 			}
 			item.Login.URIs = append(item.Login.URIs, uri)
 		}
@@ -236,6 +298,12 @@ func (s *Server) decryptCipher(ci *cipherRec, viewer string) (Item, error) {
 		item.Identity = &Identity{}
 		for _, f := range item.Identity.fields() {
 			*f.v = d.str("identity."+f.name, sc.Identity[f.name])
+		}
+	}
+	if sc.SSHKey != nil {
+		item.SSHKey = &SSHKey{}
+		for _, f := range item.SSHKey.fields() {
+			*f.v = d.str("sshKey."+f.name, sc.SSHKey[f.name])
 		}
 	}
 	for _, f := range sc.Fields {

@@ -117,7 +117,7 @@ func seedInterop(t *testing.T, version string, gen safetest.Generation) *interop
 			Type: safetest.TypeLogin, Name: "Team login" + suffix, Notes: "team notes\nline two",
 			Login: &safetest.Login{
 				Username: "svc-account", Password: "sensitive-team-pass", TOTP: "JBSWY3DPEHPK3PXP",
-				URIs: []safetest.URI{{URI: "https://db.example.com"}, {URI: "https://db2.example.com/x", Match: ptr(safetest.MatchExact)}},
+				URIs: []safetest.URI{{URI: "https://db.example.com"}, {URI: "https://db2.example.com/x", Match: safetest.MatchExact}},
 			},
 			Fields: allFields, CollectionIDs: []string{f.eng.ID}, ItemKey: itemKey,
 		})
@@ -239,7 +239,7 @@ func (c cliItem) item() safetest.Item {
 		for _, u := range l.URIs {
 			uri := safetest.URI{URI: deref(u.URI)}
 			if u.Match != nil {
-				uri.Match = ptr(safetest.URIMatch(*u.Match))
+				uri.Match = safetest.URIMatch(*u.Match + 1) // the CLI shows wire numbers; null is MatchDefault
 			}
 			it.Login.URIs = append(it.Login.URIs, uri)
 		}
@@ -424,7 +424,7 @@ func (f *interop) passwordFlow(t *testing.T) {
 		TeamID: f.team.ID, CollectionIDs: []string{f.eng.ID}, FolderID: folder.ID,
 		Login: &safetest.Login{
 			Username: "cli-user", Password: "sensitive-cli-password", TOTP: "JBSWY3DPEHPK3PXP",
-			URIs: []safetest.URI{{URI: "https://cli.example.com"}, {URI: "https://cli.example.com/login", Match: ptr(safetest.MatchExact)}},
+			URIs: []safetest.URI{{URI: "https://cli.example.com"}, {URI: "https://cli.example.com/login", Match: safetest.MatchExact}},
 		},
 		Fields: []safetest.Field{
 			{Name: "env", Value: "prod", Type: safetest.FieldText},

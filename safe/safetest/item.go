@@ -1,46 +1,56 @@
 package safetest
 
-import "time"
+import (
+	"time"
 
-// ItemType is the type of a vault item, numbered as on the wire.
+	"github.com/bsafe-go/bsafe/internal/wire"
+)
+
+// ItemType is the type of a vault item, numbered as on the wire and as
+// safe.ItemType.
 type ItemType int
 
 // Item types.
 const (
-	TypeLogin      ItemType = 1
-	TypeSecureNote ItemType = 2
-	TypeCard       ItemType = 3
-	TypeIdentity   ItemType = 4
+	TypeLogin      = ItemType(wire.CipherLogin)
+	TypeSecureNote = ItemType(wire.CipherSecureNote)
+	TypeCard       = ItemType(wire.CipherCard)
+	TypeIdentity   = ItemType(wire.CipherIdentity)
+	TypeSSHKey     = ItemType(wire.CipherSSHKey) // servers from 2024.12 (GenCurrent)
 )
 
-// FieldType is the type of a custom field, numbered as on the wire.
+// FieldType is the type of a custom field, numbered as on the wire and as
+// safe.FieldType.
 type FieldType int
 
 // Custom field types.
 const (
-	FieldText    FieldType = 0
-	FieldHidden  FieldType = 1
-	FieldBoolean FieldType = 2 // Value is "true" or "false"
-	FieldLinked  FieldType = 3 // LinkedID names the built-in field; no Value
+	FieldText    = FieldType(wire.FieldText)
+	FieldHidden  = FieldType(wire.FieldHidden)
+	FieldBoolean = FieldType(wire.FieldBoolean) // Value is "true" or "false"
+	FieldLinked  = FieldType(wire.FieldLinked)  // LinkedID names the built-in field; no Value
 )
 
 // Linked-field ids of login items (for FieldLinked).
 const (
-	LinkedUsername = 100
-	LinkedPassword = 101
+	LinkedUsername = wire.LinkedLoginUsername
+	LinkedPassword = wire.LinkedLoginPassword
 )
 
-// URIMatch is a login URI's match detection, numbered as on the wire.
+// URIMatch is a login URI's match detection, numbered as safe.URIMatch:
+// the zero value MatchDefault is "not set" (null on the wire: the client's
+// default), and MatchDomain to MatchNever are the wire's 0 to 5.
 type URIMatch int
 
 // URI match types.
 const (
-	MatchDomain            URIMatch = 0
-	MatchHost              URIMatch = 1
-	MatchStartsWith        URIMatch = 2
-	MatchExact             URIMatch = 3
-	MatchRegularExpression URIMatch = 4
-	MatchNever             URIMatch = 5
+	MatchDefault           URIMatch = 0
+	MatchDomain            URIMatch = 1 + URIMatch(wire.MatchDomain)
+	MatchHost              URIMatch = 1 + URIMatch(wire.MatchHost)
+	MatchStartsWith        URIMatch = 1 + URIMatch(wire.MatchStartsWith)
+	MatchExact             URIMatch = 1 + URIMatch(wire.MatchExact)
+	MatchRegularExpression URIMatch = 1 + URIMatch(wire.MatchRegularExpression)
+	MatchNever             URIMatch = 1 + URIMatch(wire.MatchNever)
 )
 
 // An Item is a vault item in plaintext: what AddItem encrypts, and what
@@ -51,7 +61,8 @@ type Item struct {
 	ID string
 
 	// Type defaults to TypeLogin when Login is set, TypeCard when Card is
-	// set, TypeIdentity when Identity is set, and TypeSecureNote otherwise.
+	// set, TypeIdentity when Identity is set, TypeSSHKey when SSHKey is
+	// set, and TypeSecureNote otherwise.
 	Type     ItemType
 	Name     string
 	Notes    string
@@ -61,6 +72,7 @@ type Item struct {
 	Login    *Login
 	Card     *Card
 	Identity *Identity
+	SSHKey   *SSHKey
 	Fields   []Field
 
 	// CollectionIDs places a team item in collections.
@@ -92,10 +104,11 @@ type Login struct {
 	URIs     []URI
 }
 
-// URI is one URI of a login. A nil Match means the client's default.
+// URI is one URI of a login. The zero Match, MatchDefault, means the
+// client's default.
 type URI struct {
 	URI   string
-	Match *URIMatch
+	Match URIMatch
 }
 
 // Field is a custom field.
@@ -120,6 +133,11 @@ type Identity struct {
 	PassportNumber, LicenseNumber          string
 }
 
+// SSHKey is the SSH-key part of an item.
+type SSHKey struct {
+	PrivateKey, PublicKey, KeyFingerprint string
+}
+
 func (it *Item) itemType() ItemType {
 	switch {
 	case it.Type != 0:
@@ -130,6 +148,8 @@ func (it *Item) itemType() ItemType {
 		return TypeCard
 	case it.Identity != nil:
 		return TypeIdentity
+	case it.SSHKey != nil:
+		return TypeSSHKey
 	}
 	return TypeSecureNote
 }
@@ -151,6 +171,17 @@ func (id *Identity) fields() []struct {
 		{"email", &id.Email}, {"phone", &id.Phone}, {"ssn", &id.SSN}, {"username", &id.Username},
 		{"passportNumber", &id.PassportNumber}, {"licenseNumber", &id.LicenseNumber},
 	}
+}
+
+// fields pairs the wire names of an SSH key's members with its fields.
+func (k *SSHKey) fields() []struct {
+	name string
+	v    *string
+} {
+	return []struct {
+		name string
+		v    *string
+	}{{"privateKey", &k.PrivateKey}, {"publicKey", &k.PublicKey}, {"keyFingerprint", &k.KeyFingerprint}}
 }
 
 // fields pairs the wire names of a card's members with its fields.

@@ -151,7 +151,10 @@ func WithRequestHook(hook func(r *http.Request, body []byte)) Option {
 }
 
 // WithLogf logs one line per request ("METHOD /path -> status") with logf,
-// for example t.Logf. Bodies, headers and query strings are never logged.
+// for example t.Logf, and the HTTP server's own errors (such as TLS
+// handshake failures), which are discarded without it: the server never
+// writes to the standard logger or os.Stderr. Bodies, headers and query
+// strings are never logged.
 func WithLogf(logf func(format string, args ...any)) Option {
 	return func(c *config) { c.logf = logf }
 }

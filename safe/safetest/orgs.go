@@ -4,9 +4,20 @@ package safetest
 // remove, account recovery) builds on memberRec and the helpers here:
 // each is one more handler registered in routes.go.
 
-// managesUsers reports whether m may see the team's member list.
-func managesUsers(m *memberRec) bool {
-	return m.can("manageUsers") || m.can("manageGroups") || m.can("editAnyCollection")
+// managesUsers reports whether m may see the team's member list. 2023.8
+// lets anyone who views or manages collections or groups list it; current
+// servers only those who manage users.
+func (c *call) managesUsers(m *memberRec) bool {
+	if c.current() {
+		return m.can("manageUsers")
+	}
+	for _, p := range []string{"manageUsers", "manageGroups", "editAnyCollection", "deleteAnyCollection",
+		"editAssignedCollections", "deleteAssignedCollections"} {
+		if m.can(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // memberOut renders a membership as organizationUserUserDetails (list) or
@@ -22,7 +33,7 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		"status":                m.status,
 		"externalId":            optString(m.externalID),
 		"accessSecretsManager":  false,
-		"permissions":           permissionsJSON(m),
+		"permissions":           c.permissionsJSON(m),
 		"resetPasswordEnrolled": false,
 		"usesKeyConnector":      false,
 		"name":                  nil,
@@ -62,7 +73,7 @@ func (s *Server) listOrgUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !managesUsers(m) {
+	if !c.managesUsers(m) {
 		return nil, errNotFound()
 	}
 	withCols, withGroups := c.queryBool("includeCollections"), c.queryBool("includeGroups")

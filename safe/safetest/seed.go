@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // Seeding works the way real clients register and write: the keys are made
@@ -65,10 +66,10 @@ type Role int
 
 // Member roles. (3, Manager, was retired by the official server.)
 const (
-	RoleOwner  Role = 0
-	RoleAdmin  Role = 1
-	RoleUser   Role = 2
-	RoleCustom Role = 4
+	RoleOwner  = Role(wire.RoleOwner)
+	RoleAdmin  = Role(wire.RoleAdmin)
+	RoleUser   = Role(wire.RoleUser)
+	RoleCustom = Role(wire.RoleCustom)
 )
 
 // A Team is a seeded organization ("team" in Bravura Safe).
@@ -485,6 +486,7 @@ func encryptItem(item *Item, key *vaultcrypto.SymmetricKey, teamID string) (json
 		"secureNote":      nil,
 		"card":            nil,
 		"identity":        nil,
+		"sshKey":          nil,
 		"fields":          nil,
 	}
 	if item.Reprompt {
@@ -513,8 +515,8 @@ func encryptItem(item *Item, key *vaultcrypto.SymmetricKey, teamID string) (json
 		var uris []map[string]any
 		for _, u := range l.URIs {
 			var match any
-			if u.Match != nil {
-				match = int(*u.Match)
+			if m, set := wire.OptionalMatch(int(u.Match)); set {
+				match = int(m)
 			}
 			uris = append(uris, map[string]any{
 				"uri":         e.opt(u.URI),
@@ -530,7 +532,7 @@ func encryptItem(item *Item, key *vaultcrypto.SymmetricKey, teamID string) (json
 			"passwordRevisionDate": nil,
 		}
 	case TypeSecureNote:
-		body["secureNote"] = map[string]any{"type": 0}
+		body["secureNote"] = map[string]any{"type": wire.SecureNoteGeneric}
 	case TypeCard:
 		c := item.Card
 		if c == nil {
@@ -551,6 +553,16 @@ func encryptItem(item *Item, key *vaultcrypto.SymmetricKey, teamID string) (json
 			m[f.name] = e.opt(*f.v)
 		}
 		body["identity"] = m
+	case TypeSSHKey:
+		k := item.SSHKey
+		if k == nil {
+			k = &SSHKey{}
+		}
+		m := map[string]any{}
+		for _, f := range k.fields() {
+			m[f.name] = e.opt(*f.v)
+		}
+		body["sshKey"] = m
 	}
 	if len(item.Fields) > 0 {
 		var fields []map[string]any

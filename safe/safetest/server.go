@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -70,6 +71,9 @@ func NewUnstartedServer(opts ...Option) *Server {
 	_, _ = rand.Read(s.jwtKey)
 	s.handler = s.newHandler()
 	s.ts = httptest.NewUnstartedServer(s.handler)
+	// net/http's own errors (TLS handshake failures, for example) go where
+	// the request lines go, never to the process's standard logger.
+	s.ts.Config.ErrorLog = log.New(logfWriter(cfg.logf), "", 0)
 	if cfg.listener != nil {
 		s.ts.Listener.Close()
 		s.ts.Listener = cfg.listener
@@ -249,3 +253,19 @@ func (w *statusWriter) status() int {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logfWriter turns the lines a log.Logger writes into calls of logf, or
+// discards them when logf is nil.
+func logfWriter(logf func(format string, args ...any)) io.Writer {
+	if logf == nil {
+		return io.Discard
+	}
+	return writerFunc(func(p []byte) (int, error) {
+		logf("safetest: %s", bytes.TrimRight(p, "\n"))
+		return len(p), nil
+	})
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bsafe-go/bsafe/internal/wire"
 )
 
 // The store is what a real server keeps: account metadata, password
@@ -100,10 +102,10 @@ type orgRec struct {
 
 // Membership roles and statuses, numbered as on the wire.
 const (
-	statusInvited   = 0
-	statusAccepted  = 1
-	statusConfirmed = 2
-	statusRevoked   = -1
+	statusInvited   = int(wire.StatusInvited)
+	statusAccepted  = int(wire.StatusAccepted)
+	statusConfirmed = int(wire.StatusConfirmed)
+	statusRevoked   = int(wire.StatusRevoked)
 )
 
 type access struct {

@@ -1,0 +1,50 @@
+package safe
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// Member names that strings.EqualFold (and Go's encoding/json) would take
+// for "key" and "notes", but that ASCII case folding, like the official
+// server's member lookup, does not: the Kelvin sign and the long s.
+const (
+	kelvinKey  = "\u212Aey"
+	longSNotes = "note\u017F"
+)
+
+// TestOneKeyMatchingRule: the decoder and the encoder agree on which JSON
+// members are which. A member that only looks like "key" is not the item
+// key when reading, and is kept as an unknown member when writing.
+func TestOneKeyMatchingRule(t *testing.T) {
+	t.Parallel()
+	a := newTestAccount(t)
+	m, _ := a.cipherJSON(t, "km", "", false)
+	m[kelvinKey] = "junk"
+	m[longSNotes] = "junk"
+	raw, _ := json.Marshal(m)
+	var v vault
+	c, _ := NewClient("https://x")
+	it, err := c.decryptItem(&v, a.sess, raw)
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if it.HasItemKey {
+		t.Errorf("decode took %q for the item key", kelvinKey)
+	}
+	body, err := encodeItem(it, it.wire.raw, a.sess.userKey, vaultcrypto.EncString{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{kelvinKey, longSNotes} {
+		if string(body[k]) != `"junk"` {
+			t.Errorf("encode dropped the unknown member %q: %s", k, body[k])
+		}
+	}
+	if string(body["key"]) != "null" {
+		t.Errorf("key = %s, want null", body["key"])
+	}
+}
