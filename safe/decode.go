@@ -22,6 +22,7 @@ type wireCipher struct {
 	reprompt               int
 	edit, viewPassword     bool
 	collectionIDs          []string
+	hasCollections         bool // collectionIds present and not null
 	created, revised, gone []byte // dates
 	login                  *wireLogin
 	secureNote             bool
@@ -116,6 +117,7 @@ func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
 		case eq(k, "viewPassword"):
 			w.viewPassword, err = optBool(d, true)
 		case eq(k, "collectionIds"):
+			w.hasCollections = !d.Null()
 			err = optArray(d, func() error {
 				s, err := optString(d)
 				w.collectionIDs = append(w.collectionIDs, s)
@@ -377,7 +379,7 @@ func (w *wireCipher) decrypt(raw []byte, wrapping *vaultcrypto.SymmetricKey, len
 			dec.key = k
 		}
 	}
-	it.wire = wireState{raw: raw}
+	it.wire = wireState{raw: raw, hasCollections: w.hasCollections}
 
 	var err error
 	dates := []struct {

@@ -274,7 +274,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		edited.Login.Password = "sensitive-new"
 		edited.Fields = append(edited.Fields, Field{Name: "AccountLink", Value: "ad:bonnil"})
 		key, wrapped := a.teamKey, vaultcrypto.EncString{}
-		origKey, err := orig.wire.itemKey(a.teamKey)
+		origKey, err := itemKeyOf(orig, a.teamKey)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,7 +326,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 			t.Errorf("itemKey=%v: round trip (-want +got):\n%s", itemKey, diff)
 		}
 		if itemKey {
-			if gotKey, err := got.wire.itemKey(a.teamKey); err != nil || !gotKey.Equal(origKey) {
+			if gotKey, err := itemKeyOf(got, a.teamKey); err != nil || !gotKey.Equal(origKey) {
 				t.Errorf("the item key changed on update: %v", err)
 			}
 		}
@@ -369,4 +369,13 @@ func mustParseEnc(t *testing.T, s string) vaultcrypto.EncString {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// itemKeyOf unwraps the own key of an item the client read, as Update does.
+func itemKeyOf(it *Item, wrapping *vaultcrypto.SymmetricKey) (*vaultcrypto.SymmetricKey, error) {
+	f, err := readFacts(it.wire.raw)
+	if err != nil {
+		return nil, err
+	}
+	return f.itemKey(wrapping)
 }

@@ -86,22 +86,45 @@ type Item struct {
 // third as much memory as the sync response itself, and an update unwraps
 // the key again in a microsecond.)
 type wireState struct {
-	raw []byte // the cipher object as last received
+	raw            []byte // the cipher object as last received
+	hasCollections bool   // raw carries the item's collections (sync, details)
 }
 
-// itemKey unwraps the item's own key from its wire JSON with the user or
-// team key; nil when the item has none.
-func (w wireState) itemKey(wrapping *vaultcrypto.SymmetricKey) (*vaultcrypto.SymmetricKey, error) {
-	var m struct {
-		Key vaultcrypto.EncString `json:"key"`
+// cipherFacts are the members of a cipher's wire JSON that writes check,
+// read with the one cipher parser (and its one member-name rule).
+type cipherFacts struct {
+	id, teamID string
+	key        vaultcrypto.EncString // the item's wrapped key; zero for none
+	revision   time.Time
+}
+
+// readFacts reads the facts of a cipher object.
+func readFacts(raw []byte) (cipherFacts, error) {
+	st := parseStates.Get().(*parseState)
+	defer parseStates.Put(st)
+	w, err := parseCipher(raw, st)
+	if err != nil {
+		return cipherFacts{}, fmt.Errorf("safe: item: %w", err)
 	}
-	if err := unmarshalJSON("item", w.raw, &m); err != nil {
-		return nil, err
+	f := cipherFacts{id: w.id, teamID: w.orgID}
+	if len(w.key) > 0 {
+		if err := f.key.UnmarshalText(w.key); err != nil {
+			return cipherFacts{}, &DecryptError{Kind: "item", ID: w.id, Field: "key", Err: err}
+		}
 	}
-	if m.Key.IsZero() {
+	if f.revision, err = parseTime(w.revised); err != nil {
+		return cipherFacts{}, fmt.Errorf("safe: item %s: bad revisionDate", w.id)
+	}
+	return f, nil
+}
+
+// itemKey unwraps a cipher's own key with the user or team key; nil when
+// the item has none.
+func (f cipherFacts) itemKey(wrapping *vaultcrypto.SymmetricKey) (*vaultcrypto.SymmetricKey, error) {
+	if f.key.IsZero() {
 		return nil, nil
 	}
-	return wrapping.UnwrapKey(m.Key)
+	return wrapping.UnwrapKey(f.key)
 }
 
 // InTrash reports whether the item is soft-deleted.

@@ -2,7 +2,6 @@ package safe
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -195,38 +194,6 @@ func (s *ItemsService) fetch(ctx context.Context, id string) (*Item, error) {
 	return it.Clone(), nil
 }
 
-// writeAnswer is what a write checks in the cipher it was answered with,
-// before decrypting it.
-type writeAnswer struct {
-	id             string
-	key            string // the item's wrapped key; "" for none
-	revision       time.Time
-	hasCollections bool // the answer carries collectionIds (not null)
-}
-
-// readAnswer reads a write's answer with the one cipher parser (and the
-// presence of collectionIds, which it does not report).
-func readAnswer(raw []byte) (writeAnswer, error) {
-	st := parseStates.Get().(*parseState)
-	defer parseStates.Put(st)
-	w, err := parseCipher(raw, st)
-	if err != nil {
-		return writeAnswer{}, fmt.Errorf("safe: item: %w", err)
-	}
-	a := writeAnswer{id: w.id, key: string(w.key)}
-	if a.revision, err = parseTime(w.revised); err != nil {
-		return writeAnswer{}, fmt.Errorf("safe: item %s: bad revisionDate", w.id)
-	}
-	var m struct {
-		CollectionIDs json.RawMessage `json:"collectionIds"`
-	}
-	if err := unmarshalJSON("item", raw, &m); err != nil {
-		return writeAnswer{}, err
-	}
-	a.hasCollections = len(m.CollectionIDs) > 0 && string(m.CollectionIDs) != "null"
-	return a, nil
-}
-
 // record turns the cipher a write was answered with into the item the
 // write returns, and puts it in the snapshot. Nothing else is asked of the
 // server: the write succeeded, and a failing follow-up request must not
@@ -238,10 +205,6 @@ func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []
 	unknown := func(err error) error {
 		s.c.invalidate()
 		return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
-	}
-	ans, err := readAnswer(body)
-	if err != nil {
-		return nil, unknown(err)
 	}
 	sess, err := s.c.current()
 	if err != nil { // logged out while the write ran
@@ -257,7 +220,7 @@ func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []
 	if err != nil {
 		return nil, unknown(err)
 	}
-	if !ans.hasCollections {
+	if !it.wire.hasCollections {
 		it.CollectionIDs = slices.Clone(keep)
 	}
 	s.c.noteWrite(it)
@@ -374,12 +337,12 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 	if wrapped.IsZero() {
 		return s.record(r, itemID, resp, keep)
 	}
-	ans, err := readAnswer(resp)
+	ans, err := readFacts(resp)
 	if err != nil {
 		s.c.invalidate()
 		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
 	}
-	if ans.key == wrapped.String() {
+	if ans.key.String() == wrapped.String() {
 		return s.record(r, itemID, resp, keep)
 	}
 	if err := validID(ans.id); err != nil {
@@ -518,11 +481,11 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	prevTeam, err := wireTeam(wire.raw)
+	facts, err := readFacts(wire.raw)
 	if err != nil {
 		return nil, err
 	}
-	if prevTeam != item.TeamID {
+	if facts.teamID != item.TeamID {
 		return nil, fmt.Errorf("%w: Update cannot move an item between teams", ErrInvalidArgument)
 	}
 	wrapping, err := s.c.keyFor(ctx, item.TeamID)
@@ -532,7 +495,7 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	key, wrapped := wrapping, vaultcrypto.EncString{}
 	// Keep the item's key: data this client does not model (passkeys,
 	// attachments) is encrypted under it.
-	itemKey, err := wire.itemKey(wrapping)
+	itemKey, err := facts.itemKey(wrapping)
 	if err != nil {
 		return nil, &DecryptError{Kind: "item", ID: item.ID, Field: "key", Err: err}
 	}
@@ -660,17 +623,6 @@ func (s *ItemsService) edit(ctx context.Context, id string, change func(*Item) e
 		it, err = s.fetch(ctx, id)
 	}
 	return nil, err
-}
-
-// wireTeam reads organizationId from a cipher's wire JSON.
-func wireTeam(raw []byte) (string, error) {
-	var m struct {
-		OrganizationID string `json:"organizationId"`
-	}
-	if err := unmarshalJSON("item", raw, &m); err != nil {
-		return "", err
-	}
-	return m.OrganizationID, nil
 }
 
 // maxPasswordHistory is how many previous passwords are kept, as the

@@ -48,3 +48,19 @@ func TestOneKeyMatchingRule(t *testing.T) {
 		t.Errorf("key = %s, want null", body["key"])
 	}
 }
+
+// TestWriteFactsUseTheOneRule: what Update reads back from an item's wire
+// JSON (its team and its own key) follows the same member-name rule as the
+// decoder, so a look-alike member is never taken for "key" (encoding/json,
+// which folds the Kelvin sign onto "k", takes it).
+func TestWriteFactsUseTheOneRule(t *testing.T) {
+	t.Parallel()
+	raw := []byte(`{"id":"x","organizationId":null,"` + kelvinKey + `":"2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)
+	f, err := readFacts(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.key.IsZero() {
+		t.Errorf("facts took the look-alike member %q for the item key", kelvinKey)
+	}
+}
