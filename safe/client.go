@@ -41,6 +41,11 @@ type Client struct {
 	sess  *session
 	vault *vault
 	info  *ServerInfo
+	// syncing is set while a sync runs; writesDuringSync are the client's
+	// own item writes made meanwhile (under mu), which the sync's
+	// snapshot, read before them, must not undo.
+	syncing          bool
+	writesDuringSync []ownWrite
 
 	refreshes singleflight.Group
 	syncs     singleflight.Group

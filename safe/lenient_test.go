@@ -182,3 +182,18 @@ func TestUpdateRefusesPartlyDecryptedItem(t *testing.T) {
 		t.Errorf("%d requests sent, want none", n)
 	}
 }
+
+// TestNoteWriteKeepsRevision (point 6): the client's own write never moves
+// the snapshot's account revision, which would hide other clients' earlier
+// changes from the next freshness check.
+func TestNoteWriteKeepsRevision(t *testing.T) {
+	c, _ := NewClient("https://x")
+	c.vault = &vault{revision: 1000, items: map[string]*Item{}}
+	c.noteWrite(&Item{ID: "a", RevisionDate: time.UnixMilli(5000)})
+	if c.vault.revision != 1000 {
+		t.Errorf("revision = %d after an own write, want 1000", c.vault.revision)
+	}
+	if c.vault.items["a"] == nil {
+		t.Errorf("the write is not in the snapshot")
+	}
+}

@@ -146,6 +146,14 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.mu.Lock()
+		c.syncing, c.writesDuringSync = true, nil
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.syncing, c.writesDuringSync = false, nil
+			c.mu.Unlock()
+		}()
 		// The revision is read first, so that a change made while the
 		// sync runs shows up as newer next time.
 		rev, err := c.revisionDate(ctx)
@@ -166,6 +174,7 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 		if c.sess != s {
 			return nil, ErrNotLoggedIn // logged out (or in again) meanwhile
 		}
+		v.replay(c.writesDuringSync)
 		c.vault = v
 		return v, nil
 	})
@@ -199,23 +208,62 @@ func (c *Client) revisionDate(ctx context.Context) (int64, error) {
 func (c *Client) noteWrite(it *Item) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v := c.vault
-	if v == nil {
-		return
+	c.logWrite(ownWrite{id: it.ID, item: it})
+	if v := c.vault; v != nil {
+		v.apply(ownWrite{id: it.ID, item: it})
 	}
-	if _, ok := v.items[it.ID]; !ok {
-		v.order = append(v.order, it.ID)
-	}
-	v.items[it.ID] = it
 }
 
 // noteRemoval drops an item from the snapshot after a permanent delete.
 func (c *Client) noteRemoval(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.vault != nil {
-		delete(c.vault.items, id)
+	c.logWrite(ownWrite{id: id})
+	if v := c.vault; v != nil {
+		v.apply(ownWrite{id: id})
 	}
+}
+
+// ownWrite is an item the client wrote (or read back), or, with item nil,
+// one it removed for good.
+type ownWrite struct {
+	id   string
+	item *Item
+}
+
+// logWrite keeps w for the sync that is running, if any (c.mu held): its
+// snapshot was read from the server before w, or while w was on its way.
+func (c *Client) logWrite(w ownWrite) {
+	if c.syncing {
+		c.writesDuringSync = append(c.writesDuringSync, w)
+	}
+}
+
+// replay applies to a new snapshot the client's own writes made while it
+// was fetched, so that a sync never hides the client's own write from
+// itself (and a next write of that item never fails as out of date for
+// want of its new revision date).
+func (v *vault) replay(ws []ownWrite) {
+	for _, w := range ws {
+		v.apply(w)
+	}
+}
+
+// apply puts one own write into the snapshot. An item is replaced only by
+// a version at least as new: a sync whose answer already holds a later
+// version (another client's, written after ours) keeps it.
+func (v *vault) apply(w ownWrite) {
+	if w.item == nil {
+		delete(v.items, w.id)
+		return
+	}
+	cur, ok := v.items[w.id]
+	if !ok {
+		v.order = append(v.order, w.id)
+	} else if cur != nil && cur.RevisionDate.After(w.item.RevisionDate) {
+		return
+	}
+	v.items[w.id] = w.item
 }
 
 // invalidate marks the snapshot stale: the next read syncs. It follows

@@ -614,3 +614,61 @@ func TestEditReReadFails(t *testing.T) {
 		t.Errorf("Edit whose re-read fails: %v after %d changes; want the read's error", err, calls)
 	}
 }
+
+// TestSyncDoesNotUndoOwnWrite: a sync whose answer the server gave before
+// the client's own write, but which is published after it, must not bring
+// back the old item: the client would read its old password, and its next
+// write of the item would fail as out of date.
+func TestSyncDoesNotUndoOwnWrite(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	ctx := t.Context()
+	it, err := e.client.Items.Create(ctx, &safe.Item{Name: "raced", Login: &safe.Login{Password: "sensitive-p1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, h := hookedClient(t, e, safe.WithSyncInterval(time.Hour))
+	if _, err := c.Items.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fetched, release := make(chan struct{}), make(chan struct{})
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != "/api/sync" {
+			return next.RoundTrip(r)
+		}
+		resp, err := next.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(resp.Body) // the server's answer, before the write
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+		close(fetched)
+		<-release
+		return resp, nil
+	})
+	synced := make(chan error, 1)
+	go func() { synced <- c.Sync(context.Background()) }()
+	<-fetched
+	if _, err := c.Items.SetPassword(ctx, it.ID, "sensitive-p2"); err != nil {
+		t.Fatalf("SetPassword during the sync: %v", err)
+	}
+	close(release)
+	if err := <-synced; err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	h.set(nil)
+	got, err := c.Items.Get(ctx, it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Login.Password != "sensitive-p2" {
+		t.Errorf("after the sync the client reads its old password again")
+	}
+	if _, err := c.Items.SetPassword(ctx, it.ID, "sensitive-p3"); err != nil {
+		t.Errorf("the next write of the item: %v", err)
+	}
+}
