@@ -408,6 +408,7 @@ func (c *Client) tokenGrant(ctx context.Context, form url.Values, header map[str
 		contentType: "application/x-www-form-urlencoded; charset=utf-8",
 		header:      header,
 		maxBody:     maxSmallBody,
+		noEffect:    true,
 	})
 	if err != nil {
 		return nil, identityError(err)

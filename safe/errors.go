@@ -196,8 +196,12 @@ var ErrOutcomeUnknown = errors.New("safe: the outcome of the write is unknown")
 type OutcomeUnknownError struct {
 	Method string
 	Path   string // the URL path, which never carries secrets
-	ItemID string // the item written, when known (not for a Create)
-	Err    error  // the cause
+	ItemID string // the item written, when known (for a Create, only from an answer)
+	// Applied reports that the server answered the write with success, so
+	// it was applied: only its answer could not be read or decrypted, and
+	// what the server now holds is unknown to the client.
+	Applied bool
+	Err     error // the cause
 }
 
 func (e *OutcomeUnknownError) Error() string {
@@ -209,6 +213,9 @@ func (e *OutcomeUnknownError) Error() string {
 	if e.Err != nil {
 		// The cause usually names the same request: say it once.
 		cause = strings.TrimPrefix(e.Err.Error(), "safe: "+e.Method+" "+e.Path+": ")
+	}
+	if e.Applied {
+		return fmt.Sprintf("safe: %s %s%s: the write was applied, but its answer could not be read: %s", e.Method, e.Path, item, cause)
 	}
 	return fmt.Sprintf("safe: %s %s%s: outcome unknown, the write may have been applied: %s", e.Method, e.Path, item, cause)
 }

@@ -200,11 +200,11 @@ func (s *ItemsService) fetch(ctx context.Context, id string) (*Item, error) {
 // make it look failed. The answer of a create, update or restore (the
 // server's "cipher" object) carries no collections; the item keeps those
 // it had, or was sent with (keep), as the official clients do. An answer
-// that cannot be read leaves the outcome unknown to the caller.
+// that cannot be read or decrypted gives an *OutcomeUnknownError with
+// Applied set: the write happened, what the server stored is unknown.
 func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []string) (*Item, error) {
 	unknown := func(err error) error {
-		s.c.invalidate()
-		return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+		return s.c.answerUnreadable(r, itemID, body, err)
 	}
 	sess, err := s.c.current()
 	if err != nil { // logged out while the write ran
@@ -227,15 +227,33 @@ func (s *ItemsService) record(r *apiRequest, itemID string, body []byte, keep []
 	return it.Clone(), nil
 }
 
-// writeFailed is what a write whose request failed reports: the failure,
-// or, when the request may have been applied, ErrOutcomeUnknown (and the
-// snapshot is marked stale).
-func (s *ItemsService) writeFailed(r *apiRequest, itemID string, err error) error {
-	if lost, replayed := mayHaveApplied(err); lost || replayed {
-		s.c.invalidate()
-		return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+// writeFailed is what a write whose request failed reports: the failure;
+// or, when send found that the request may have been applied, its
+// *OutcomeUnknownError naming the item, after marking the snapshot stale.
+func (c *Client) writeFailed(itemID string, err error) error {
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) {
+		return err
 	}
-	return err
+	c.invalidate()
+	named := *ou
+	if named.ItemID == "" {
+		named.ItemID = itemID
+	}
+	return &named
+}
+
+// answerUnreadable is what a write answered with success reports when its
+// answer cannot be read: the write was applied, so the outcome error says
+// so, and names the item the answer names where that much can be read.
+func (c *Client) answerUnreadable(r *apiRequest, itemID string, body []byte, err error) error {
+	c.invalidate()
+	if itemID == "" {
+		if f, ferr := readFacts(body); ferr == nil && validID(f.id) == nil {
+			itemID = f.id
+		}
+	}
+	return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Applied: true, Err: err}
 }
 
 // cached returns a copy of the item in the snapshot, or nil.
@@ -278,7 +296,7 @@ func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOpt
 	if err != nil {
 		return nil, err
 	}
-	o := createOptions{collections: item.CollectionIDs}
+	o := createOptions{collections: slices.Clone(item.CollectionIDs)} // InCollections appends
 	for _, f := range opts {
 		f(&o)
 	}
@@ -319,7 +337,7 @@ func (s *ItemsService) Create(ctx context.Context, item *Item, opts ...CreateOpt
 	}
 	resp, err := s.c.send(ctx, req)
 	if err != nil {
-		return nil, s.writeFailed(&req, "", err)
+		return nil, s.c.writeFailed("", err)
 	}
 	return s.checkKept(ctx, &req, "", item, resp, wrapping, wrapped, o.collections)
 }
@@ -339,16 +357,19 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 	}
 	ans, err := readFacts(resp)
 	if err != nil {
-		s.c.invalidate()
-		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+		return nil, s.c.answerUnreadable(r, itemID, resp, err)
 	}
 	if ans.key.String() == wrapped.String() {
 		return s.record(r, itemID, resp, keep)
 	}
 	if err := validID(ans.id); err != nil {
-		s.c.invalidate()
-		return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Err: err}
+		return nil, s.c.answerUnreadable(r, itemID, resp, err)
 	}
+	// The item is stored unreadable now: the repair (and the removal of a
+	// new item it could not repair) must not depend on the caller's
+	// deadline, which may end right after the write's answer.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.c.sharedTimeout())
+	defer cancel()
 	s.c.cfg.logger.ErrorContext(ctx, "safe: the server did not keep the item's own key; writing the item again without one",
 		"method", r.method, "path", r.path, "item", ans.id)
 	fixed := item.Clone()
@@ -359,17 +380,20 @@ func (s *ItemsService) checkKept(ctx context.Context, r *apiRequest, itemID stri
 		if b, err = jsonValue(body); err == nil {
 			rr := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + ans.id, path: "/api/ciphers/" + ans.id,
 				auth: true, contentType: "application/json", body: b, retry: retryReplay}
-			if resp, err = s.c.send(ctx, rr); err == nil {
+			var cur *Item
+			if resp, cur, err = s.putItem(ctx, &rr, fixed); err == nil {
+				if cur != nil {
+					return cur, nil
+				}
 				return s.record(&rr, ans.id, resp, keep)
 			}
 		}
 	}
 	s.c.invalidate()
-	if lost, replayed := mayHaveApplied(err); lost || replayed {
+	if errors.Is(err, ErrOutcomeUnknown) {
 		// The repair itself may have been applied: removing the item now
 		// could remove a good one.
-		return nil, fmt.Errorf("%w: item %s: %w", ErrItemKeyNotKept, ans.id,
-			&OutcomeUnknownError{Method: http.MethodPut, Path: "/api/ciphers/" + ans.id, ItemID: ans.id, Err: err})
+		return nil, fmt.Errorf("%w: item %s: %w", ErrItemKeyNotKept, ans.id, s.c.writeFailed(ans.id, err))
 	}
 	if itemID == "" { // a new item: nothing of it can be read, remove it
 		if perr := s.Purge(ctx, ans.id); perr != nil {
@@ -517,31 +541,40 @@ func (s *ItemsService) Update(ctx context.Context, item *Item) (*Item, error) {
 	// client's change, only come back out of date (resolved below).
 	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + item.ID, path: "/api/ciphers/" + item.ID,
 		auth: true, contentType: "application/json", body: b, retry: retryReplay}
-	resp, err := s.c.send(ctx, req)
+	resp, cur, err := s.putItem(ctx, &req, item)
 	if err != nil {
-		if _, replayed := mayHaveApplied(err); replayed && errors.Is(err, ErrConflict) {
-			// Out of date after a repeat: our first attempt, or someone
-			// else, wrote the item. Compare what the server holds with
-			// what was sent.
-			cur, ferr := s.fetch(ctx, item.ID)
-			if ferr != nil {
-				return nil, s.writeFailed(&req, item.ID, err)
-			}
-			if sameContent(cur, item) {
-				return cur, nil
-			}
-			// Someone else wrote the item, before or after our first
-			// attempt, which may have been applied and then overwritten:
-			// a conflict, whose outcome for this write is unknown.
-			s.c.invalidate()
-			return nil, &OutcomeUnknownError{Method: req.method, Path: req.path, ItemID: item.ID, Err: fmt.Errorf("%w: %w", ErrConflict, err)}
-		}
-		if errors.Is(err, ErrConflict) {
-			return nil, fmt.Errorf("%w: %w", ErrConflict, err)
-		}
-		return nil, s.writeFailed(&req, item.ID, err)
+		return nil, err
+	}
+	if cur != nil {
+		return cur, nil
 	}
 	return s.checkKept(ctx, &req, item.ID, item, resp, wrapping, wrapped, item.CollectionIDs)
+}
+
+// putItem sends an item PUT, which is conditional on the revision date in
+// its body. A repeat (after an attempt whose answer was lost) that comes
+// back out of date means that our first attempt, or someone else, wrote
+// the item: the server's item is read back, and if it holds what was sent
+// (want), the write succeeded and that item (cur) is the result. If it
+// holds something else, another client wrote it, before or after our
+// first attempt, which may have been applied and then overwritten: a
+// conflict whose outcome for this write is unknown.
+func (s *ItemsService) putItem(ctx context.Context, req *apiRequest, want *Item) (resp []byte, cur *Item, err error) {
+	resp, err = s.c.send(ctx, *req)
+	if err == nil {
+		return resp, nil, nil
+	}
+	if _, replayed := mayHaveApplied(err); replayed && errors.Is(err, ErrConflict) {
+		cur, ferr := s.fetch(ctx, want.ID)
+		if ferr == nil && sameContent(cur, want) {
+			return nil, cur, nil
+		}
+		return nil, nil, s.c.writeFailed(want.ID, err)
+	}
+	if errors.Is(err, ErrConflict) {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConflict, err)
+	}
+	return nil, nil, s.c.writeFailed(want.ID, err)
 }
 
 // sameContent reports whether two items hold the same decrypted content
@@ -676,10 +709,10 @@ func (s *ItemsService) MoveToCollections(ctx context.Context, id string, collect
 		auth: true, contentType: "application/json", body: b, retry: retryReplay}
 	resp, err := s.c.send(ctx, req)
 	if err != nil {
-		return nil, s.writeFailed(&req, id, err)
+		return nil, s.c.writeFailed(id, err)
 	}
 	if len(resp) > 0 { // current servers answer the cipher, with its collections
-		if it, err := s.record(&req, id, resp, nil); err == nil {
+		if it, err := s.record(&req, id, resp, collectionIDs); err == nil {
 			return it, nil
 		}
 	}
@@ -704,7 +737,7 @@ func (s *ItemsService) Delete(ctx context.Context, id string) error {
 	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/delete", path: "/api/ciphers/" + id + "/delete", auth: true, retry: retryReplay}
 	if _, err := s.c.send(ctx, req); err != nil {
 		if _, replayed := mayHaveApplied(err); !replayed || !errors.Is(err, ErrNotFound) {
-			return s.writeFailed(&req, id, err)
+			return s.c.writeFailed(id, err)
 		}
 	}
 	// The answer is empty: read the trashed item back, or else have the
@@ -724,7 +757,7 @@ func (s *ItemsService) Restore(ctx context.Context, id string) (*Item, error) {
 	req := apiRequest{method: http.MethodPut, url: s.c.apiURL + "/ciphers/" + id + "/restore", path: "/api/ciphers/" + id + "/restore", auth: true, retry: retryReplay}
 	resp, err := s.c.send(ctx, req)
 	if err != nil {
-		return nil, s.writeFailed(&req, id, err)
+		return nil, s.c.writeFailed(id, err)
 	}
 	var keep []string
 	if prev := s.c.cached(id); prev != nil {
@@ -742,7 +775,7 @@ func (s *ItemsService) Purge(ctx context.Context, id string) error {
 	req := apiRequest{method: http.MethodDelete, url: s.c.apiURL + "/ciphers/" + id, path: "/api/ciphers/" + id, auth: true, retry: retryReplay}
 	if _, err := s.c.send(ctx, req); err != nil {
 		if _, replayed := mayHaveApplied(err); !replayed || !errors.Is(err, ErrNotFound) {
-			return s.writeFailed(&req, id, err)
+			return s.c.writeFailed(id, err)
 		}
 	}
 	s.c.noteRemoval(id)

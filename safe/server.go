@@ -95,7 +95,7 @@ func (c *Client) prelogin(ctx context.Context, email string) (preloginResult, er
 	for i, route := range routes {
 		body, err = c.send(ctx, apiRequest{
 			method: http.MethodPost, url: c.identityURL + route, path: "/identity" + route,
-			body: reqBody, contentType: "application/json", maxBody: maxSmallBody,
+			body: reqBody, contentType: "application/json", maxBody: maxSmallBody, noEffect: true,
 		})
 		if err == nil || !errors.Is(err, ErrNotFound) || i == len(routes)-1 {
 			break

@@ -29,6 +29,9 @@ type apiRequest struct {
 	header      map[string]string
 	auth        bool  // needs the bearer token
 	maxBody     int64 // longest successful body; 0 means maxDefaultBody
+	// noEffect marks a POST that changes no vault data (prelogin, token
+	// grants): its failure is never an unknown outcome.
+	noEffect bool
 	// retry says whether the request may be repeated after an attempt
 	// that may have reached the server. It is decided per endpoint, not
 	// per HTTP method: the zero value repeats only reads (GET, HEAD).
@@ -83,25 +86,30 @@ func mayHaveApplied(err error) (lost, replayed bool) {
 	return false, false
 }
 
-// notSent marks an attempt that failed before the request left.
+// notSent marks an attempt that the server cannot have applied: it failed
+// before the request left, or the answer was one that refuses it (a
+// redirect, an HTML page instead of the API).
 type notSent struct{ error }
 
 func (e notSent) Unwrap() error { return e.error }
 
 // send performs r with retries, authentication and token refresh, and
-// returns the body of a 2xx response. When an attempt may have reached the
-// server without its answer arriving, the error says so (see
-// mayHaveApplied): a write's caller must not report such a failure as
-// "not done".
+// returns the body of a 2xx response. When an attempt of a write may have
+// reached the server without its answer arriving, the error is an
+// *OutcomeUnknownError (and mayHaveApplied says which case): a write's
+// caller must not report such a failure as "not done".
 func (c *Client) send(ctx context.Context, r apiRequest) (_ []byte, err error) {
 	refreshed := false
 	// applied: an earlier attempt may have been applied; lost: the last
 	// attempt's answer never arrived after it may have reached the server.
 	applied, lost := false, false
-	write := r.method != http.MethodGet && r.method != http.MethodHead
+	write := r.method != http.MethodGet && r.method != http.MethodHead && !r.noEffect
 	defer func() {
-		if err != nil && (applied || lost) {
-			err = &sendError{err: err, lost: lost, replayed: applied && !lost}
+		if err != nil && write && (applied || lost) {
+			// Every write's caller gets this much for free; the item
+			// writes refine it (a repeat's 404 or conflict).
+			err = &OutcomeUnknownError{Method: r.method, Path: r.path,
+				Err: &sendError{err: err, lost: lost, replayed: applied && !lost}}
 		}
 	}()
 	if r.bodyErr != nil {
@@ -224,7 +232,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		c.cfg.logger.DebugContext(ctx, "safe: redirect refused", "method", r.method, "path", r.path, "status", resp.StatusCode)
-		return 0, nil, nil, redirectError(resp)
+		return 0, nil, nil, notSent{redirectError(resp)}
 	}
 	limit := r.bodyLimit()
 	if resp.StatusCode >= 300 {
@@ -245,7 +253,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	c.cfg.logger.DebugContext(ctx, "safe: request", "method", r.method, "path", r.path,
 		"status", resp.StatusCode, "bytes", len(data), "duration", time.Since(start))
 	if resp.StatusCode < 300 && isHTML(resp.Header, data) {
-		return 0, nil, nil, errHTMLPage
+		return 0, nil, nil, notSent{errHTMLPage}
 	}
 	return resp.StatusCode, resp.Header, data, nil
 }

@@ -1,0 +1,154 @@
+package safe_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/bsafe-go/bsafe/safe"
+	"github.com/bsafe-go/bsafe/safe/safetest"
+)
+
+// TestLostFolderAndCollectionAnswers: every write, not only item writes,
+// reports a lost answer as ErrOutcomeUnknown; a caller that took it for a
+// plain failure and repeated a create would make a duplicate.
+func TestLostFolderAndCollectionAnswers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	c, h := hookedClient(t, e)
+	var posts atomic.Int32
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if r.Method == http.MethodPost && (r.URL.Path == "/api/folders" || strings.HasSuffix(r.URL.Path, "/collections")) {
+			posts.Add(1)
+			return loseAnswer(r, next)
+		}
+		return next.RoundTrip(r)
+	})
+	if _, err := c.Folders.Create(t.Context(), "lost folder"); !errors.Is(err, safe.ErrOutcomeUnknown) {
+		t.Errorf("Folders.Create with a lost answer: %v, want ErrOutcomeUnknown", err)
+	}
+	if _, err := c.Collections.Create(t.Context(), e.team.ID, "LOST", safe.CollectionAccess{Users: []safe.Access{}}); !errors.Is(err, safe.ErrOutcomeUnknown) {
+		t.Errorf("Collections.Create with a lost answer: %v, want ErrOutcomeUnknown", err)
+	}
+	if n := posts.Load(); n != 2 {
+		t.Errorf("%d creates sent, want 2 (one each, never repeated)", n)
+	}
+}
+
+// TestUnreadableCreateAnswerNamesTheItem: a create the server answered
+// with success was applied; when its answer cannot be decrypted, the error
+// says so and names the new item, which the caller can then find.
+func TestUnreadableCreateAnswerNamesTheItem(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	c, h := hookedClient(t, e)
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		resp, err := next.RoundTrip(r)
+		if err != nil || r.Method != http.MethodPost || r.URL.Path != "/api/ciphers" {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		// Damage the encrypted name: the answer no longer decrypts.
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["name"] = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+		return jsonResponse(t, resp, m), nil
+	})
+	_, err := c.Items.Create(t.Context(), &safe.Item{Name: "stored", Login: &safe.Login{Password: "sensitive-pw"}})
+	var ou *safe.OutcomeUnknownError
+	if !errors.As(err, &ou) || !ou.Applied {
+		t.Fatalf("Create with an undecryptable answer: %v, want an applied *OutcomeUnknownError", err)
+	}
+	ids := e.srv.ItemIDs()
+	if len(ids) != 1 || ou.ItemID != ids[0] {
+		t.Errorf("error names item %q, the server holds %v", ou.ItemID, ids)
+	}
+}
+
+// TestMoveToCollectionsKeepsWhatWasSent: an answer without collectionIds
+// (a plain cipher) leaves the item with the collections that were set.
+func TestMoveToCollectionsKeepsWhatWasSent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	ctx := t.Context()
+	c, h := hookedClient(t, e)
+	it, err := c.Items.Create(ctx, &safe.Item{Name: "moved", TeamID: e.team.ID, Login: &safe.Login{}}, safe.InCollections(e.col.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.srv.AddCollection(e.team, "OTHER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		resp, err := next.RoundTrip(r)
+		if err != nil || r.Method != http.MethodPut || !strings.HasSuffix(r.URL.Path, "/collections") {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil || m == nil {
+			t.Fatalf("collections answer %q: %v", body, err)
+		}
+		delete(m, "collectionIds")
+		m["object"] = "cipher"
+		return jsonResponse(t, resp, m), nil
+	})
+	got, err := c.Items.MoveToCollections(ctx, it.ID, other.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.CollectionIDs, []string{other.ID}) {
+		t.Errorf("collections = %v, want [%s]", got.CollectionIDs, other.ID)
+	}
+}
+
+// TestCreateLeavesCallersCollections: InCollections adds to the item's
+// collections for the request only; the caller's slice is not written.
+func TestCreateLeavesCallersCollections(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	other, err := e.srv.AddCollection(e.team, "OTHER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 1, 4) // room to append into
+	ids[0] = e.col.ID
+	item := &safe.Item{Name: "two", Type: safe.TypeLogin, TeamID: e.team.ID, CollectionIDs: ids, Login: &safe.Login{}}
+	if _, err := e.client.Items.Create(t.Context(), item, safe.InCollections(other.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if full := ids[:2]; full[1] != "" {
+		t.Errorf("Create wrote %q into the caller's CollectionIDs array", full[1])
+	}
+}
+
+// jsonResponse replaces resp's body with m's JSON.
+func jsonResponse(t *testing.T, resp *http.Response, m map[string]any) *http.Response {
+	t.Helper()
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+	return resp
+}
