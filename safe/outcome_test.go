@@ -2,6 +2,7 @@ package safe_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -151,4 +152,54 @@ func jsonResponse(t *testing.T, resp *http.Response, m map[string]any) *http.Res
 	resp.ContentLength = int64(len(b))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
 	return resp
+}
+
+// TestKeyRepairOutlivesCallersContext: the caller's context ends right
+// after the server answered a create whose item key it dropped; the item
+// is stored unreadable at that moment, so the repair must still run.
+func TestKeyRepairOutlivesCallersContext(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	c, h := hookedClient(t, e, safe.WithItemKeys(safe.ItemKeysAlways))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/ciphers" {
+			return next.RoundTrip(r)
+		}
+		var body map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			return nil, err
+		}
+		body["key"] = nil // the server drops the item key
+		b, _ := json.Marshal(body)
+		r = r.Clone(context.Background())
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		resp, err := next.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		answer, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(answer))
+		cancel() // the caller gives up just after the answer
+		return resp, nil
+	})
+	_, _ = c.Items.Create(ctx, &safe.Item{Name: "sensitive-name", Login: &safe.Login{Password: "sensitive-pw"}})
+	ids := e.srv.ItemIDs()
+	if len(ids) > 1 {
+		t.Fatalf("%d items on the server", len(ids))
+	}
+	if len(ids) == 1 {
+		stored, err := e.srv.Item(ids[0])
+		if err != nil {
+			t.Fatalf("the item is stored unreadable: %v", err)
+		}
+		if stored.ItemKey || stored.Login.Password != "sensitive-pw" {
+			t.Errorf("stored item: ItemKey %v", stored.ItemKey)
+		}
+	}
 }
