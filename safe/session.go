@@ -93,6 +93,8 @@ func (c *Client) ExportSession() (blob []byte, sessionKey string, err error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("safe: export session: %w", err)
 	}
+	// Best effort: the tokens are Go strings, which cannot be wiped, and
+	// encoding/json keeps a copy in a pooled buffer until it is reused.
 	defer clear(plain)
 	key, err := vaultcrypto.GenerateSymmetricKey()
 	if err != nil {
@@ -188,6 +190,14 @@ func openSession(blob []byte, sessionKey string) (*savedSession, error) {
 
 // session rebuilds the client's session from the saved one.
 func (saved *savedSession) session() (*session, error) {
+	// The KDF is used again for a later master-password change or account
+	// recovery: a crafted blob must not bring in parameters below the
+	// minimums a login would refuse.
+	if saved.KDF != (vaultcrypto.KDFConfig{}) {
+		if err := saved.KDF.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidSession, err)
+		}
+	}
 	userKey, err := vaultcrypto.NewSymmetricKey(saved.UserKey)
 	if err != nil {
 		return nil, fmt.Errorf("%w: user key: %w", ErrInvalidSession, err)

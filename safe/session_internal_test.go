@@ -119,7 +119,10 @@ func TestResumeSessionRefusesBadContent(t *testing.T) {
 		"no access token": func(m map[string]any) { delete(m, "accessToken") },
 		"no user":         func(m map[string]any) { delete(m, "userId") },
 		"other server":    func(m map[string]any) { m["server"] = "https://elsewhere.test" },
-		"not an object":   nil,
+		"weak KDF": func(m map[string]any) {
+			m["kdf"] = vaultcrypto.KDFConfig{Type: vaultcrypto.PBKDF2SHA256, Iterations: 1000}
+		},
+		"not an object": nil,
 	} {
 		var plain []byte
 		if change == nil {
