@@ -107,16 +107,21 @@ func (s *CollectionsService) Create(ctx context.Context, teamID, name string, ac
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.c.send(ctx, s.req(http.MethodPost, teamID, "", collectionBody(encName, "", access)))
+	req := s.req(http.MethodPost, teamID, "", collectionBody(encName, "", access))
+	body, err := s.c.send(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, s.c.writeFailed("", err)
 	}
 	var w wireCollection
 	if err := unmarshalJSON("collection", body, &w); err != nil {
-		return nil, err
+		return nil, s.c.appliedUnreadable(&req, "", err)
 	}
 	s.c.invalidate()
-	return w.decrypt(key)
+	col, err := w.decrypt(key)
+	if err != nil {
+		return nil, s.c.appliedUnreadable(&req, w.ID, err)
+	}
+	return col, nil
 }
 
 // membershipID returns the caller's membership (organization-user) ID in a

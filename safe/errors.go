@@ -196,7 +196,7 @@ var ErrOutcomeUnknown = errors.New("safe: the outcome of the write is unknown")
 type OutcomeUnknownError struct {
 	Method string
 	Path   string // the URL path, which never carries secrets
-	ItemID string // the item written, when known (for a Create, only from an answer)
+	ItemID string // the item (or folder, collection) written, when known; for a create, only from an answer
 	// Applied reports that the server answered the write with success, so
 	// it was applied: only its answer could not be read or decrypted, and
 	// what the server now holds is unknown to the client.

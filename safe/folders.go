@@ -71,10 +71,11 @@ func (s *FoldersService) write(ctx context.Context, method, id, name string) (*F
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.c.send(ctx, apiRequest{method: method, url: s.c.apiURL + path, path: "/api" + path, auth: true,
-		contentType: "application/json", body: b})
+	req := apiRequest{method: method, url: s.c.apiURL + path, path: "/api" + path, auth: true,
+		contentType: "application/json", body: b}
+	body, err := s.c.send(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, s.c.writeFailed(id, err)
 	}
 	var w struct {
 		ID           string                `json:"id"`
@@ -82,12 +83,12 @@ func (s *FoldersService) write(ctx context.Context, method, id, name string) (*F
 		RevisionDate time.Time             `json:"revisionDate"`
 	}
 	if err := unmarshalJSON("folder", body, &w); err != nil {
-		return nil, err
+		return nil, s.c.appliedUnreadable(&req, id, err)
 	}
 	s.c.invalidate()
 	plain, err := sess.userKey.DecryptString(w.Name)
 	if err != nil {
-		return nil, &DecryptError{Kind: "folder", ID: w.ID, Field: "name", Err: err}
+		return nil, s.c.appliedUnreadable(&req, w.ID, &DecryptError{Kind: "folder", ID: w.ID, Field: "name", Err: err})
 	}
 	return &Folder{ID: w.ID, Name: plain, RevisionDate: w.RevisionDate}, nil
 }

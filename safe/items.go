@@ -247,13 +247,21 @@ func (c *Client) writeFailed(itemID string, err error) error {
 // answer cannot be read: the write was applied, so the outcome error says
 // so, and names the item the answer names where that much can be read.
 func (c *Client) answerUnreadable(r *apiRequest, itemID string, body []byte, err error) error {
-	c.invalidate()
 	if itemID == "" {
 		if f, ferr := readFacts(body); ferr == nil && validID(f.id) == nil {
 			itemID = f.id
 		}
 	}
-	return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: itemID, Applied: true, Err: err}
+	return c.appliedUnreadable(r, itemID, err)
+}
+
+// appliedUnreadable is the error of a write that the server applied (it
+// answered with success) but whose answer could not be read or decrypted:
+// an *OutcomeUnknownError with Applied set, naming the object (id) where
+// known. The snapshot is marked stale.
+func (c *Client) appliedUnreadable(r *apiRequest, id string, err error) error {
+	c.invalidate()
+	return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: id, Applied: true, Err: err}
 }
 
 // cached returns a copy of the item in the snapshot, or nil.

@@ -203,3 +203,38 @@ func TestKeyRepairOutlivesCallersContext(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadableFolderAnswerIsApplied: a folder the server created, whose
+// answer does not decrypt, is reported as applied, with its ID.
+func TestUnreadableFolderAnswerIsApplied(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	c, h := hookedClient(t, e)
+	var created string
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		resp, err := next.RoundTrip(r)
+		if err != nil || r.Method != http.MethodPost || r.URL.Path != "/api/folders" {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatal(err)
+		}
+		created, _ = m["id"].(string)
+		m["name"] = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+		return jsonResponse(t, resp, m), nil
+	})
+	_, err := c.Folders.Create(t.Context(), "sensitive-folder")
+	var ou *safe.OutcomeUnknownError
+	if !errors.As(err, &ou) || !ou.Applied || ou.ItemID == "" || ou.ItemID != created {
+		t.Fatalf("Folders.Create with an undecryptable answer: %v (%+v), want applied, naming folder %q", err, ou, created)
+	}
+	if strings.Contains(err.Error(), "sensitive-folder") {
+		t.Errorf("the error quotes the folder name")
+	}
+}
