@@ -122,10 +122,11 @@ func (c *Client) send(ctx context.Context, r apiRequest) (_ []byte, err error) {
 		if err == nil && status >= 200 && status < 300 {
 			return body, nil
 		}
-		if err != nil && !neverSent(err) || write && (status == http.StatusBadGateway || status == http.StatusGatewayTimeout) {
+		if err != nil && !neverSent(err) || write && mayBeApplied(status) {
 			// The request may have been applied without its answer
 			// arriving: a transport error after sending (a 2xx whose body
-			// could not be read included), or a proxy's timeout.
+			// could not be read included), a proxy's timeout, or a server
+			// error after the change was saved.
 			lost = true
 		}
 		if ctx.Err() != nil {
@@ -357,6 +358,22 @@ func neverSent(err error) bool {
 	var op *net.OpError
 	var ns notSent
 	return errors.As(err, &ns) || errors.As(err, &op) && op.Op == "dial" || failedBeforeSending(err)
+}
+
+// mayBeApplied reports the 5xx answers to a write after which the write
+// may nevertheless have been applied. A 500 may come after the change was
+// saved: Bitwarden's server stores a cipher and then logs the event and
+// pushes the notification, and an exception in either is a 500 with the
+// item stored. A 502 or 504 is a proxy that lost or gave up waiting for
+// the server's answer. A 503 is not among them: it is a proxy's or the
+// server's "unavailable" (maintenance, no healthy backend, overload
+// shedding), given instead of handling the request.
+func mayBeApplied(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 func isTransient(status int) bool {
