@@ -124,9 +124,10 @@ func permanent(err error) bool {
 
 // failedBeforeSending reports the errors of setting up a connection: a
 // name that did not resolve, a TLS handshake that failed (an untrusted or
-// mismatched certificate, TLS spoken to a plain-http port). The request
-// itself never left, so even a write may be repeated, and a failed write
-// is known not to have been applied.
+// mismatched certificate, TLS spoken to a plain-http port). permanent uses
+// it to fail fast. Whether a request left is decided by attempt's client
+// trace (sendTrace); only for a RoundTripper that reports no trace events
+// does this list stand in for it.
 func failedBeforeSending(err error) bool {
 	var (
 		unknownCA x509.UnknownAuthorityError

@@ -9,9 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -216,11 +218,17 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	var trace sendTrace
+	req = req.WithContext(httptrace.WithClientTrace(ctx, trace.hooks()))
 	start := time.Now()
 	resp, err := c.cfg.httpClient.Do(req)
 	if err != nil {
 		c.cfg.logger.DebugContext(ctx, "safe: request failed", "method", r.method, "path", r.path, "error", err)
-		return 0, nil, nil, c.attemptError(ctx, scrubURLError(err))
+		err = c.attemptError(ctx, scrubURLError(err))
+		if trace.unsent(err) {
+			return 0, nil, nil, notSent{err}
+		}
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -353,11 +361,48 @@ func scrubURLError(err error) error {
 }
 
 // neverSent reports errors that certainly happened before the request
-// reached the server, so that even a POST may be repeated.
+// reached the server, so that even a POST may be repeated and a failed
+// write is known not to have been applied. attempt decides it (notSent).
 func neverSent(err error) bool {
-	var op *net.OpError
 	var ns notSent
-	return errors.As(err, &ns) || errors.As(err, &op) && op.Op == "dial" || failedBeforeSending(err)
+	return errors.As(err, &ns)
+}
+
+// sendTrace follows one attempt through net/http's client trace, to tell
+// a request that never left from one whose answer was lost. The error
+// alone cannot: a TLS record error while reading the answer to a written
+// request reads "transport connection broken: tls: …", and a write that
+// reached the server must not be reported as not done.
+type sendTrace struct {
+	conn  atomic.Bool // the transport reports trace events (GetConn fired)
+	wrote atomic.Bool // some of the request went out (headers written)
+}
+
+func (t *sendTrace) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:      func(string) { t.conn.Store(true) },
+		WroteHeaders: func() { t.wrote.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { t.wrote.Store(true) },
+	}
+}
+
+// unsent reports whether the failed attempt certainly sent nothing. With
+// net/http's transport, which reports its progress, that is exactly "no
+// header was written". A RoundTripper of the caller's that reports no trace
+// events is judged by the error, as before: a dial error or a failed
+// connection setup (see failedBeforeSending) counts as not sent, any other
+// error as possibly applied. Such a RoundTripper that wrote the request and
+// then failed with a TLS record error would thus be taken as not sent; a
+// trace-aware one (any built on http.Transport) never is.
+func (t *sendTrace) unsent(err error) bool {
+	if t.wrote.Load() {
+		return false
+	}
+	if t.conn.Load() {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial" || failedBeforeSending(err)
 }
 
 // mayBeApplied reports the 5xx answers to a write after which the write
