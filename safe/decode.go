@@ -22,7 +22,7 @@ type wireCipher struct {
 	reprompt               int
 	edit, viewPassword     bool
 	collectionIDs          []string
-	hasCollections         bool // collectionIds present and not null
+	hasCollections         bool   // collectionIds present and not null
 	created, revised, gone []byte // dates
 	login                  *wireLogin
 	secureNote             bool
