@@ -163,3 +163,41 @@ func TestDecodeSyncStopsOnCancel(t *testing.T) {
 		t.Errorf("uncancelled: %v", err)
 	}
 }
+
+// panicServer panics in the RoundTripper (net/http does not recover it)
+// on the shared requests, with a secret in the panic value.
+func panicServer(r *http.Request) (*http.Response, error) {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/revision-date"):
+		return respond(200, "1"), nil
+	case strings.HasSuffix(r.URL.Path, "/api/sync"), strings.HasSuffix(r.URL.Path, "/connect/token"):
+		panic("secret-in-panic-value")
+	}
+	return respond(200, "{}"), nil
+}
+
+// A panic inside the shared sync or token refresh is an error for every
+// caller, not a crash of the process from singleflight's own goroutine,
+// and the panic value (which could hold a secret) is not in the error.
+func TestSharedWorkPanicIsAnError(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		run  func(*Client) error
+	}{
+		{"sync", func(c *Client) error { return c.Sync(context.Background()) }},
+		{"refresh", func(c *Client) error {
+			c.sess.expiry = time.Now()
+			_, err := c.accessToken(context.Background())
+			return err
+		}},
+	} {
+		c := newFakeClient(t, rtFunc(panicServer), WithRetryPolicy(RetryPolicy{}))
+		err := tt.run(c)
+		if err == nil || !strings.Contains(err.Error(), "safe: internal error in shared "+tt.name) {
+			t.Errorf("%s: err = %v, want the internal error", tt.name, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s: the panic value leaked into %q", tt.name, err)
+		}
+	}
+}
