@@ -20,7 +20,8 @@ var (
 	ErrRedirect = errors.New("safe: redirect refused")
 	// ErrResponseTooLarge means that a response body was longer than the
 	// limit of its endpoint (1 MiB for login and configuration answers,
-	// 512 MiB for a sync).
+	// 512 MiB for a sync, 64 MiB for every other answer: an item, a
+	// team's collections or members, the folders).
 	ErrResponseTooLarge = errors.New("safe: response too large")
 	// ErrNotVaultServer means that a successful answer was not JSON but an
 	// HTML page: the base URL points at a web site, a login portal or a
