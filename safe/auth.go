@@ -53,6 +53,12 @@ func WithNewDeviceOTP(code string) LoginOption {
 // Errors: ErrWrongPassword, a *TwoFactorError (retry with WithTwoFactor),
 // ErrNewDevice (retry with WithNewDeviceOTP), ErrWeakKDF when the server
 // asks for KDF parameters below the minimums, or an *APIError.
+//
+// Key derivation runs at most two at a time in the process (more logins
+// wait for a slot, as long as their ctx allows). It cannot be interrupted:
+// a login whose ctx ends during the derivation returns at once, and the
+// derivation finishes in the background, holding its slot, its result
+// wiped.
 func (c *Client) LoginPassword(ctx context.Context, email, password string, opts ...LoginOption) error {
 	if vaultcrypto.NormalizeEmail(email) == "" {
 		return invalidArg("login: empty e-mail")
@@ -112,6 +118,12 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 // Errors: ErrInvalidAPIKey when the server refuses the client ID or secret,
 // ErrWrongPassword when the master password does not decrypt the user key,
 // ErrWeakKDF, ErrInvalidArgument, or an *APIError.
+//
+// Key derivation runs at most two at a time in the process (more logins
+// wait for a slot, as long as their ctx allows). It cannot be interrupted:
+// a login whose ctx ends during the derivation returns at once, and the
+// derivation finishes in the background, holding its slot, its result
+// wiped.
 func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, password string) error {
 	if !strings.HasPrefix(clientID, "user.") {
 		return invalidArg(`a personal API key's client ID starts with "user."`)

@@ -78,7 +78,7 @@ func uriChecksum(uri string) string {
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// jsonList encodes a list, or null when it is empty, as the official
+// list encodes a list, or null when it is empty, as the official
 // clients send empty fields and password histories.
 func (e *encoder) list(l []object) json.RawMessage {
 	if len(l) == 0 {

@@ -20,7 +20,8 @@ var (
 	ErrRedirect = errors.New("safe: redirect refused")
 	// ErrResponseTooLarge means that a response body was longer than the
 	// limit of its endpoint (1 MiB for login and configuration answers,
-	// 512 MiB for a sync).
+	// 512 MiB for a sync, 64 MiB for every other answer: an item, a
+	// team's collections or members, the folders).
 	ErrResponseTooLarge = errors.New("safe: response too large")
 	// ErrNotVaultServer means that a successful answer was not JSON but an
 	// HTML page: the base URL points at a web site, a login portal or a
@@ -124,9 +125,10 @@ func permanent(err error) bool {
 
 // failedBeforeSending reports the errors of setting up a connection: a
 // name that did not resolve, a TLS handshake that failed (an untrusted or
-// mismatched certificate, TLS spoken to a plain-http port). The request
-// itself never left, so even a write may be repeated, and a failed write
-// is known not to have been applied.
+// mismatched certificate, TLS spoken to a plain-http port). permanent uses
+// it to fail fast. Whether a request left is decided by attempt's client
+// trace (sendTrace); only for a RoundTripper that reports no trace events
+// does this list stand in for it.
 func failedBeforeSending(err error) bool {
 	var (
 		unknownCA x509.UnknownAuthorityError

@@ -75,7 +75,7 @@ func (q *query) match(it *Item) bool {
 		(q.typ != 0 && it.Type != q.typ) {
 		return false
 	}
-	if q.collection != "" && !containsString(it.CollectionIDs, q.collection) {
+	if q.collection != "" && !slices.Contains(it.CollectionIDs, q.collection) {
 		return false
 	}
 	for _, f := range q.fields {
@@ -97,15 +97,6 @@ func (q *query) match(it *Item) bool {
 			if strings.Contains(strings.ToLower(u.URI), q.search) {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
 		}
 	}
 	return false

@@ -125,9 +125,12 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithLogger sets a logger for request tracing at debug level: method,
-// path, status, attempt and timing. Bodies, headers and secrets are never
-// logged.
+// WithLogger sets the client's logger. Request tracing (method, path,
+// status, attempt and timing) is logged at debug level. The few events a
+// caller must see even with debug off are logged at error level: an item
+// whose own key the server did not keep, which the client then writes
+// again without one, and an internal error in a shared sync or token
+// refresh. Bodies, headers and secrets are never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
@@ -140,8 +143,13 @@ func WithLogger(l *slog.Logger) Option {
 
 // RetryPolicy bounds the retries of the transport. A 429 is retried for any
 // request (the server did not process it); 5xx answers and connection
-// failures are retried only for requests that are safe to repeat (GET, PUT,
-// DELETE) or that certainly never reached the server. Errors that no retry
+// failures are retried only for requests that are safe to repeat or that
+// certainly never reached the server. Safety is decided per endpoint, not
+// per HTTP method: reads are repeated, and so are the writes whose repeat
+// leaves the server as one application would (setting an item's
+// collections, trashing, restoring, purging, and an item update
+// conditional on its revision date); creating an item, for one, is never
+// repeated once it may have reached the server. Errors that no retry
 // can cure fail at once: an untrusted, expired or mismatched certificate,
 // a host name that does not resolve ("no such host"), TLS spoken to a
 // plain-http port, a redirect, an oversized body and an HTML page. A

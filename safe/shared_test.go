@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
 
 // slowServer answers the revision date at once and /api/sync (and token
@@ -120,28 +122,43 @@ func TestSharedRefreshHonoursEachDeadline(t *testing.T) {
 	})
 }
 
-// A login whose server asks for the heaviest PBKDF2 it may returns at its
-// deadline, not when the derivation ends.
+// A login returns at its deadline while its key derivation is provably
+// still under way (held in vaultcrypto.TestHookBeforeDerive); the
+// derivation finishes in the background once released (synctest waits for
+// it; a login that waited for the derivation would deadlock the bubble).
 func TestLoginReturnsAtDeadlineDuringKeyDerivation(t *testing.T) {
-	c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
-		if strings.HasSuffix(r.URL.Path, "/prelogin") {
-			return respond(200, `{"kdf":0,"kdfIterations":2000000}`), nil
+	synctest.Test(t, func(t *testing.T) {
+		const email = "hook-login@example.com"
+		entered, release := make(chan struct{}), make(chan struct{})
+		hook := func(e string) {
+			if e == email {
+				close(entered)
+				<-release
+			}
 		}
-		return respond(404, `{}`), nil
-	}))
-	c.sess = nil
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	err := c.LoginPassword(ctx, "jane@example.com", "sensitive-pw")
-	elapsed := time.Since(start)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-	}
-	// 2,000,000 PBKDF2-SHA256 iterations take well over 300 ms.
-	if elapsed > 300*time.Millisecond {
-		t.Errorf("login returned after %v, want about 50ms", elapsed)
-	}
+		vaultcrypto.TestHookBeforeDerive.Store(&hook)
+		defer vaultcrypto.TestHookBeforeDerive.Store(nil)
+		c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+			if strings.HasSuffix(r.URL.Path, "/prelogin") {
+				return respond(200, `{"kdf":0,"kdfIterations":5000}`), nil
+			}
+			return respond(404, `{}`), nil
+		}))
+		c.sess = nil
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		defer cancel()
+		err := c.LoginPassword(ctx, email, "sensitive-pw")
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err = %v, want context.DeadlineExceeded", err)
+		}
+		select {
+		case <-entered:
+		default:
+			t.Error("the key derivation never started")
+		}
+		close(release)
+		synctest.Wait()
+	})
 }
 
 // The decryption pool stops when its context ends.
@@ -161,5 +178,43 @@ func TestDecodeSyncStopsOnCancel(t *testing.T) {
 	}
 	if _, err := c.decodeSync(context.Background(), body, a.sess); err != nil {
 		t.Errorf("uncancelled: %v", err)
+	}
+}
+
+// panicServer panics in the RoundTripper (net/http does not recover it)
+// on the shared requests, with a secret in the panic value.
+func panicServer(r *http.Request) (*http.Response, error) {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/revision-date"):
+		return respond(200, "1"), nil
+	case strings.HasSuffix(r.URL.Path, "/api/sync"), strings.HasSuffix(r.URL.Path, "/connect/token"):
+		panic("secret-in-panic-value")
+	}
+	return respond(200, "{}"), nil
+}
+
+// A panic inside the shared sync or token refresh is an error for every
+// caller, not a crash of the process from singleflight's own goroutine,
+// and the panic value (which could hold a secret) is not in the error.
+func TestSharedWorkPanicIsAnError(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		run  func(*Client) error
+	}{
+		{"sync", func(c *Client) error { return c.Sync(context.Background()) }},
+		{"refresh", func(c *Client) error {
+			c.sess.expiry = time.Now()
+			_, err := c.accessToken(context.Background())
+			return err
+		}},
+	} {
+		c := newFakeClient(t, rtFunc(panicServer), WithRetryPolicy(RetryPolicy{}))
+		err := tt.run(c)
+		if err == nil || !strings.Contains(err.Error(), "safe: internal error in shared "+tt.name) {
+			t.Errorf("%s: err = %v, want the internal error", tt.name, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s: the panic value leaked into %q", tt.name, err)
+		}
 	}
 }

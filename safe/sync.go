@@ -22,7 +22,17 @@ func (c *Client) shared(ctx context.Context, g *singleflight.Group, key string, 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("safe: %s: %w", key, err) // start no work for a caller that left
 	}
-	ch := g.DoChan(key, func() (any, error) {
+	ch := g.DoChan(key, func() (val any, err error) {
+		// DoChan re-raises a panic of fn in a goroutine of its own, where
+		// no caller can recover it: the host process would die. Turn it
+		// into an error instead. The panic value is never formatted: it
+		// may hold a secret (a key, a decrypted field).
+		defer func() {
+			if recover() != nil {
+				c.cfg.logger.ErrorContext(ctx, "safe: internal error in shared work", "work", key)
+				val, err = nil, fmt.Errorf("safe: internal error in shared %s", key)
+			}
+		}()
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.sharedTimeout())
 		defer cancel()
 		return fn(wctx)

@@ -9,9 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -130,10 +132,11 @@ func (c *Client) send(ctx context.Context, r apiRequest) (_ []byte, err error) {
 		if err == nil && status >= 200 && status < 300 {
 			return body, nil
 		}
-		if err != nil && !neverSent(err) || write && (status == http.StatusBadGateway || status == http.StatusGatewayTimeout) {
+		if err != nil && !neverSent(err) || write && mayBeApplied(status) {
 			// The request may have been applied without its answer
 			// arriving: a transport error after sending (a 2xx whose body
-			// could not be read included), or a proxy's timeout.
+			// could not be read included), a proxy's timeout, or a server
+			// error after the change was saved.
 			lost = true
 		}
 		if ctx.Err() != nil {
@@ -223,11 +226,17 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, token string) (int,
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	var trace sendTrace
+	req = req.WithContext(httptrace.WithClientTrace(ctx, trace.hooks()))
 	start := time.Now()
 	resp, err := c.cfg.httpClient.Do(req)
 	if err != nil {
 		c.cfg.logger.DebugContext(ctx, "safe: request failed", "method", r.method, "path", r.path, "error", err)
-		return 0, nil, nil, c.attemptError(ctx, scrubURLError(err))
+		err = c.attemptError(ctx, scrubURLError(err))
+		if trace.unsent(err) {
+			return 0, nil, nil, notSent{err}
+		}
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -360,11 +369,64 @@ func scrubURLError(err error) error {
 }
 
 // neverSent reports errors that certainly happened before the request
-// reached the server, so that even a POST may be repeated.
+// reached the server, so that even a POST may be repeated and a failed
+// write is known not to have been applied. attempt decides it (notSent).
 func neverSent(err error) bool {
-	var op *net.OpError
 	var ns notSent
-	return errors.As(err, &ns) || errors.As(err, &op) && op.Op == "dial" || failedBeforeSending(err)
+	return errors.As(err, &ns)
+}
+
+// sendTrace follows one attempt through net/http's client trace, to tell
+// a request that never left from one whose answer was lost. The error
+// alone cannot: a TLS record error while reading the answer to a written
+// request reads "transport connection broken: tls: …", and a write that
+// reached the server must not be reported as not done.
+type sendTrace struct {
+	conn  atomic.Bool // the transport reports trace events (GetConn fired)
+	wrote atomic.Bool // some of the request went out (headers written)
+}
+
+func (t *sendTrace) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:      func(string) { t.conn.Store(true) },
+		WroteHeaders: func() { t.wrote.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { t.wrote.Store(true) },
+	}
+}
+
+// unsent reports whether the failed attempt certainly sent nothing. With
+// net/http's transport, which reports its progress, that is exactly "no
+// header was written". A RoundTripper of the caller's that reports no trace
+// events is judged by the error, as before: a dial error or a failed
+// connection setup (see failedBeforeSending) counts as not sent, any other
+// error as possibly applied. Such a RoundTripper that wrote the request and
+// then failed with a TLS record error would thus be taken as not sent; a
+// trace-aware one (any built on http.Transport) never is.
+func (t *sendTrace) unsent(err error) bool {
+	if t.wrote.Load() {
+		return false
+	}
+	if t.conn.Load() {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial" || failedBeforeSending(err)
+}
+
+// mayBeApplied reports the 5xx answers to a write after which the write
+// may nevertheless have been applied. A 500 may come after the change was
+// saved: Bitwarden's server stores a cipher and then logs the event and
+// pushes the notification, and an exception in either is a 500 with the
+// item stored. A 502 or 504 is a proxy that lost or gave up waiting for
+// the server's answer. A 503 is not among them: it is a proxy's or the
+// server's "unavailable" (maintenance, no healthy backend, overload
+// shedding), given instead of handling the request.
+func mayBeApplied(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 func isTransient(status int) bool {

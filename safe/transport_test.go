@@ -134,7 +134,11 @@ func TestTransientErrorsRetriedOnlyWhenSafe(t *testing.T) {
 			{"PUT", retryReplay, func() (*http.Response, error) { return respond(502, `{}`), nil }, true},
 			{"PUT", retryReplay, drop, true},
 			{"DELETE", retryReplay, drop, true},
+			// A 500 to a write may follow the save (Bitwarden logs the
+			// event and pushes after storing): never repeated unless the
+			// endpoint allows a replay.
 			{"POST", retryReads, func() (*http.Response, error) { return respond(500, `{}`), nil }, false},
+			{"PUT", retryReplay, func() (*http.Response, error) { return respond(500, `{}`), nil }, true},
 			{"POST", retryReads, drop, false},
 			// A dial error means the request never left: safe even for POST.
 			{"POST", retryReads, func() (*http.Response, error) {
@@ -173,6 +177,12 @@ func TestSendMarksPossiblyAppliedWrites(t *testing.T) {
 		}{
 			{"POST dropped", "POST", retryReads, []func() (*http.Response, error){
 				func() (*http.Response, error) { return nil, io.ErrUnexpectedEOF }}, true, false},
+			{"POST 500", "POST", retryReads, []func() (*http.Response, error){
+				func() (*http.Response, error) { return respond(500, `{}`), nil }}, true, false},
+			{"POST 502", "POST", retryReads, []func() (*http.Response, error){
+				func() (*http.Response, error) { return respond(502, `{}`), nil }}, true, false},
+			{"POST 503", "POST", retryReads, []func() (*http.Response, error){
+				func() (*http.Response, error) { return respond(503, `{}`), nil }}, false, false},
 			{"POST answered 400", "POST", retryReads, []func() (*http.Response, error){
 				func() (*http.Response, error) { return respond(400, `{}`), nil }}, false, false},
 			{"PUT dropped then out of date", "PUT", retryReplay, []func() (*http.Response, error){

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -153,6 +154,9 @@ func DeriveMasterKeyContext(ctx context.Context, password, email string, c KDFCo
 	abandoned := make(chan struct{})
 	go func() {
 		defer func() { <-derivations }()
+		if hook := TestHookBeforeDerive.Load(); hook != nil {
+			(*hook)(email)
+		}
 		m, err := DeriveMasterKey(password, email, c)
 		select {
 		case done <- result{m, err}:
@@ -170,3 +174,12 @@ func DeriveMasterKeyContext(ctx context.Context, password, email string, c KDFCo
 		return nil, ctx.Err()
 	}
 }
+
+// TestHookBeforeDerive is for tests only (of this package and of safe; the
+// package is internal, so it is no public API). When set, the background
+// derivation of DeriveMasterKeyContext calls it with the e-mail it was
+// given, after taking its slot and before deriving: a test blocks it to
+// prove that the caller returned while the derivation was still running,
+// without relying on how fast the machine is. A hook should act only on
+// its own test's e-mail, as other tests may derive at the same time.
+var TestHookBeforeDerive atomic.Pointer[func(email string)]
