@@ -50,24 +50,9 @@ func TestUnreadableCreateAnswerNamesTheItem(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, safetest.GenCurrent)
 	c, h := hookedClient(t, e)
-	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		resp, err := next.RoundTrip(r)
-		if err != nil || r.Method != http.MethodPost || r.URL.Path != "/api/ciphers" {
-			return resp, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		// Damage the encrypted name: the answer no longer decrypts.
-		var m map[string]any
-		if err := json.Unmarshal(body, &m); err != nil {
-			t.Fatal(err)
-		}
-		m["name"] = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-		return jsonResponse(t, resp, m), nil
-	})
+	// Damage the encrypted name: the answer no longer decrypts.
+	editAnswers(t, h, func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/ciphers" },
+		func(m map[string]any) { m["name"] = undecryptable })
 	_, err := c.Items.Create(t.Context(), &safe.Item{Name: "stored", Login: &safe.Login{Password: "sensitive-pw"}})
 	var ou *safe.OutcomeUnknownError
 	if !errors.As(err, &ou) || !ou.Applied {
@@ -94,24 +79,10 @@ func TestMoveToCollectionsKeepsWhatWasSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		resp, err := next.RoundTrip(r)
-		if err != nil || r.Method != http.MethodPut || !strings.HasSuffix(r.URL.Path, "/collections") {
-			return resp, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(body, &m); err != nil || m == nil {
-			t.Fatalf("collections answer %q: %v", body, err)
-		}
-		delete(m, "collectionIds")
-		m["object"] = "cipher"
-		return jsonResponse(t, resp, m), nil
-	})
+	editAnswers(t, h, func(r *http.Request) bool {
+		return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/collections")
+	},
+		func(m map[string]any) { delete(m, "collectionIds"); m["object"] = "cipher" })
 	got, err := c.Items.MoveToCollections(ctx, it.ID, other.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -141,17 +112,37 @@ func TestCreateLeavesCallersCollections(t *testing.T) {
 	}
 }
 
-// jsonResponse replaces resp's body with m's JSON.
-func jsonResponse(t *testing.T, resp *http.Response, m map[string]any) *http.Response {
-	t.Helper()
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	resp.ContentLength = int64(len(b))
-	resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
-	return resp
+// undecryptable is a well-formed type-2 EncString that no key decrypts.
+const undecryptable = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+// editAnswers lets the server answer the requests that match, then passes
+// each answer's JSON object through edit before the client reads it.
+func editAnswers(t *testing.T, h *hook, match func(*http.Request) bool, edit func(map[string]any)) {
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		resp, err := next.RoundTrip(r)
+		if err != nil || !match(r) {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil || m == nil {
+			t.Errorf("answer of %s %s is not a JSON object: %v", r.Method, r.URL.Path, err)
+			return nil, errors.New("not an object")
+		}
+		edit(m)
+		b, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.ContentLength = int64(len(b))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		return resp, nil
+	})
 }
 
 // TestKeyRepairOutlivesCallersContext: the caller's context ends right
@@ -211,24 +202,8 @@ func TestUnreadableFolderAnswerIsApplied(t *testing.T) {
 	e := newEnv(t, safetest.GenCurrent)
 	c, h := hookedClient(t, e)
 	var created string
-	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		resp, err := next.RoundTrip(r)
-		if err != nil || r.Method != http.MethodPost || r.URL.Path != "/api/folders" {
-			return resp, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(body, &m); err != nil {
-			t.Fatal(err)
-		}
-		created, _ = m["id"].(string)
-		m["name"] = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-		return jsonResponse(t, resp, m), nil
-	})
+	editAnswers(t, h, func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/folders" },
+		func(m map[string]any) { created, _ = m["id"].(string); m["name"] = undecryptable })
 	_, err := c.Folders.Create(t.Context(), "sensitive-folder")
 	var ou *safe.OutcomeUnknownError
 	if !errors.As(err, &ou) || !ou.Applied || ou.ItemID == "" || ou.ItemID != created {
