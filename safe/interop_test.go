@@ -191,7 +191,7 @@ func TestBsafeReadsAndEditsWhatCLIWrote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ie.cli.Run("edit", "item", created.ID, edited); err != nil {
+		if _, err := ie.cli.RunOnItem("edit", "item", created.ID, edited); err != nil {
 			t.Fatalf("bw edit item: %v", err)
 		}
 

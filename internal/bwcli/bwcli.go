@@ -332,24 +332,59 @@ func Encode(v any) (string, error) {
 }
 
 // GetItemAfterSync runs "bw sync" (with --force if force) and then
-// "bw get item id", decoding the item into v. The 2023.9.1 CLI sometimes
-// exits before it has written what a sync fetched to its data file (seen
-// here about once in six syncs, whatever the server data), so the next
-// command still sees the old vault; a "Not found" is therefore retried
-// with a fresh sync, at most four times in all.
+// "bw get item id", decoding the item into v, through JSONOnItem.
 func (c *CLI) GetItemAfterSync(v any, id string, force bool) error {
+	c.tb.Helper()
 	sync := []string{"sync"}
 	if force {
 		sync = append(sync, "--force")
 	}
-	var err error
-	for range 4 {
-		if _, err = c.Run(sync...); err != nil {
+	if _, err := c.Run(sync...); err != nil {
+		return err
+	}
+	return c.JSONOnItem(v, "get", "item", id)
+}
+
+// notFoundAttempts bounds the attempts of a command on an item that the
+// CLI answers with "Not found" (see RunOnItem).
+const notFoundAttempts = 4
+
+// RunOnItem is Run for a command on a vault object that the CLI must
+// already hold in its data file (get, edit, delete, restore of an item).
+// The 2023.9.1 CLI sometimes exits before it has written what a sync
+// fetched, or what it just created, to that file (seen here about once in
+// six syncs, whatever the server data), so the next command finds nothing
+// and says "Not found." before it sends any request. Such a failure is
+// logged and retried after a "bw sync", at most notFoundAttempts times in
+// all: an object that really is missing still fails.
+func (c *CLI) RunOnItem(args ...string) (string, error) {
+	c.tb.Helper()
+	var out string
+	err := c.onItem(args, func() (err error) {
+		out, err = c.Run(args...)
+		return err
+	})
+	return out, err
+}
+
+// JSONOnItem is JSON with the retries of RunOnItem.
+func (c *CLI) JSONOnItem(v any, args ...string) error {
+	c.tb.Helper()
+	return c.onItem(args, func() error { return c.JSON(v, args...) })
+}
+
+func (c *CLI) onItem(args []string, cmd func() error) error {
+	c.tb.Helper()
+	what := "bw " + strings.Join(args[:min(2, len(args))], " ") // never the encoded item
+	for attempt := 1; ; attempt++ {
+		err := cmd()
+		if err == nil || attempt == notFoundAttempts || !strings.Contains(err.Error(), "Not found") {
 			return err
 		}
-		if err = c.JSON(v, "get", "item", id); err == nil || !strings.Contains(err.Error(), "Not found") {
+		c.tb.Logf("bwcli: %s (attempt %d of %d): the CLI does not hold the item (its own state race); syncing and retrying",
+			what, attempt, notFoundAttempts)
+		if _, err := c.Run("sync"); err != nil {
 			return err
 		}
 	}
-	return err
 }

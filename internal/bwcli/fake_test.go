@@ -15,7 +15,9 @@ import (
 // (and "bw login --apikey") prints each line of loginReplies in turn:
 // "ok" prints a session key, anything else is written to stderr with
 // exit 1. "bw unlock" prints a session key; "bw create" and "bw edit"
-// append their standard input (and a newline) to stdin.log; every other
+// append their standard input (and a newline) to stdin.log; "bw delete"
+// prints each line of the file delete-replies in turn, if the test wrote
+// one ("ok" succeeds, anything else is printed with exit 1); every other
 // command succeeds silently.
 func fakeNode(t *testing.T, loginReplies ...string) (*CLI, string) {
 	t.Helper()
@@ -34,6 +36,12 @@ env >> "$log/env.log"
 echo --- >> "$log/env.log"
 if [ "$1" = create ] || [ "$1" = edit ]; then cat >> "$log/stdin.log"; echo >> "$log/stdin.log"; exit 0; fi
 [ "$1" = unlock ] && { echo fake-session-key; exit 0; }
+if [ "$1" = delete ] && [ -f "$log/delete-replies" ]; then
+	n=$(cat "$log/dn" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$log/dn"
+	reply=$(sed -n "${n}p" "$log/delete-replies")
+	[ "$reply" = ok ] && exit 0
+	echo "$reply"; exit 1
+fi
 [ "$1" = login ] || exit 0
 n=$(cat "$log/n" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$log/n"
 reply=$(sed -n "${n}p" "$log/replies")
@@ -187,5 +195,48 @@ func TestJSONToStdinLeavesOtherCommands(t *testing.T) {
 		if input != "" || !slices.Equal(rest, args) {
 			t.Errorf("jsonToStdin(%q) = %q, %q; want the arguments unchanged", args, rest, input)
 		}
+	}
+}
+
+// TestRunOnItemRetriesNotFound: a command on an item that the CLI does not
+// hold yet (its own state race) is retried after a sync, and logged.
+func TestRunOnItemRetriesNotFound(t *testing.T) {
+	c, log := fakeNode(t)
+	if err := os.WriteFile(filepath.Join(log, "delete-replies"), []byte("Not found.\nNot found.\nok\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RunOnItem("delete", "item", "i1"); err != nil {
+		t.Fatalf("RunOnItem: %v", err)
+	}
+	want := "delete item i1\nsync\ndelete item i1\nsync\ndelete item i1\n"
+	if got := readLog(t, log, "argv.log"); got != want {
+		t.Errorf("commands run:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestRunOnItemBounded: an item that really is missing still fails, after
+// notFoundAttempts attempts; other failures are not retried.
+func TestRunOnItemBounded(t *testing.T) {
+	c, log := fakeNode(t)
+	replies := strings.Repeat("Not found.\n", notFoundAttempts+1)
+	if err := os.WriteFile(filepath.Join(log, "delete-replies"), []byte(replies), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RunOnItem("delete", "item", "i1"); err == nil || !strings.Contains(err.Error(), "Not found") {
+		t.Fatalf("RunOnItem of a missing item: %v, want Not found", err)
+	}
+	if n := strings.Count(readLog(t, log, "argv.log"), "delete item i1"); n != notFoundAttempts {
+		t.Errorf("%d attempts, want %d", n, notFoundAttempts)
+	}
+
+	c, log = fakeNode(t)
+	if err := os.WriteFile(filepath.Join(log, "delete-replies"), []byte("Invalid master password.\nok\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RunOnItem("delete", "item", "i1"); err == nil {
+		t.Fatalf("RunOnItem retried a failure that is not Not found")
+	}
+	if got := readLog(t, log, "argv.log"); got != "delete item i1\n" {
+		t.Errorf("commands run: %q, want one delete", got)
 	}
 }

@@ -455,7 +455,7 @@ func (f *interop) passwordFlow(t *testing.T) {
 	login := created["login"].(map[string]any)
 	login["password"] = "sensitive-edited-password"
 	created["fields"] = append(created["fields"].([]any), map[string]any{"name": "added", "value": "later", "type": 0})
-	must(t, cli.JSON(&created, "edit", "item", id, enc(created)))
+	must(t, cli.JSONOnItem(&created, "edit", "item", id, enc(created)))
 	want.Notes = "edited notes"
 	want.Login.Password = "sensitive-edited-password"
 	want.Fields = append(want.Fields, safetest.Field{Name: "added", Value: "later", Type: safetest.FieldText})
@@ -465,26 +465,26 @@ func (f *interop) passwordFlow(t *testing.T) {
 	}
 
 	// bw edit item-collections: move it from Engineering to Operations.
-	if _, err := cli.Run("edit", "item-collections", id, enc([]string{f.ops.ID})); err != nil {
+	if _, err := cli.RunOnItem("edit", "item-collections", id, enc([]string{f.ops.ID})); err != nil {
 		t.Errorf("bw edit item-collections: %v", err)
 	} else if got, err := f.srv.Item(id); err != nil || !slices.Equal(got.CollectionIDs, []string{f.ops.ID}) {
 		t.Errorf("collections after bw edit item-collections = %v, %v; want [%s]", got.CollectionIDs, err, f.ops.ID)
 	}
 
 	// Trash: delete, restore, delete for good.
-	if _, err := cli.Run("delete", "item", id); err != nil {
+	if _, err := cli.RunOnItem("delete", "item", id); err != nil {
 		t.Fatalf("bw delete item: %v", err)
 	}
 	if got, err := f.srv.Item(id); err != nil || got.Deleted.IsZero() {
 		t.Errorf("after bw delete item: %+v, %v; want it in the trash", got.Deleted, err)
 	}
-	if _, err := cli.Run("restore", "item", id); err != nil {
+	if _, err := cli.RunOnItem("restore", "item", id); err != nil {
 		t.Fatalf("bw restore item: %v", err)
 	}
 	if got, err := f.srv.Item(id); err != nil || !got.Deleted.IsZero() {
 		t.Errorf("after bw restore item: deleted %v, %v; want it restored", got.Deleted, err)
 	}
-	if _, err := cli.Run("delete", "item", id, "--permanent"); err != nil {
+	if _, err := cli.RunOnItem("delete", "item", id, "--permanent"); err != nil {
 		t.Fatalf("bw delete item --permanent: %v", err)
 	}
 	if _, err := f.srv.Item(id); !errors.Is(err, safetest.ErrNotFound) {
