@@ -225,10 +225,12 @@ func (c *Client) noteRemoval(id string) {
 }
 
 // ownWrite is an item the client wrote (or read back), or, with item nil,
-// one it removed for good.
+// one it removed for good; or, with stale set, a write whose result the
+// client could not take in (see invalidate).
 type ownWrite struct {
-	id   string
-	item *Item
+	id    string
+	item  *Item
+	stale bool
 }
 
 // logWrite keeps w for the sync that is running, if any (c.mu held): its
@@ -253,6 +255,10 @@ func (v *vault) replay(ws []ownWrite) {
 // a version at least as new: a sync whose answer already holds a later
 // version (another client's, written after ours) keeps it.
 func (v *vault) apply(w ownWrite) {
+	if w.stale {
+		v.checked, v.revision = time.Time{}, 0
+		return
+	}
 	if w.item == nil {
 		delete(v.items, w.id)
 		return
@@ -273,9 +279,9 @@ func (v *vault) apply(w ownWrite) {
 func (c *Client) invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.logWrite(ownWrite{stale: true}) // a running sync's answer may predate the write
 	if c.vault != nil {
-		c.vault.checked = time.Time{}
-		c.vault.revision = 0
+		c.vault.apply(ownWrite{stale: true})
 	}
 }
 

@@ -631,32 +631,11 @@ func TestSyncDoesNotUndoOwnWrite(t *testing.T) {
 	if _, err := c.Items.List(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fetched, release := make(chan struct{}), make(chan struct{})
-	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path != "/api/sync" {
-			return next.RoundTrip(r)
-		}
-		resp, err := next.RoundTrip(r)
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(resp.Body) // the server's answer, before the write
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		resp.Body = io.NopCloser(bytes.NewReader(data))
-		close(fetched)
-		<-release
-		return resp, nil
-	})
-	synced := make(chan error, 1)
-	go func() { synced <- c.Sync(context.Background()) }()
-	<-fetched
+	release, synced := holdSync(t, c, h)
 	if _, err := c.Items.SetPassword(ctx, it.ID, "sensitive-p2"); err != nil {
 		t.Fatalf("SetPassword during the sync: %v", err)
 	}
-	close(release)
+	release()
 	if err := <-synced; err != nil {
 		t.Fatalf("sync: %v", err)
 	}
@@ -670,5 +649,65 @@ func TestSyncDoesNotUndoOwnWrite(t *testing.T) {
 	}
 	if _, err := c.Items.SetPassword(ctx, it.ID, "sensitive-p3"); err != nil {
 		t.Errorf("the next write of the item: %v", err)
+	}
+}
+
+// holdSync starts a sync of c whose answer the server gives at once but
+// which c receives only after release: writes made meanwhile come after
+// the sync's data but before it is published.
+func holdSync(t *testing.T, c *safe.Client, h *hook) (release func(), synced <-chan error) {
+	t.Helper()
+	fetched, held := make(chan struct{}), make(chan struct{})
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != "/api/sync" {
+			return next.RoundTrip(r)
+		}
+		resp, err := next.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(resp.Body) // the server's answer, before the writes
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+		close(fetched)
+		<-held
+		return resp, nil
+	})
+	done := make(chan error, 1)
+	go func() { done <- c.Sync(context.Background()) }()
+	<-fetched
+	return func() { close(held) }, done
+}
+
+// TestSyncKeepsStaleMark: a write whose result the client cannot take in
+// (a folder) marks the snapshot stale; a sync fetched before that write
+// and published after it must not clear the mark.
+func TestSyncKeepsStaleMark(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, safetest.GenCurrent)
+	ctx := t.Context()
+	c, h := hookedClient(t, e, safe.WithSyncInterval(time.Hour))
+	if _, err := c.Items.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	release, synced := holdSync(t, c, h)
+	f, err := c.Folders.Create(ctx, "made during the sync")
+	if err != nil {
+		t.Fatalf("Folders.Create during the sync: %v", err)
+	}
+	release()
+	if err := <-synced; err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	h.set(nil)
+	folders, err := c.Folders.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(folders, func(g *safe.Folder) bool { return g.ID == f.ID }) {
+		t.Errorf("the folder made during the sync is missing from the listing after it")
 	}
 }
