@@ -431,8 +431,8 @@ func (c *Client) tokenGrant(ctx context.Context, form url.Values, header map[str
 // parseTokenResponse reads a successful grant's answer.
 func parseTokenResponse(body []byte) (*tokenResponse, error) {
 	var tr tokenResponse
-	if err := json.Unmarshal(body, &tr); err != nil {
-		return nil, fmt.Errorf("safe: token response: %w", jsonError(err))
+	if err := unmarshalJSON("token response", body, &tr); err != nil {
+		return nil, err
 	}
 	if tr.AccessToken == "" {
 		return nil, errors.New("safe: token response has no access token")

@@ -2,6 +2,7 @@ package safe
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -62,5 +63,33 @@ func TestWriteFactsUseTheOneRule(t *testing.T) {
 	}
 	if !f.key.IsZero() {
 		t.Errorf("facts took the look-alike member %q for the item key", kelvinKey)
+	}
+}
+
+// TestLookalikeMemberNamesRefused: encoding/json, which reads the answers
+// other than ciphers, would take "\u212Adf" (Kelvin sign) for "kdf"; such
+// answers are refused, so every answer is read by the one ASCII rule.
+func TestLookalikeMemberNamesRefused(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"kdf":0,"kdfIterations":600000,"\u212Adf":1}`,
+		"{\"kdf\":0,\"kdfIterations\":600000,\"\u212Adf\":1}",
+		`{"kdf":0,"kdfIterations":600000,"kdfSettings":{"iterations":600000,"\u017Falt":"x"}}`,
+		`{"kdf":0,"kdfIterations":600000,"list":[{"a":1},{"\u212A":2}]}`,
+	} {
+		if _, err := parsePrelogin([]byte(body)); !errors.Is(err, errLookalikeMember) {
+			t.Errorf("prelogin %s: %v, want errLookalikeMember", body, err)
+		}
+	}
+	// Escapes elsewhere (ASP.NET writes "+" as \u002B) and non-ASCII
+	// values are fine.
+	for _, body := range []string{
+		`{"kdf":0,"kdfIterations":600000,"salt":"a\u002Bb@example.com"}`,
+		`{"kdf":0,"kdfIterations":600000,"note":"\u212A is a value here"}`,
+	} {
+		var m map[string]any
+		if err := unmarshalJSON("test", []byte(body), &m); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
 	}
 }

@@ -61,8 +61,8 @@ func (c *Client) ServerInfo(ctx context.Context) (*ServerInfo, error) {
 		return nil, err
 	}
 	info = new(ServerInfo)
-	if err := json.Unmarshal(body, info); err != nil {
-		return nil, fmt.Errorf("safe: server config: %w", jsonError(err))
+	if err := unmarshalJSON("server config", body, info); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	c.info = info
@@ -118,8 +118,8 @@ func parsePrelogin(body []byte) (preloginResult, error) {
 		Settings    *kdfSettings `json:"kdfSettings"` // newer servers add this
 		Salt        string       `json:"salt"`
 	}
-	if err := json.Unmarshal(body, &m); err != nil {
-		return preloginResult{}, fmt.Errorf("safe: prelogin: %w", jsonError(err))
+	if err := unmarshalJSON("prelogin", body, &m); err != nil {
+		return preloginResult{}, err
 	}
 	var cfg vaultcrypto.KDFConfig
 	switch {

@@ -1,14 +1,17 @@
 package safe
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bsafe-go/bsafe/internal/jsonscan"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 	"github.com/bsafe-go/bsafe/internal/wire"
 )
@@ -338,10 +341,55 @@ func (v *vault) keyFor(s *session, teamID string) (*vaultcrypto.SymmetricKey, er
 }
 
 // unmarshalJSON decodes small, non-hot responses with encoding/json,
-// keeping secrets out of errors.
+// keeping secrets out of errors. encoding/json matches member names with
+// Unicode case folding, under which the Kelvin sign is "k" and the long s
+// is "s"; bsafe reads cipher JSON by ASCII case folding only
+// (jsonscan.EqualFoldASCII). So that every answer is read by that one
+// rule, an answer with a member name holding either character, which no
+// server sends, is refused.
 func unmarshalJSON(what string, data []byte, v any) error {
+	if lookalikeMemberName(data) {
+		return fmt.Errorf("safe: %s: %w", what, errLookalikeMember)
+	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("safe: %s: %w", what, jsonError(err))
 	}
 	return nil
+}
+
+// The two characters that Unicode case folding maps onto ASCII letters.
+var (
+	kelvinSign = []byte("\u212A")
+	longS      = []byte("\u017F")
+)
+
+var errLookalikeMember = errors.New("a JSON member name has a character that folds onto an ASCII letter (U+212A or U+017F)")
+
+// lookalikeMemberName reports whether any object member name in data
+// holds the Kelvin sign or the long s. Answers without an escape or
+// either character, almost all of them, are not walked.
+func lookalikeMemberName(data []byte) bool {
+	if !bytes.Contains(data, []byte(`\u`)) && !bytes.Contains(data, kelvinSign) && !bytes.Contains(data, longS) {
+		return false
+	}
+	d := jsonscan.NewDecoder(data)
+	found := false
+	var walk func() error
+	walk = func() error {
+		switch d.Peek() {
+		case jsonscan.Object:
+			return d.Object(func(key []byte) error {
+				if bytes.Contains(key, kelvinSign) || bytes.Contains(key, longS) {
+					found = true
+					return errLookalikeMember
+				}
+				return walk()
+			})
+		case jsonscan.Array:
+			return d.Array(func(int) error { return walk() })
+		}
+		return d.Skip()
+	}
+	_ = walk() // a syntax error is encoding/json's to report
+	return found
 }
