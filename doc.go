@@ -17,18 +17,19 @@
 //   - safe: the vault client (login, sync, items, collections, folders,
 //     trash, members), with safe/safetest, an in-memory Bitwarden-compatible
 //     server for tests, used like net/http/httptest.
+//   - bsafe (this package): the connector contract, of which the return
+//     codes have landed: Code, with the protocol's names, the sentinel
+//     errors that connectors return, and CodeOf, which maps any error
+//     (the vault client's included) to its code. The capability
+//     interfaces, one typed call per documented connector operation in the
+//     style of database/sql/driver, and the dispatcher that turns agent
+//     input into those calls, come next.
 //
 // The cryptography core (key derivation, EncStrings, the key hierarchy) is
 // internal; the packages above expose what callers need of it.
 //
 // Planned, and not in the module yet (see the README for what has landed):
 //
-//   - bsafe (this package, planned): the connector contract. Every
-//     documented connector operation (verify, change, reset, the list
-//     operations, create, groupuseradd, custom operations, ...) is to be a
-//     typed call on a small capability interface, in the style of
-//     database/sql/driver, and a dispatcher is to turn agent input into
-//     those calls. Today the package holds only this overview.
 //   - attrs, usermgmt, safe/massreset (planned): account attributes,
 //     team-member management, and mass password onboarding and reset.
 //
