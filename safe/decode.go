@@ -117,7 +117,9 @@ func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
 		case eq(k, "viewPassword"):
 			w.viewPassword, err = optBool(d, true)
 		case eq(k, "collectionIds"):
-			w.hasCollections = !d.Null()
+			// A repeated member replaces the earlier one, as the
+			// server's JSON reader has it (so for every list below).
+			w.hasCollections, w.collectionIDs = !d.Null(), w.collectionIDs[:0]
 			err = optArray(d, func() error {
 				s, err := optString(d)
 				w.collectionIDs = append(w.collectionIDs, s)
@@ -152,6 +154,7 @@ func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
 				err = parseStrings(d, sshKeyFields[:], w.sshKey[:])
 			}
 		case eq(k, "fields"):
+			w.fields = w.fields[:0]
 			err = optArray(d, func() error {
 				var f wireField
 				err := d.Object(func(k []byte) error {
@@ -177,6 +180,7 @@ func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
 				return err
 			})
 		case eq(k, "passwordHistory"):
+			w.history = w.history[:0]
 			err = optArray(d, func() error {
 				var h wireHistory
 				err := d.Object(func(k []byte) error {
@@ -230,6 +234,7 @@ func parseLogin(d *decoder, w *wireCipher) error {
 		case eq(k, "passwordRevisionDate"):
 			l.revised, err = optBytes(d)
 		case eq(k, "uris"):
+			l.uris = l.uris[:0]
 			err = optArray(d, func() error {
 				u := wireURI{match: -1}
 				err := d.Object(func(k []byte) error {
