@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-
-	"github.com/bsafe-go/bsafe/safe"
 )
 
 // Code is a connector return code, as agents report it in "retval": 0 is
@@ -116,6 +114,11 @@ var (
 	ErrInvalidObject      = errors.New("bsafe: invalid or ambiguous object")             // 38
 	ErrTryAgainLater      = errors.New("bsafe: try again later")                         // 41
 	ErrDenied             = errors.New("bsafe: denied")                                  // 42
+
+	// ErrBadInput is agent input Dispatch cannot run: a missing required
+	// key, a malformed "attributes" group, a bad timeout. It maps to
+	// CodeUnknownError, as the protocol has no code of its own for it.
+	ErrBadInput = errors.New("bsafe: bad agent input") // 1
 )
 
 // CodeError is an error with an explicit return code, for failures the
@@ -144,12 +147,10 @@ func WithCode(c Code, err error) error {
 	return &CodeError{Code: c, Err: err}
 }
 
-// codeOrder maps errors to codes, first match wins. The connector
-// protocol's sentinels come first; then what the vault client reports,
-// mapped by meaning: a missing object is an unknown account (a connector
-// that looks up a collection wraps ErrInvalidGroup itself), a refused
-// login or right is access denied, rate limiting and an edit that lost a
-// race are worth trying again, and a deadline is a timeout.
+// codeOrder maps errors to codes, first match wins: the connector
+// protocol's sentinels, then a context deadline as a timeout. (The Safe
+// connectors map the vault client's errors themselves, with WithCode, so
+// that this package does not depend on the client.)
 var codeOrder = []struct {
 	err  error
 	code Code
@@ -175,25 +176,14 @@ var codeOrder = []struct {
 	{ErrInvalidObject, CodeInvalidObject},
 	{ErrTryAgainLater, CodeTryAgainLater},
 	{ErrDenied, CodeDenied},
-
-	{safe.ErrAmbiguous, CodeInvalidObject},
-	{safe.ErrNotFound, CodeInvalidUser},
-	{safe.ErrWrongPassword, CodeAccessDenied},
-	{safe.ErrInvalidAPIKey, CodeAccessDenied},
-	{safe.ErrUnauthorized, CodeAccessDenied},
-	{safe.ErrForbidden, CodeAccessDenied},
-	{safe.ErrNotLoggedIn, CodeNotConnected},
-	{safe.ErrRateLimited, CodeTryAgainLater},
-	{safe.ErrConflict, CodeTryAgainLater},
+	{ErrBadInput, CodeUnknownError},
 	{context.DeadlineExceeded, CodeTimeout},
 }
 
 // CodeOf returns the return code for err: CodeSuccess for nil, the code of
 // the outermost *CodeError in its chain, else the code of the first
-// sentinel it matches (the connector protocol's, then the vault client's
-// and context.DeadlineExceeded), else CodeUnknownError. A write whose
-// outcome is unknown (safe.ErrOutcomeUnknown) is CodeUnknownError whatever
-// its cause, so that nothing reports it as a clean, retryable failure.
+// sentinel of this package it matches, else CodeTimeout for
+// context.DeadlineExceeded, else CodeUnknownError.
 func CodeOf(err error) Code {
 	if err == nil {
 		return CodeSuccess
@@ -201,9 +191,6 @@ func CodeOf(err error) Code {
 	var ce *CodeError
 	if errors.As(err, &ce) {
 		return ce.Code
-	}
-	if errors.Is(err, safe.ErrOutcomeUnknown) {
-		return CodeUnknownError
 	}
 	for _, m := range codeOrder {
 		if errors.Is(err, m.err) {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/bsafe-go/bsafe"
-	"github.com/bsafe-go/bsafe/safe"
 )
 
 // The protocol's names, as operations.md §4 lists them.
@@ -51,7 +49,6 @@ func TestCodeNames(t *testing.T) {
 }
 
 func TestCodeOf(t *testing.T) {
-	api := func(status int) error { return &safe.APIError{StatusCode: status, Method: "GET", Path: "/api/x"} }
 	for _, tc := range []struct {
 		name string
 		err  error
@@ -67,16 +64,9 @@ func TestCodeOf(t *testing.T) {
 		{"invalid group", bsafe.ErrInvalidGroup, 12},
 		{"try again", bsafe.ErrTryAgainLater, 41},
 		{"explicit code", bsafe.WithCode(bsafe.CodeDenied, errors.New("no")), 42},
-		{"explicit code wins over a sentinel", fmt.Errorf("ctx: %w", bsafe.WithCode(bsafe.CodeInvalidGroup, safe.ErrNotFound)), 12},
-		{"safe not found", api(http.StatusNotFound), 7},
-		{"safe rate limited", &safe.RateLimitError{Err: api(http.StatusTooManyRequests).(*safe.APIError)}, 41},
-		{"safe unauthorized", api(http.StatusUnauthorized), 11},
-		{"safe forbidden", api(http.StatusForbidden), 11},
-		{"safe wrong password", fmt.Errorf("%w: x", safe.ErrWrongPassword), 11},
-		{"safe not logged in", safe.ErrNotLoggedIn, 3},
-		{"safe ambiguous", &safe.AmbiguousError{Kind: "collection", IDs: []string{"a", "b"}}, 38},
+		{"explicit code wins over a sentinel", fmt.Errorf("ctx: %w", bsafe.WithCode(bsafe.CodeInvalidGroup, bsafe.ErrInvalidUser)), 12},
 		{"deadline", fmt.Errorf("safe: GET /api/sync: %w", context.DeadlineExceeded), 10},
-		{"outcome unknown, whatever its cause", &safe.OutcomeUnknownError{Method: "PUT", Path: "/api/ciphers/x", Err: api(http.StatusTooManyRequests)}, 1},
+		{"bad input", fmt.Errorf("x: %w", bsafe.ErrBadInput), 1},
 	} {
 		if got := bsafe.CodeOf(tc.err); got != tc.want {
 			t.Errorf("%s: CodeOf = %s, want %s", tc.name, got, tc.want)

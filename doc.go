@@ -17,21 +17,21 @@
 //   - safe: the vault client (login, sync, items, collections, folders,
 //     trash, members), with safe/safetest, an in-memory Bitwarden-compatible
 //     server for tests, used like net/http/httptest.
-//   - bsafe (this package): the connector contract, of which the return
-//     codes have landed: Code, with the protocol's names, the sentinel
-//     errors that connectors return, and CodeOf, which maps any error
-//     (the vault client's included) to its code. The capability
-//     interfaces, one typed call per documented connector operation in the
-//     style of database/sql/driver, and the dispatcher that turns agent
-//     input into those calls, come next.
+//   - bsafe (this package): the connector contract. Connector and one
+//     optional capability interface per family of documented operations,
+//     in the style of database/sql/driver, so every operation is a typed
+//     call; Supported; the return codes (Code, with the protocol's names),
+//     the sentinel errors connectors return, and CodeOf.
+//   - attrs: attribute values (Values: named, ordered, single- or
+//     multi-valued), the one attribute type of the whole SDK.
 //
 // The cryptography core (key derivation, EncStrings, the key hierarchy) is
 // internal; the packages above expose what callers need of it.
 //
 // Planned, and not in the module yet (see the README for what has landed):
 //
-//   - attrs, usermgmt, safe/massreset (planned): account attributes,
-//     team-member management, and mass password onboarding and reset.
+//   - usermgmt, safe/massreset (planned): team-member management, and
+//     mass password onboarding and reset.
 //
 // # Security
 //
