@@ -323,3 +323,31 @@ func (r CustomRequest) MarshalJSON() ([]byte, error) {
 	p.OldPassword, p.NewPassword = "", ""
 	return json.Marshal(p)
 }
+
+// Fixture tells TestConnector what on the target it may use. The kit
+// changes the target (it resets, enables, creates and deletes), so point it
+// at a test system. What the connector claims and the fixture does not
+// name is reported as a violation, never skipped.
+type Fixture struct {
+	// Account is an existing account the kit verifies, resets, enables and
+	// disables, locks, expires and lists; it is left with Password and in
+	// its first state at the end where the connector can restore them.
+	Account AccountRef
+	// Password is Account's current password.
+	Password string
+	// NewPassword is a password the target accepts for Account, other
+	// than Password.
+	NewPassword string
+	// Template is the template account ("modeluid") create copies; empty
+	// means create without one.
+	Template string
+	// NewAccount names an account that does not exist; the kit creates
+	// and then deletes it.
+	NewAccount AccountRef
+	// Group is an existing group Account is not a member of; the kit adds
+	// Account to it and removes it again.
+	Group string
+	// NewGroup names a group that does not exist; the kit creates and
+	// then deletes it.
+	NewGroup GroupRequest
+}
