@@ -5,11 +5,10 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -286,6 +285,28 @@ func (k *Connector) connectAttached(ctx context.Context, a address) error {
 	return nil
 }
 
+// String describes the connector: its server and team, never its
+// credentials or keys.
+func (k *Connector) String() string {
+	k.mu.Lock()
+	cn := k.conn
+	k.mu.Unlock()
+	if cn == nil {
+		return "safe.Connector(not connected)"
+	}
+	return "safe.Connector(" + cn.client.baseURL() + ", team " + cn.team.ID + ")"
+}
+
+// GoString is String.
+func (k *Connector) GoString() string { return k.String() }
+
+// Format prints String for every verb, so that no %v or %+v reaches the
+// connector's keys.
+func (k *Connector) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
+
+// LogValue makes log/slog print String.
+func (k *Connector) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
 func (k *Connector) set(cn *connection) {
 	k.mu.Lock()
 	k.conn = cn
@@ -454,15 +475,10 @@ func connectorError(err error, about errContext) error {
 	return bsafe.WithCode(code, err)
 }
 
-// isNetworkError reports a failure to reach the server at all: a name
-// that does not resolve, a refused connection, a certificate refused.
+// isNetworkError reports a failure to reach the server at all: a refused
+// connection, or what failedBeforeSending knows (a name that does not
+// resolve, a certificate refused).
 func isNetworkError(err error) bool {
 	var op *net.OpError
-	var dns *net.DNSError
-	var verify *tls.CertificateVerificationError
-	var authority x509.UnknownAuthorityError
-	var host x509.HostnameError
-	var record tls.RecordHeaderError
-	return errors.As(err, &op) || errors.As(err, &dns) || errors.As(err, &verify) ||
-		errors.As(err, &authority) || errors.As(err, &host) || errors.As(err, &record)
+	return errors.As(err, &op) || failedBeforeSending(err)
 }

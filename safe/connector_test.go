@@ -53,7 +53,13 @@ func (c counter) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func newConnEnv(t *testing.T, gen safetest.Generation, opts ...safe.Option) *connEnv {
 	t.Helper()
-	e := &connEnv{env: newEnv(t, gen), logs: &logBuffer{}}
+	return newConnEnvOn(t, safetest.NewServer(safetest.WithGeneration(gen)), opts...)
+}
+
+// newConnEnvOn is newConnEnv on a server the test configured.
+func newConnEnvOn(t *testing.T, srv *safetest.Server, opts ...safe.Option) *connEnv {
+	t.Helper()
+	e := &connEnv{env: newEnvOn(t, srv), logs: &logBuffer{}}
 	var err error
 	must := func(id string, err error) string {
 		t.Helper()
@@ -101,7 +107,7 @@ func newConnEnv(t *testing.T, gen safetest.Generation, opts ...safe.Option) *con
 	e.h = &hook{next: &canary{t: t, next: e.srv.Client().Transport}}
 	opts = append([]safe.Option{
 		safe.WithHTTPClient(&http.Client{Transport: counter{next: e.h, n: &e.logins}}),
-		safe.WithSyncInterval(0), safe.WithLogger(slog.New(e.logs)),
+		safe.WithSyncInterval(0), safe.WithLogger(slogOf(e.logs)),
 		safe.WithRetryPolicy(safe.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Second}),
 	}, opts...)
 	e.k = safe.NewConnector(opts...)
@@ -122,10 +128,14 @@ func (e *connEnv) connect(t *testing.T) {
 
 // checkLogs fails if a log line of the connector (or its client) carries
 // a plaintext marked sensitive.
-func (e *connEnv) checkLogs(t *testing.T) {
-	e.logs.mu.Lock()
-	defer e.logs.mu.Unlock()
-	for _, r := range e.logs.recs {
+func (e *connEnv) checkLogs(t *testing.T) { checkLogBuffer(t, e.logs) }
+
+func slogOf(l *logBuffer) *slog.Logger { return slog.New(l) }
+
+func checkLogBuffer(t *testing.T, l *logBuffer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, r := range l.recs {
 		line := r.Message
 		r.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
 		if strings.Contains(line, "sensitive-") || strings.Contains(line, "canary-") {
@@ -497,7 +507,9 @@ func TestConnectorListings(t *testing.T) {
 			{LongID: e.other.ID, ShortID: "OTHER", Description: "OTHER"},
 			{LongID: e.tmplCol.ID, ShortID: "TEMPLATES", Description: "TEMPLATES"},
 		}
-		sortGroups := func(g []bsafe.Group) { slices.SortFunc(g, func(a, b bsafe.Group) int { return strings.Compare(a.ShortID, b.ShortID) }) }
+		sortGroups := func(g []bsafe.Group) {
+			slices.SortFunc(g, func(a, b bsafe.Group) int { return strings.Compare(a.ShortID, b.ShortID) })
+		}
 		sortGroups(gs)
 		if diff := cmp.Diff(wantGroups, gs); diff != "" {
 			t.Errorf("ListGroups (-want +got):\n%s", diff)
