@@ -201,7 +201,9 @@ func TestConnectorHalfAFamily(t *testing.T) {
 
 type halfEnabler struct{ r *bsafetest.Connector }
 
-func (h halfEnabler) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) { return h.r.ServerInfo(ctx) }
+func (h halfEnabler) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) {
+	return h.r.ServerInfo(ctx)
+}
 func (h halfEnabler) IsEnabled(ctx context.Context, a bsafe.AccountRef) (bool, error) {
 	return h.r.IsEnabled(ctx, a)
 }
@@ -209,8 +211,10 @@ func (h halfEnabler) Enable(ctx context.Context, a bsafe.AccountRef) error { ret
 
 type halfLocker struct{ r *bsafetest.Connector }
 
-func (h halfLocker) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) { return h.r.ServerInfo(ctx) }
-func (h halfLocker) Unlock(ctx context.Context, a bsafe.AccountRef) error     { return h.r.Unlock(ctx, a) }
+func (h halfLocker) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) {
+	return h.r.ServerInfo(ctx)
+}
+func (h halfLocker) Unlock(ctx context.Context, a bsafe.AccountRef) error { return h.r.Unlock(ctx, a) }
 
 type halfPWExpirer struct{ r *bsafetest.Connector }
 
@@ -253,8 +257,10 @@ func (h halfProvisioner) DeleteGroup(ctx context.Context, g string) error {
 
 type halfCustom struct{ r *bsafetest.Connector }
 
-func (h halfCustom) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) { return h.r.ServerInfo(ctx) }
-func (h halfCustom) CustomOperations() []bsafe.CustomOperation              { return h.r.CustomOperations() }
+func (h halfCustom) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) {
+	return h.r.ServerInfo(ctx)
+}
+func (h halfCustom) CustomOperations() []bsafe.CustomOperation { return h.r.CustomOperations() }
 
 // Each broken connector is the reference with one method changed; the
 // kit names what is wrong with it.
@@ -327,7 +333,9 @@ func (resetNoTake) Reset(context.Context, bsafe.AccountRef, string) error { retu
 
 type verifyAnything struct{ *bsafetest.Connector }
 
-func (verifyAnything) Verify(context.Context, bsafe.AccountRef, string) (bool, error) { return true, nil }
+func (verifyAnything) Verify(context.Context, bsafe.AccountRef, string) (bool, error) {
+	return true, nil
+}
 
 type enableOnce struct{ *bsafetest.Connector }
 
