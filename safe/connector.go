@@ -227,7 +227,7 @@ func (k *Connector) Connect(ctx context.Context, t bsafe.Target) error {
 		return k.connectAttached(ctx, a)
 	}
 	if k.optErr != nil {
-		return connectorError(k.optErr, onLogin)
+		return fmt.Errorf("safe connector: %w: an option of NewConnector: %w", bsafe.ErrBadInput, k.optErr)
 	}
 	fp := k.fingerprint(a, t)
 	k.connecting.Lock()

@@ -247,7 +247,12 @@ func (l *lister) account(it *Item) bsafe.Account {
 	set(attrFolder, func() []string { return nonEmpty(l.folders[it.FolderID]) })
 	set(attrRevisionDate, func() []string { return formatDate(it.RevisionDate) })
 	set(attrPasswordRevisionDate, func() []string { return formatDate(login.PasswordRevisionDate) })
-	set(attrDeleted, func() []string { return []string{map[bool]string{false: "0", true: "1"}[it.InTrash()]} })
+	set(attrDeleted, func() []string {
+		if it.InTrash() {
+			return []string{"1"}
+		}
+		return []string{"0"}
+	})
 	for _, f := range it.Fields {
 		if f.Type == FieldHidden || f.Type == FieldLinked || reservedName(f.Name) || !l.want(f.Name) {
 			continue

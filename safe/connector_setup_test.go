@@ -2,11 +2,13 @@ package safe_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -144,5 +146,49 @@ func TestConnectorPrints(t *testing.T) {
 	want = "safe.Connector(" + e.srv.URL + ", team " + e.team.ID + ")"
 	if got := fmt.Sprintf("%+v", e.k); got != want {
 		t.Errorf("printed %s, want %s", got, want)
+	}
+}
+
+// TestConnectorBadOption: an option NewConnector cannot take fails
+// Connect as bad input, before anything is sent.
+func TestConnectorBadOption(t *testing.T) {
+	t.Parallel()
+	e := newConnEnv(t, safetest.GenCurrent)
+	k := safe.NewConnector(safe.WithHTTPClient(e.srv.Client()), safe.WithDeviceID("not a UUID"))
+	err := k.Connect(t.Context(), e.target)
+	wantCode(t, "Connect with a bad option", err, bsafe.CodeUnknownError)
+	if !errors.Is(err, bsafe.ErrBadInput) {
+		t.Errorf("error %v: want bsafe.ErrBadInput", err)
+	}
+}
+
+// TestConnectorConcurrent: operations and repeated Connects from several
+// goroutines share the one session (run it with -race).
+func TestConnectorConcurrent(t *testing.T) {
+	t.Parallel()
+	e := newConnEnv(t, safetest.GenCurrent)
+	e.connect(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for range 8 {
+		wg.Go(func() {
+			if err := e.k.Connect(t.Context(), e.target); err != nil {
+				errs <- err
+			}
+			if ok, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
+				errs <- fmt.Errorf("verify: %v, %w", ok, err)
+			}
+			if _, err := collect(t, e.k.ListUsers(t.Context(), bsafe.ListOptions{})); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := e.logins.Load(); n != 1 {
+		t.Errorf("%d logins, want 1", n)
 	}
 }

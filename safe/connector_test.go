@@ -1,6 +1,7 @@
 package safe_test
 
 import (
+	"bytes"
 	"errors"
 	"iter"
 	"log/slog"
@@ -53,7 +54,14 @@ func (c counter) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func newConnEnv(t *testing.T, gen safetest.Generation, opts ...safe.Option) *connEnv {
 	t.Helper()
-	return newConnEnvOn(t, safetest.NewServer(safetest.WithGeneration(gen)), opts...)
+	// The server's side of the canary: what arrives, not only what the
+	// client's transport saw leave.
+	hook := func(r *http.Request, body []byte) {
+		if strings.Contains(r.URL.String(), "sensitive-") || bytes.Contains(body, []byte("sensitive-")) {
+			t.Errorf("the server received a plaintext secret: %s %s", r.Method, r.URL.Path)
+		}
+	}
+	return newConnEnvOn(t, safetest.NewServer(safetest.WithGeneration(gen), safetest.WithRequestHook(hook)), opts...)
 }
 
 // newConnEnvOn is newConnEnv on a server the test configured.
