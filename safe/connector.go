@@ -141,7 +141,8 @@ func NewConnector(opts ...Option) *Connector {
 // programs that manage the client themselves. Its Connect never logs in
 // and ignores the credentials: it only reads listDeleted, and fails with
 // code 4 (bsafe.CodeAlreadyConnected) when the target names another server
-// or team. Logging c out ends the connector's session too.
+// or team (server and organizationName may be left out). Logging c out
+// ends the connector's session too.
 func AttachConnector(ctx context.Context, c *Client, team string, listDeleted bool) (*Connector, error) {
 	if c == nil {
 		return nil, connectorError(fmt.Errorf("%w: AttachConnector(nil client)", ErrInvalidArgument), onLogin)
@@ -163,19 +164,20 @@ type address struct {
 	listDeleted bool
 }
 
-// parseAddress reads and checks the address options. Its errors never
-// quote a value: a proxy URL may carry a password.
-func parseAddress(t bsafe.Target) (address, error) {
+// parseAddress reads and checks the address options; server and
+// organizationName are required unless attached. Its errors never quote a
+// value: a proxy URL may carry a password.
+func parseAddress(t bsafe.Target, attached bool) (address, error) {
 	var a address
 	a.server = strings.TrimRight(strings.TrimSpace(t.Options.Get("server")), "/")
 	if a.server == "" {
 		a.server = strings.TrimRight(strings.TrimSpace(t.Address), "/")
 	}
-	if a.server == "" {
+	if a.server == "" && !attached {
 		return a, fmt.Errorf("%w: the address option server (the Bravura Safe URL) is missing", bsafe.ErrInvalidServer)
 	}
 	a.team = strings.TrimSpace(t.Options.Get("organizationName"))
-	if a.team == "" {
+	if a.team == "" && !attached {
 		return a, fmt.Errorf("%w: the address option organizationName (the team) is missing", bsafe.ErrInvalidServer)
 	}
 	if p := strings.TrimSpace(t.Options.Get("proxy")); p != "" {
@@ -219,7 +221,7 @@ func (k *Connector) fingerprint(a address, t bsafe.Target) [sha256.Size]byte {
 // session of an earlier Connect with the same target and credentials (see
 // the type's documentation for the address options and credentials).
 func (k *Connector) Connect(ctx context.Context, t bsafe.Target) error {
-	a, err := parseAddress(t)
+	a, err := parseAddress(t, k.attached)
 	if err != nil {
 		return err
 	}
@@ -269,15 +271,17 @@ func (k *Connector) connectAttached(ctx context.Context, a address) error {
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(a.server, cn.client.baseURL()) {
+	if a.server != "" && !strings.EqualFold(a.server, cn.client.baseURL()) {
 		return bsafe.WithCode(bsafe.CodeAlreadyConnected, errors.New("safe connector: attached to another server's client"))
 	}
-	team, err := findTeam(ctx, cn.client, a.team)
-	if err != nil {
-		return err
-	}
-	if team.ID != cn.team.ID {
-		return bsafe.WithCode(bsafe.CodeAlreadyConnected, fmt.Errorf("safe connector: attached to team %s, not %s", cn.team.ID, team.ID))
+	if a.team != "" {
+		team, err := findTeam(ctx, cn.client, a.team)
+		if err != nil {
+			return err
+		}
+		if team.ID != cn.team.ID {
+			return bsafe.WithCode(bsafe.CodeAlreadyConnected, fmt.Errorf("safe connector: attached to team %s, not %s", cn.team.ID, team.ID))
+		}
 	}
 	if cn.listDeleted != a.listDeleted {
 		k.set(&connection{client: cn.client, team: cn.team, listDeleted: a.listDeleted})

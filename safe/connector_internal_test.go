@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bsafe-go/bsafe"
+	"github.com/bsafe-go/bsafe/attrs"
 )
 
 // TestConnectorErrorCodes: the vault client's errors, as the connector
@@ -42,4 +45,53 @@ func TestConnectorErrorCodes(t *testing.T) {
 	if got := bsafe.CodeOf(connectorError(apiErr(404), onCollection)); got != bsafe.CodeInvalidGroup {
 		t.Errorf("not found, for a collection: %s, want ACInvalidGroup", got)
 	}
+}
+
+// FuzzConnectorInput feeds arbitrary address options and attribute
+// instructions to what reads them: no panic, errors that quote no
+// address option (a proxy URL may hold a password), and no instruction
+// that reaches the password or names a collection the team lacks.
+func FuzzConnectorInput(f *testing.F) {
+	f.Add("https://safe.example.com", "Team", "proxy.example.com:3128", "true", "assocID", "REPLACE", "template-x", "COPY")
+	f.Add("", "", "", "", "password", "VALUE", "x", "")
+	f.Add("https://h", "T", "::", "maybe", "_collectionNames", "VALUE", "col", "IGNORE")
+	f.Add("https://h", "T", "", "0", "uri", "COPY", "", "MOVE")
+	f.Fuzz(func(t *testing.T, server, team, proxy, listDeleted, name, action, value, def string) {
+		tg := bsafe.Target{Options: attrs.New("server", server, "organizationName", team,
+			"proxy", "http://u:sensitive-"+proxy+"@h", "listDeleted", listDeleted)}
+		if _, err := parseAddress(tg, false); err != nil && strings.Contains(err.Error(), "sensitive-") {
+			t.Fatalf("the error quotes the proxy: %v", err)
+		}
+		in := bsafe.Instructions{Default: bsafe.Action(def), Attrs: []bsafe.Instruction{
+			{Name: name, Action: bsafe.Action(action), Values: []string{value}},
+			{Name: value, Action: bsafe.Action(action), Values: []string{name, value}},
+		}}
+		tmpl := &Item{Name: value, Type: TypeLogin, Notes: name, CollectionIDs: []string{"c1"},
+			Login:  &Login{Username: value, Password: "template-pw", URIs: URIs{{URI: value + name}}},
+			Fields: Fields{{Name: name, Value: value}, {Name: value, Value: name, Type: FieldHidden}}}
+		cols := []*Collection{{ID: "c1", Name: value}, {ID: "c2", Name: name}}
+		cn := &connection{team: &Team{ID: "t"}}
+		if checkInstructions(in, true) == nil {
+			for _, tm := range []*Item{tmpl, nil} {
+				it, ids, err := cn.newItem(tm, "new", bsafe.CreateRequest{Attrs: in, Password: "new-pw"}, cols)
+				if err != nil {
+					continue
+				}
+				if it.Name != "new" || it.Login.Password != "new-pw" || it.TeamID != "t" || it.Type != TypeLogin {
+					t.Fatalf("newItem: name %q, password kept %v, team %q", it.Name, it.Login.Password == "new-pw", it.TeamID)
+				}
+				for _, id := range ids {
+					if id != "c1" && id != "c2" {
+						t.Fatalf("newItem placed the item in %q", id)
+					}
+				}
+			}
+		}
+		if checkInstructions(in, false) == nil {
+			it := tmpl.Clone()
+			if err := applyValues(it, in); err == nil && (it.Login.Password != "template-pw" || !slices.Equal(it.CollectionIDs, []string{"c1"})) {
+				t.Fatalf("update changed the password or the collections")
+			}
+		}
+	})
 }

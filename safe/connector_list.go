@@ -254,7 +254,7 @@ func (l *lister) account(it *Item) bsafe.Account {
 		return []string{"0"}
 	})
 	for _, f := range it.Fields {
-		if f.Type == FieldHidden || f.Type == FieldLinked || reservedName(f.Name) || !l.want(f.Name) {
+		if f.Name == "" || f.Type == FieldHidden || f.Type == FieldLinked || reservedName(f.Name) || !l.want(f.Name) {
 			continue
 		}
 		a.Attrs.Add(f.Name, f.Value)

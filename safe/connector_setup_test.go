@@ -119,6 +119,12 @@ func TestAttachConnector(t *testing.T) {
 	if _, err := k.CheckUser(ctx, ref("Old VPN")); err != nil {
 		t.Errorf("listDeleted was not taken: %v", err)
 	}
+	if err := k.Connect(ctx, bsafe.Target{}); err != nil {
+		t.Errorf("Connect with no address to an attached connector: %v", err)
+	}
+	if _, err := k.CheckUser(ctx, ref("Old VPN")); bsafe.CodeOf(err) != bsafe.CodeInvalidUser {
+		t.Errorf("listDeleted was not cleared: %v", err)
+	}
 	other, err := e.srv.AddTeam(e.user, safetest.TeamSpec{Name: "Other Team"})
 	if err != nil {
 		t.Fatal(err)
