@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bsafe-go/bsafe"
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
@@ -109,12 +110,25 @@ type Connector struct {
 }
 
 // connection is one logged-in team. It is replaced as a whole, never
-// changed.
+// changed, but for the unauthorized flag.
 type connection struct {
 	client      *Client
 	team        *Team
 	listDeleted bool
 	fp          [sha256.Size]byte // of the address and credentials (not listDeleted)
+	// unauthorized is set when the server refused the session (revoked,
+	// or expired beyond renewal): the next Connect logs in again instead
+	// of keeping it.
+	unauthorized atomic.Bool
+}
+
+// fail is connectorError for an operation's error, noting a session the
+// server refused.
+func (cn *connection) fail(err error, about errContext) error {
+	if errors.Is(err, ErrUnauthorized) {
+		cn.unauthorized.Store(true)
+	}
+	return connectorError(err, about)
 }
 
 // NewConnector returns a connector that is not yet connected; Connect logs
@@ -237,7 +251,7 @@ func (k *Connector) Connect(ctx context.Context, t bsafe.Target) error {
 	k.mu.Lock()
 	cur := k.conn
 	k.mu.Unlock()
-	if cur != nil && hmac.Equal(cur.fp[:], fp[:]) && cur.client.LoggedIn() {
+	if cur != nil && hmac.Equal(cur.fp[:], fp[:]) && cur.client.LoggedIn() && !cur.unauthorized.Load() {
 		if cur.listDeleted != a.listDeleted {
 			k.set(&connection{client: cur.client, team: cur.team, listDeleted: a.listDeleted, fp: fp})
 		}
@@ -417,11 +431,11 @@ func (k *Connector) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) {
 	}
 	info, err := cn.client.ServerInfo(ctx)
 	if err != nil {
-		return bsafe.ServerInfo{}, connectorError(err, onLogin)
+		return bsafe.ServerInfo{}, cn.fail(err, onLogin)
 	}
 	team, err := findTeam(ctx, cn.client, cn.team.ID)
 	if err != nil {
-		return bsafe.ServerInfo{}, err
+		return bsafe.ServerInfo{}, cn.fail(err, onLogin)
 	}
 	return bsafe.ServerInfo{Name: "Bravura Safe, team " + team.Name + " (" + team.ID + ")", Version: info.Version}, nil
 }

@@ -96,14 +96,14 @@ func (cn *connection) findItem(ctx context.Context, ref string, about errContext
 		case err == nil && cn.mine(it):
 			return it, nil
 		case err != nil && !errors.Is(err, ErrNotFound):
-			return nil, connectorError(err, about)
+			return nil, cn.fail(err, about)
 		}
 	}
 	var found []*Item
 	var names []string
 	for it, err := range cn.items(ctx) {
 		if err != nil {
-			return nil, connectorError(err, about)
+			return nil, cn.fail(err, about)
 		}
 		found = append(found, it)
 		names = append(names, it.Name)
@@ -131,12 +131,12 @@ func (cn *connection) collections(ctx context.Context) ([]*Collection, error) {
 		return cols, nil
 	}
 	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrForbidden) {
-		return nil, connectorError(err, onCollection)
+		return nil, cn.fail(err, onCollection)
 	}
 	cols = nil
 	for col, err := range cn.client.Collections.All(ctx) {
 		if err != nil {
-			return nil, connectorError(err, onCollection)
+			return nil, cn.fail(err, onCollection)
 		}
 		if col.TeamID == cn.team.ID {
 			cols = append(cols, col)
@@ -199,7 +199,7 @@ func (cn *connection) newLister(ctx context.Context, wanted []string) (*lister, 
 	if l.want(attrFolder) {
 		fs, err := cn.client.Folders.List(ctx)
 		if err != nil {
-			return nil, connectorError(err, onItem)
+			return nil, cn.fail(err, onItem)
 		}
 		l.folders = make(map[string]string, len(fs))
 		for _, f := range fs {
@@ -286,7 +286,7 @@ func (k *Connector) ListUsers(ctx context.Context, opts bsafe.ListOptions) iter.
 		}
 		for it, err := range cn.items(ctx) {
 			if err != nil {
-				yield(bsafe.Account{}, connectorError(err, onItem))
+				yield(bsafe.Account{}, cn.fail(err, onItem))
 				return
 			}
 			if !yield(l.account(it), nil) {
@@ -369,7 +369,7 @@ func (cn *connection) fresh(ctx context.Context, acct bsafe.AccountRef) (*Item, 
 	}
 	it, err = cn.client.Items.fetch(ctx, it.ID)
 	if err != nil {
-		return nil, connectorError(err, onItem)
+		return nil, cn.fail(err, onItem)
 	}
 	return it, nil
 }
@@ -422,7 +422,7 @@ func (k *Connector) ListMembers(ctx context.Context, groupID string) iter.Seq2[b
 		}
 		for it, err := range cn.items(ctx) {
 			if err != nil {
-				yield(bsafe.Member{}, connectorError(err, onItem))
+				yield(bsafe.Member{}, cn.fail(err, onItem))
 				return
 			}
 			if slices.Contains(it.CollectionIDs, col.ID) && !yield(bsafe.Member{LongID: it.ID}, nil) {

@@ -113,7 +113,7 @@ func (cn *connection) setPassword(ctx context.Context, id, newPW string) error {
 	unknown := errors.Is(werr, ErrOutcomeUnknown)
 	if werr != nil && !unknown {
 		// Refused, or never sent: nothing was changed.
-		return connectorError(werr, onItem)
+		return cn.fail(werr, onItem)
 	}
 	back, rerr := cn.client.Items.fetch(ctx, id)
 	switch {
@@ -140,7 +140,7 @@ func (k *Connector) Delete(ctx context.Context, acct bsafe.AccountRef) error {
 	if err != nil {
 		return err
 	}
-	return connectorError(cn.client.Items.Purge(ctx, it.ID), onItem)
+	return cn.fail(cn.client.Items.Purge(ctx, it.ID), onItem)
 }
 
 // Create makes a login item in the team, named after the acctid (else
@@ -204,7 +204,7 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 	}
 	created, err := cn.client.Items.Create(ctx, it, InCollections(colIDs...))
 	if err != nil {
-		return bsafe.Account{}, connectorError(err, onItem)
+		return bsafe.Account{}, cn.fail(err, onItem)
 	}
 	l, err := cn.newLister(ctx, nil)
 	if err != nil {
@@ -275,7 +275,7 @@ func checkInstructions(in bsafe.Instructions, create bool) error {
 func (cn *connection) nameFree(ctx context.Context, name, except string) error {
 	for it, err := range cn.items(ctx) {
 		if err != nil {
-			return connectorError(err, onItem)
+			return cn.fail(err, onItem)
 		}
 		if it.ID != except && strings.EqualFold(it.Name, name) {
 			return fmt.Errorf("%w: login item %s of team %s has that name", bsafe.ErrAlreadyExists, it.ID, cn.team.ID)
@@ -487,7 +487,7 @@ func (k *Connector) Update(ctx context.Context, acct bsafe.AccountRef, changes b
 	}
 	updated, err := cn.client.Items.Edit(ctx, it.ID, func(it *Item) error { return applyValues(it, changes) })
 	if err != nil {
-		return bsafe.Account{}, connectorError(err, onItem)
+		return bsafe.Account{}, cn.fail(err, onItem)
 	}
 	l, err := cn.newLister(ctx, nil)
 	if err != nil {
@@ -611,7 +611,7 @@ func (k *Connector) editGroups(ctx context.Context, acct bsafe.AccountRef, group
 		ids = slices.DeleteFunc(slices.Clone(it.CollectionIDs), func(id string) bool { return id == col.ID })
 	}
 	_, err = cn.client.Items.MoveToCollections(ctx, it.ID, ids...)
-	return connectorError(err, onItem)
+	return cn.fail(err, onItem)
 }
 
 // CreateGroup makes a collection in the team, named req.Name (groupname),
@@ -639,7 +639,7 @@ func (k *Connector) CreateGroup(ctx context.Context, req bsafe.GroupRequest) (bs
 	}
 	col, err := cn.client.Collections.Create(ctx, cn.team.ID, name, CollectionAccess{})
 	if err != nil {
-		return bsafe.Group{}, connectorError(err, onCollection)
+		return bsafe.Group{}, cn.fail(err, onCollection)
 	}
 	return groupOf(col), nil
 }
@@ -659,7 +659,7 @@ func (k *Connector) DeleteGroup(ctx context.Context, groupID string) error {
 	if err != nil {
 		return err
 	}
-	return connectorError(cn.client.Collections.Delete(ctx, cn.team.ID, col.ID), onCollection)
+	return cn.fail(cn.client.Collections.Delete(ctx, cn.team.ID, col.ID), onCollection)
 }
 
 // The capabilities the connector implements.

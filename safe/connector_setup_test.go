@@ -198,3 +198,25 @@ func TestConnectorConcurrent(t *testing.T) {
 		t.Errorf("%d logins, want 1", n)
 	}
 }
+
+// TestConnectorRevokedSession: a session the server revoked is code 11,
+// and the next Connect logs in again instead of keeping it.
+func TestConnectorRevokedSession(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newConnEnv(t, gen, safe.WithSyncInterval(0))
+		e.connect(t)
+		if err := e.srv.RevokeSessions(e.user); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw")
+		wantCode(t, "Verify with a revoked session", err, bsafe.CodeAccessDenied)
+		e.connect(t)
+		if ok, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
+			t.Errorf("Verify after Connect: %v, %v", ok, err)
+		}
+		if n := e.logins.Load(); n < 2 {
+			t.Errorf("%d logins, want a new one after the revocation", n)
+		}
+	})
+}
