@@ -54,8 +54,10 @@ import (
 // in once: Connect with the same target and credentials again keeps the
 // session (it compares keyed fingerprints of them, and keeps no copy of
 // the passwords itself); another target or other credentials end the old
-// session and log in anew. A failed Connect leaves the Connector not
-// connected (code 3 for every operation until a Connect succeeds).
+// session and log in anew, and so does a session the server refused
+// (revoked, or expired beyond renewal). A failed Connect leaves the
+// Connector not connected (code 3 for every operation until a Connect
+// succeeds).
 //
 // # Accounts and groups
 //
