@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -36,14 +37,35 @@ func TestConnectorErrorCodes(t *testing.T) {
 		{"wrong password", ErrWrongPassword, bsafe.CodeAccessDenied},
 		{"bad API key", ErrInvalidAPIKey, bsafe.CodeAccessDenied},
 		{"two factor", &TwoFactorError{}, bsafe.CodeAccessDenied},
+		{"outcome unknown after a 429", &OutcomeUnknownError{Method: "PUT", Path: "/api/ciphers/x", Err: apiErr(429)}, bsafe.CodeUnknownError},
+		{"outcome unknown after a 404", &OutcomeUnknownError{Method: "PUT", Path: "/api/ciphers/x", Err: apiErr(404)}, bsafe.CodeUnknownError},
+		{"an explicit code is kept", fmt.Errorf("ctx: %w", bsafe.WithCode(bsafe.CodeInvalidGroup, ErrNotFound)), bsafe.CodeInvalidGroup},
+		{"a sentinel of bsafe is kept", fmt.Errorf("x: %w", bsafe.ErrVerifyFailed), bsafe.CodeVerifyFailed},
+		{"a bad argument", invalidArg("bad ID"), bsafe.CodeUnknownError},
 		{"anything else", errors.New("boom"), bsafe.CodeUnknownError},
 	} {
 		if got := bsafe.CodeOf(connectorError(tc.err, onItem)); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
-	if got := bsafe.CodeOf(connectorError(apiErr(404), onCollection)); got != bsafe.CodeInvalidGroup {
-		t.Errorf("not found, for a collection: %s, want ACInvalidGroup", got)
+	for _, tc := range []struct {
+		name  string
+		err   error
+		about errContext
+		want  bsafe.Code
+	}{
+		{"not found, for a collection", apiErr(404), onCollection, bsafe.CodeInvalidGroup},
+		{"not found, for a template", apiErr(404), onTemplate, bsafe.CodeInvalidModelUser},
+		{"not found, at login: no vault server there", apiErr(404), onLogin, bsafe.CodeInvalidServer},
+		{"a refused connection, at login", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, onLogin, bsafe.CodeInvalidServer},
+		{"a refused connection, later", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, onItem, bsafe.CodeUnknownError},
+		{"an HTML page, at login", ErrNotVaultServer, onLogin, bsafe.CodeInvalidServer},
+		{"a malformed API key, at login", invalidArg("client ID"), onLogin, bsafe.CodeAccessDenied},
+		{"nil", nil, onItem, bsafe.CodeSuccess},
+	} {
+		if got := bsafe.CodeOf(connectorError(tc.err, tc.about)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }
 
