@@ -69,6 +69,7 @@ func TestContextEnded(t *testing.T) {
 	// A context that ends during a listing ends it with the error.
 	must(t, c.AddAccount(bsafetest.AccountSpec{ID: "u-bert"}))
 	lctx, lcancel := context.WithCancel(ctx)
+	defer lcancel()
 	var rows []string
 	var last error
 	for a, err := range c.ListUsers(lctx, bsafe.ListOptions{}) {
