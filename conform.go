@@ -66,7 +66,7 @@ func (e *ConformanceError) Error() string {
 //     password with ErrVerifyFailed (14), verifyreset with the current
 //     password changes nothing; reset leaves a disabled account disabled
 //     and clears a lockout;
-//   - the three state families: each setter succeeds twice in a row (it
+//   - the four state families: each setter succeeds twice in a row (it
 //     is idempotent), the getter reflects it, unknown accounts are 7;
 //   - listings yield rows with their required IDs, unique, including the
 //     fixture's account and group; listattributes narrowing adds nothing
@@ -378,6 +378,11 @@ func (k *kit) run() {
 			return
 		}
 		k.guard(s.op, s.check)
+		if s.op == OpVerify {
+			// Its wrong passwords may have locked the account, and a target
+			// may refuse even the right password of a locked account.
+			k.guard("kit", restoreStates)
+		}
 	}
 }
 
@@ -616,8 +621,20 @@ func (k *kit) checkVerifyReset() {
 		return
 	}
 	acct := k.f.Account
+	// With the current password it does nothing: where c has a lockout,
+	// a lockout set before is still set after (a reset would clear it).
+	l, locks := k.c.(Locker)
+	locks = locks && l.Lock(k.ctx, acct) == nil // checkLocker reports a failing Lock
 	if k.ok(OpVerifyReset, "VerifyReset to the current password", vr.VerifyReset(k.ctx, acct, k.f.Password)) {
+		if locks {
+			if locked, err := l.IsLocked(k.ctx, acct); err == nil && !locked {
+				k.fail(string(OpVerifyReset), "VerifyReset to the current password reset it (it cleared the lockout); it must do nothing")
+			}
+		}
 		k.expectPassword(OpVerifyReset, "VerifyReset to the current password", acct, k.f.Password, "")
+	}
+	if locks {
+		k.ok(OpUnlock, "Unlock, after the VerifyReset check", l.Unlock(k.ctx, acct))
 	}
 	if k.ok(OpVerifyReset, "VerifyReset to Fixture.NewPassword", vr.VerifyReset(k.ctx, acct, k.f.NewPassword)) {
 		k.expectPassword(OpVerifyReset, "VerifyReset to Fixture.NewPassword", acct, k.f.NewPassword, k.f.Password)
@@ -921,6 +938,9 @@ func (k *kit) checkListGroups() {
 			k.failCapped(string(OpListGroups), "no LongID", "row %d (ShortID %q) has an empty LongID", n, g.ShortID)
 		} else if first, rep := ids.repeat(g.LongID, n); rep {
 			k.failCapped(string(OpListGroups), "repeated LongID", "row %d repeats the LongID %q of row %d", n, g.LongID, first)
+		}
+		if g.OwnerIsGroup && g.Owner == "" {
+			k.failCapped(string(OpListGroups), "owner", "row %d (LongID %q) says its owner is a group, but names no owner", n, g.LongID)
 		}
 		found = found || g.LongID == k.f.Group
 	})

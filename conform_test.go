@@ -286,6 +286,8 @@ func TestConnectorBrokenFakes(t *testing.T) {
 			[]string{"lock: ", "Lock returned ACOperationNotSupported, but the connector claims lock"}},
 		{"change ignoring the old password", func(r *bsafetest.Connector) bsafe.Connector { return changeAnyOld{r} },
 			[]string{"change: ", "Change from a wrong old password succeeded; want ACVerifyFailed (14)"}},
+		{"verifyreset resetting the current password", func(r *bsafetest.Connector) bsafe.Connector { return verifyResetAlways{r} },
+			[]string{"verifyreset: ", "VerifyReset to the current password reset it (it cleared the lockout)"}},
 		{"reset enabling", func(r *bsafetest.Connector) bsafe.Connector { return resetEnables{r} },
 			[]string{"reset: ", "Reset enabled a disabled account"}},
 		{"create ignoring an unknown template", func(r *bsafetest.Connector) bsafe.Connector { return createAnyTemplate{r} },
@@ -373,6 +375,12 @@ type changeAnyOld struct{ *bsafetest.Connector }
 
 func (c changeAnyOld) Change(ctx context.Context, a bsafe.AccountRef, _, newPW string) error {
 	return c.Reset(ctx, a, newPW)
+}
+
+type verifyResetAlways struct{ *bsafetest.Connector }
+
+func (v verifyResetAlways) VerifyReset(ctx context.Context, a bsafe.AccountRef, pw string) error {
+	return v.Reset(ctx, a, pw)
 }
 
 type resetEnables struct{ *bsafetest.Connector }
