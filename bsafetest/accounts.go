@@ -80,6 +80,7 @@ func (c *Connector) AddAccount(s AccountSpec) error {
 	if _, ok := c.accounts[s.ID]; ok {
 		return fmt.Errorf("bsafetest: AddAccount: account %q: %w", s.ID, bsafe.ErrAlreadyExists)
 	}
+	c.initMaps()
 	c.accounts[s.ID] = a
 	c.accountOrder = append(c.accountOrder, s.ID)
 	return nil
@@ -98,6 +99,7 @@ func (c *Connector) AddTemplate(s AccountSpec) error {
 	if _, ok := c.templates[s.ID]; ok {
 		return fmt.Errorf("bsafetest: AddTemplate: template %q: %w", s.ID, bsafe.ErrAlreadyExists)
 	}
+	c.initMaps()
 	c.templates[s.ID] = a
 	return nil
 }

@@ -227,3 +227,22 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestZeroValue(t *testing.T) {
+	var c bsafetest.Connector
+	if _, err := c.CheckUser(ctx, alice); !errors.Is(err, bsafe.ErrInvalidUser) {
+		t.Errorf("CheckUser on the zero target: %v", err)
+	}
+	must(t, c.AddGroup(bsafe.Group{LongID: "g"}))
+	must(t, c.AddTemplate(bsafetest.AccountSpec{ID: "t"}))
+	must(t, c.AddAccount(bsafetest.AccountSpec{ID: "u-alice", Password: "p", Groups: []string{"g"}}))
+	if _, err := c.Create(ctx, bsafe.CreateRequest{Account: bob, TemplateID: "t", Password: "p"}); err != nil {
+		t.Error(err)
+	}
+	if _, err := c.CreateGroup(ctx, bsafe.GroupRequest{ID: "g2"}); err != nil {
+		t.Error(err)
+	}
+	if ok, err := c.Verify(ctx, alice, "p"); !ok || err != nil {
+		t.Errorf("Verify on the zero target: %t, %v", ok, err)
+	}
+}
