@@ -2,7 +2,9 @@ package bsafetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/bsafe-go/bsafe"
@@ -12,7 +14,8 @@ import (
 // AccountSpec is an account (or a template) as the target holds it: what
 // AddAccount and AddTemplate take and Lookup returns.
 //
-// Its String and GoString methods leave the password out.
+// Its String, GoString, LogValue and MarshalJSON methods leave the
+// password out.
 type AccountSpec struct {
 	ID       string // the long ID; required
 	StableID string // empty means the same as ID
@@ -39,6 +42,19 @@ func (s AccountSpec) String() string {
 
 // GoString is String, so that %#v hides the password too.
 func (s AccountSpec) GoString() string { return s.String() }
+
+// LogValue logs the account without its password.
+func (s AccountSpec) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", s.ID), slog.String("shortid", s.ShortID))
+}
+
+// MarshalJSON writes the account without its password.
+func (s AccountSpec) MarshalJSON() ([]byte, error) {
+	type plain AccountSpec
+	p := plain(s)
+	p.Password = ""
+	return json.Marshal(p)
+}
 
 func (s AccountSpec) clone() AccountSpec {
 	s.Attrs = s.Attrs.Clone()

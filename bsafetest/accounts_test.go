@@ -1,9 +1,12 @@
 package bsafetest_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -104,7 +107,14 @@ func TestCopies(t *testing.T) {
 
 func TestAccountSpecHidesPassword(t *testing.T) {
 	a := lookup(t, target(t), "u-alice")
-	for _, s := range []string{fmt.Sprint(a), fmt.Sprintf("%v %+v %#v %s", a, a, a, a)} {
+	js, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("seeded", "account", a)
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("seeded", "account", a)
+	for _, s := range []string{fmt.Sprint(a), fmt.Sprintf("%v %+v %#v %s", a, a, a, a), string(js), logged.String()} {
 		if strings.Contains(s, alicePW) {
 			t.Errorf("printed AccountSpec shows the password: %s", s)
 		}
