@@ -77,10 +77,17 @@ func (e *ConformanceError) Error() string {
 //     has the password, creating it again is ErrAlreadyExists (6), an
 //     unknown template is ErrInvalidModelUser (8), and after delete it is
 //     gone (7);
-//   - update sets f.Attribute and checkuser reads it back;
+//   - update sets f.Attribute and checkuser reads it back; create sets it
+//     too (ActionValue);
 //   - groupuseradd/groupuserdelete and groupcreate/groupdelete, with the
 //     codes of their godoc (13, 9, 12, 6).
 //
+// What the kit cannot observe it does not claim to check: whether a
+// password change took, on a connector with neither Verify nor
+// AdminVerify; whether AdminVerify counts towards a lockout (the
+// target's threshold is unknown); computers and subscribers beyond their
+// IDs, URIs and resource types (no rows is not reported there, as a test
+// target may have none); what UpdateSubscriber did, beyond its success.
 // Custom operations are checked in their declarations only; the kit does
 // not run them, as it cannot know what they do. A panic in c is reported
 // as a violation of the operation that panicked.
