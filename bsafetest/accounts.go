@@ -131,7 +131,13 @@ func (c *Connector) newAccount(op bsafe.Operation, s AccountSpec) (*account, err
 		}
 	}
 	s = s.clone()
-	s.Groups = slices.Compact(s.Groups)
+	var groups []string // each once, in the order given
+	for _, g := range s.Groups {
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	s.Groups = groups
 	if s.ShortID == "" {
 		s.ShortID = s.ID
 	}

@@ -70,6 +70,10 @@ func TestSeedingErrors(t *testing.T) {
 	if _, ok := c.Lookup("u-x"); ok {
 		t.Error("a refused AddAccount added the account")
 	}
+	must(t, c.AddAccount(bsafetest.AccountSpec{ID: "u-y", Groups: []string{"g-staff", "g-empty", "g-staff"}}))
+	if got := lookup(t, c, "u-y").Groups; len(got) != 2 || got[0] != "g-staff" || got[1] != "g-empty" {
+		t.Errorf("a group given twice: the account is in %q", got)
+	}
 	wantErr(t, "AddTemplate twice", errors.Join(c.AddTemplate(bsafetest.AccountSpec{ID: "t"}), c.AddTemplate(bsafetest.AccountSpec{ID: "t"})), bsafe.ErrAlreadyExists)
 	wantErr(t, "AddGroup without ID", c.AddGroup(bsafe.Group{}), bsafe.ErrBadInput)
 	wantErr(t, "AddGroup twice", c.AddGroup(bsafe.Group{LongID: "g-staff"}), bsafe.ErrAlreadyExists)

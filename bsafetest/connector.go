@@ -123,6 +123,8 @@ func (c *Connector) SetLockout(n int) {
 // refuse a password for which ok returns false with an error matching
 // bsafe.ErrInvalidPassword. nil restores the default, which refuses only
 // the empty password (the empty password is refused whatever ok says).
+// ok runs with the Connector's lock held, so it must not call the
+// Connector.
 func (c *Connector) SetPasswordPolicy(ok func(newPW string) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
