@@ -56,8 +56,9 @@ func (e *ConformanceError) Error() string {
 //     GroupMembershipEditor, GroupProvisioner, CustomOperator) runs none of
 //     it; and a method named as a capability's method, taking a
 //     context.Context, but with another signature, implements nothing;
-//   - serverinfo succeeds, and no claimed operation reports
-//     ErrNotSupported;
+//   - serverinfo succeeds, no claimed operation reports ErrNotSupported,
+//     and no error repeats a password the kit passed (violations never
+//     do either: the kit scrubs its passwords from them);
 //   - verify and adminverify: the right password is true, a wrong one is
 //     false or ErrVerifyFailed, an unknown account ErrInvalidUser (7);
 //   - reset, resetexpirepw, change and verifyreset take: afterwards the
@@ -182,11 +183,27 @@ func describe(err error) string {
 	return fmt.Sprintf("%s (%d): %v", c, c, err)
 }
 
+// leaks records a violation when err repeats a password the kit passed
+// to the connector: no error may carry a secret, expected ones included.
+func (k *kit) leaks(op Operation, what string, err error) {
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	for _, s := range k.secrets {
+		if strings.Contains(msg, s) {
+			k.fail(string(op), "the error of %s repeats a password the kit passed; an error must never carry one", what)
+			return
+		}
+	}
+}
+
 // ok reports whether err is nil, and records a violation when it is not.
 func (k *kit) ok(op Operation, what string, err error) bool {
 	if err == nil {
 		return true
 	}
+	k.leaks(op, what, err)
 	if CodeOf(err) == CodeOperationNotSupported {
 		k.fail(string(op), "%s returned %s, but the connector claims %s (it implements its interface): %v",
 			what, CodeOperationNotSupported, op, err)
@@ -198,7 +215,11 @@ func (k *kit) ok(op Operation, what string, err error) bool {
 
 // wantCode records a violation unless err maps to want.
 func (k *kit) wantCode(op Operation, what string, err error, want Code) {
-	switch got := CodeOf(err); {
+	got := CodeOf(err)
+	if got != CodeOperationNotSupported {
+		k.leaks(op, what, err) // else ok does
+	}
+	switch {
 	case got == want:
 	case err == nil:
 		k.fail(string(op), "%s succeeded; want %s (%d)", what, want, want)
@@ -489,6 +510,9 @@ func (k *kit) checkVerifyFunc(op Operation, name string, verify verifyFunc) {
 		k.fail(string(op), "%s says false for the account's password (Fixture.Password)", name)
 	}
 	ok, err = verify(k.ctx, k.f.Account, k.wrongPW)
+	if CodeOf(err) != CodeOperationNotSupported {
+		k.leaks(op, name+" of a wrong password", err)
+	}
 	switch {
 	case err == nil && ok:
 		k.fail(string(op), "%s says true for a wrong password", name)

@@ -308,6 +308,8 @@ func TestConnectorBrokenFakes(t *testing.T) {
 			[]string{"Deleter: ", "the connector's Delete is func(context.Context, string) error, not func(context.Context, bsafe.AccountRef) error"}},
 		{"password in an error", func(r *bsafetest.Connector) bsafe.Connector { return verifyLeaks{r} },
 			[]string{"verify: ", `Verify of a wrong password: got ACUnknownError (1)`, "[password]"}},
+		{"password in an error of the right code", func(r *bsafetest.Connector) bsafe.Connector { return changeLeaks{r} },
+			[]string{"change: ", "the error of Change from a wrong old password repeats a password the kit passed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vs := violations(t, tc.c(kitTarget(t)), kitFixture())
@@ -467,6 +469,16 @@ func (v verifyLeaks) Verify(ctx context.Context, a bsafe.AccountRef, pw string) 
 		return false, fmt.Errorf("password %q is wrong", pw)
 	}
 	return ok, err
+}
+
+type changeLeaks struct{ *bsafetest.Connector }
+
+func (c changeLeaks) Change(ctx context.Context, a bsafe.AccountRef, oldPW, newPW string) error {
+	err := c.Connector.Change(ctx, a, oldPW, newPW)
+	if errors.Is(err, bsafe.ErrVerifyFailed) {
+		return fmt.Errorf("old password %s: %w", oldPW, err)
+	}
+	return err
 }
 
 // Two broken things, two violations: the kit does not stop at the first.
