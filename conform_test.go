@@ -286,6 +286,8 @@ func TestConnectorBrokenFakes(t *testing.T) {
 			[]string{"lock: ", "Lock returned ACOperationNotSupported, but the connector claims lock"}},
 		{"change ignoring the old password", func(r *bsafetest.Connector) bsafe.Connector { return changeAnyOld{r} },
 			[]string{"change: ", "Change from a wrong old password succeeded; want ACVerifyFailed (14)"}},
+		{"verifyreset resetting the current password", func(r *bsafetest.Connector) bsafe.Connector { return verifyResetAlways{r} },
+			[]string{"verifyreset: ", "VerifyReset to the current password reset it (it cleared the lockout)"}},
 		{"reset enabling", func(r *bsafetest.Connector) bsafe.Connector { return resetEnables{r} },
 			[]string{"reset: ", "Reset enabled a disabled account"}},
 		{"create ignoring an unknown template", func(r *bsafetest.Connector) bsafe.Connector { return createAnyTemplate{r} },
@@ -306,6 +308,8 @@ func TestConnectorBrokenFakes(t *testing.T) {
 			[]string{"Deleter: ", "the connector's Delete is func(context.Context, string) error, not func(context.Context, bsafe.AccountRef) error"}},
 		{"password in an error", func(r *bsafetest.Connector) bsafe.Connector { return verifyLeaks{r} },
 			[]string{"verify: ", `Verify of a wrong password: got ACUnknownError (1)`, "[password]"}},
+		{"password in an error of the right code", func(r *bsafetest.Connector) bsafe.Connector { return changeLeaks{r} },
+			[]string{"change: ", "the error of Change from a wrong old password repeats a password the kit passed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vs := violations(t, tc.c(kitTarget(t)), kitFixture())
@@ -373,6 +377,12 @@ type changeAnyOld struct{ *bsafetest.Connector }
 
 func (c changeAnyOld) Change(ctx context.Context, a bsafe.AccountRef, _, newPW string) error {
 	return c.Reset(ctx, a, newPW)
+}
+
+type verifyResetAlways struct{ *bsafetest.Connector }
+
+func (v verifyResetAlways) VerifyReset(ctx context.Context, a bsafe.AccountRef, pw string) error {
+	return v.Reset(ctx, a, pw)
 }
 
 type resetEnables struct{ *bsafetest.Connector }
@@ -461,6 +471,16 @@ func (v verifyLeaks) Verify(ctx context.Context, a bsafe.AccountRef, pw string) 
 	return ok, err
 }
 
+type changeLeaks struct{ *bsafetest.Connector }
+
+func (c changeLeaks) Change(ctx context.Context, a bsafe.AccountRef, oldPW, newPW string) error {
+	err := c.Connector.Change(ctx, a, oldPW, newPW)
+	if errors.Is(err, bsafe.ErrVerifyFailed) {
+		return fmt.Errorf("old password %s: %w", oldPW, err)
+	}
+	return err
+}
+
 // Two broken things, two violations: the kit does not stop at the first.
 func TestConnectorListsAllViolations(t *testing.T) {
 	vs := violations(t, twoBroken{noShortID{kitTarget(t)}}, kitFixture())
@@ -546,4 +566,93 @@ func TestConformanceErrorFormat(t *testing.T) {
 	if e.Error() != want {
 		t.Errorf("Error() = %q, want %q", e.Error(), want)
 	}
+}
+
+// A connector with only Verify and Reset: the kit needs only the fixture
+// fields they use, and observes a reset through Verify.
+func TestConnectorVerifyAndResetOnly(t *testing.T) {
+	f := bsafe.Fixture{Account: bsafe.AccountRef{ID: "u-alice"}, Password: kitPassword, NewPassword: kitNewPassword}
+	if vs := violations(t, verifyReset{kitTarget(t), true}, f); vs != nil {
+		t.Fatalf("a right Verify and Reset fail the kit:\n%s", strings.Join(vs, "\n"))
+	}
+	vs := violations(t, verifyReset{kitTarget(t), false}, f)
+	wantViolation(t, vs, "reset: ", "Reset reported success, but Verify says the new password is not the account's password")
+	// A fixture with more than the connector needs is fine.
+	if vs := violations(t, serverInfoOnly{}, kitFixture()); vs != nil {
+		t.Errorf("a full fixture with a ServerInfo-only connector: %q", vs)
+	}
+}
+
+type verifyReset struct {
+	r     *bsafetest.Connector
+	takes bool
+}
+
+func (v verifyReset) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) {
+	return v.r.ServerInfo(ctx)
+}
+
+func (v verifyReset) Verify(ctx context.Context, a bsafe.AccountRef, pw string) (bool, error) {
+	return v.r.Verify(ctx, a, pw)
+}
+
+func (v verifyReset) Reset(ctx context.Context, a bsafe.AccountRef, pw string) error {
+	if !v.takes {
+		_, err := v.r.CheckUser(ctx, a)
+		return err
+	}
+	return v.r.Reset(ctx, a, pw)
+}
+
+// A listing's row violations are capped, with one line saying there are
+// more.
+func TestConnectorCapsRowViolations(t *testing.T) {
+	r := kitTarget(t)
+	for i := range 20 {
+		if err := r.AddAccount(bsafetest.AccountSpec{ID: fmt.Sprint("u-", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vs := violations(t, noShortID{r}, kitFixture())
+	rows, more := 0, 0
+	for _, v := range vs {
+		switch {
+		case strings.HasPrefix(v, "listusers: row ") && strings.HasSuffix(v, "has an empty ShortID"):
+			rows++
+		case strings.HasPrefix(v, "listusers: more rows like that (no ShortID)"):
+			more++
+		}
+	}
+	if rows != 5 || more != 1 {
+		t.Errorf("22 rows without ShortID: %d row violations and %d summaries, want 5 and 1:\n%s", rows, more, strings.Join(vs, "\n"))
+	}
+}
+
+// A connector that chooses the new account's long ID itself (as the Safe
+// vault does: the item ID) passes: the kit follows the long ID Create
+// reports.
+func TestConnectorFollowsCreatedLongID(t *testing.T) {
+	if vs := violations(t, generatedIDs{kitTarget(t)}, kitFixture()); vs != nil {
+		t.Fatalf("a connector with its own long IDs fails the kit:\n%s", strings.Join(vs, "\n"))
+	}
+	// And one that reports a long ID other than the account's is caught.
+	vs := violations(t, wrongCreatedID{kitTarget(t)}, kitFixture())
+	wantViolation(t, vs, "create: ", `CheckUser of the created account`, `"bsafe-kit-nowhere"`)
+}
+
+type generatedIDs struct{ *bsafetest.Connector }
+
+func (g generatedIDs) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.Account, error) {
+	req.Account.ID = "gen-" + req.Account.ID
+	return g.Connector.Create(ctx, req)
+}
+
+type wrongCreatedID struct{ *bsafetest.Connector }
+
+func (w wrongCreatedID) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.Account, error) {
+	a, err := w.Connector.Create(ctx, req)
+	if err == nil {
+		a.LongID = "bsafe-kit-nowhere"
+	}
+	return a, err
 }

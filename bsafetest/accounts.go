@@ -2,7 +2,9 @@ package bsafetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/bsafe-go/bsafe"
@@ -12,7 +14,8 @@ import (
 // AccountSpec is an account (or a template) as the target holds it: what
 // AddAccount and AddTemplate take and Lookup returns.
 //
-// Its String and GoString methods leave the password out.
+// Its String, GoString, LogValue and MarshalJSON methods leave the
+// password out.
 type AccountSpec struct {
 	ID       string // the long ID; required
 	StableID string // empty means the same as ID
@@ -39,6 +42,19 @@ func (s AccountSpec) String() string {
 
 // GoString is String, so that %#v hides the password too.
 func (s AccountSpec) GoString() string { return s.String() }
+
+// LogValue logs the account without its password.
+func (s AccountSpec) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", s.ID), slog.String("shortid", s.ShortID))
+}
+
+// MarshalJSON writes the account without its password.
+func (s AccountSpec) MarshalJSON() ([]byte, error) {
+	type plain AccountSpec
+	p := plain(s)
+	p.Password = ""
+	return json.Marshal(p)
+}
 
 func (s AccountSpec) clone() AccountSpec {
 	s.Attrs = s.Attrs.Clone()
@@ -80,6 +96,7 @@ func (c *Connector) AddAccount(s AccountSpec) error {
 	if _, ok := c.accounts[s.ID]; ok {
 		return fmt.Errorf("bsafetest: AddAccount: account %q: %w", s.ID, bsafe.ErrAlreadyExists)
 	}
+	c.initMaps()
 	c.accounts[s.ID] = a
 	c.accountOrder = append(c.accountOrder, s.ID)
 	return nil
@@ -98,6 +115,7 @@ func (c *Connector) AddTemplate(s AccountSpec) error {
 	if _, ok := c.templates[s.ID]; ok {
 		return fmt.Errorf("bsafetest: AddTemplate: template %q: %w", s.ID, bsafe.ErrAlreadyExists)
 	}
+	c.initMaps()
 	c.templates[s.ID] = a
 	return nil
 }
@@ -113,7 +131,13 @@ func (c *Connector) newAccount(op bsafe.Operation, s AccountSpec) (*account, err
 		}
 	}
 	s = s.clone()
-	s.Groups = slices.Compact(s.Groups)
+	var groups []string // each once, in the order given
+	for _, g := range s.Groups {
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	s.Groups = groups
 	if s.ShortID == "" {
 		s.ShortID = s.ID
 	}

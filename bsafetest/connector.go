@@ -11,8 +11,9 @@ import (
 )
 
 // Connector is an in-memory target system that implements every
-// capability interface of package bsafe. Its zero value is not usable;
-// New returns one. All its methods are safe for concurrent use.
+// capability interface of package bsafe. New returns one; the zero value
+// is an empty target too, but with an empty ServerInfo. All its methods
+// are safe for concurrent use.
 //
 // IDs (of accounts, templates, groups, computers) are compared exactly,
 // case included. Listings yield a snapshot taken when the iteration
@@ -87,6 +88,19 @@ func New() *Connector {
 	}
 }
 
+// initMaps makes the zero Connector usable; the caller holds the lock.
+func (c *Connector) initMaps() {
+	if c.accounts == nil {
+		c.accounts = map[string]*account{}
+	}
+	if c.templates == nil {
+		c.templates = map[string]*account{}
+	}
+	if c.groups == nil {
+		c.groups = map[string]*group{}
+	}
+}
+
 // SetServerInfo sets what ServerInfo reports.
 func (c *Connector) SetServerInfo(info bsafe.ServerInfo) {
 	c.mu.Lock()
@@ -109,6 +123,8 @@ func (c *Connector) SetLockout(n int) {
 // refuse a password for which ok returns false with an error matching
 // bsafe.ErrInvalidPassword. nil restores the default, which refuses only
 // the empty password (the empty password is refused whatever ok says).
+// ok runs with the Connector's lock held, so it must not call the
+// Connector.
 func (c *Connector) SetPasswordPolicy(ok func(newPW string) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -190,8 +206,9 @@ type Call struct {
 // more after the change has taken effect (Applied true). When f returns an
 // error the operation returns it: before, nothing changes; after, the
 // change stays, as when a target applies a write and its answer is lost.
-// For a listing f runs when the iteration starts, and its error is the
-// only thing yielded. f runs without the Connector's lock held, so it may
+// Verify and AdminVerify count as changes (they keep the lockout count);
+// Custom has the call before only. For a listing f runs when the
+// iteration starts, and its error is the only thing yielded. f runs without the Connector's lock held, so it may
 // call the Connector. nil removes it.
 func (c *Connector) SetFault(f func(Call) error) {
 	c.mu.Lock()

@@ -27,6 +27,7 @@ func (c *Connector) AddGroup(g bsafe.Group) error {
 		return fmt.Errorf("bsafetest: AddGroup: group %q: %w", g.LongID, bsafe.ErrAlreadyExists)
 	}
 	g.Attrs = g.Attrs.Clone()
+	c.initMaps()
 	c.groups[g.LongID] = &group{Group: g}
 	c.groupOrder = append(c.groupOrder, g.LongID)
 	return nil
@@ -128,6 +129,7 @@ func (c *Connector) CreateGroup(ctx context.Context, req bsafe.GroupRequest) (bs
 			}
 		}
 		g.Description = g.Attrs.Get("description")
+		c.initMaps()
 		c.groups[g.LongID] = &group{Group: g}
 		c.groupOrder = append(c.groupOrder, g.LongID)
 		created = g

@@ -105,6 +105,7 @@ func (c *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 		if tmpl != nil {
 			a.Groups = slices.Clone(tmpl.Groups)
 		}
+		c.initMaps()
 		c.accounts[id] = a
 		c.accountOrder = append(c.accountOrder, id)
 		created = a.view(nil)
