@@ -336,7 +336,7 @@ type Fixture struct {
 	// Password is Account's current password.
 	Password string
 	// NewPassword is a password the target accepts for Account, other
-	// than Password.
+	// than Password; create gives it to NewAccount too.
 	NewPassword string
 	// Template is the template account ("modeluid") create copies; empty
 	// means create without one.
@@ -350,4 +350,11 @@ type Fixture struct {
 	// NewGroup names a group that does not exist; the kit creates and
 	// then deletes it.
 	NewGroup GroupRequest
+	// Attribute names an attribute of Account that update may set: the
+	// kit sets it to a value of its own, reads it back, and sets it back
+	// to what it was. Create sets it on NewAccount too, when given.
+	Attribute string
+	// Subscriber is a subscriber running as Account, which the kit sets
+	// to NewPassword and then back to Password (updatesubscriber).
+	Subscriber SubscriberRef
 }

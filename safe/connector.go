@@ -1,0 +1,504 @@
+package safe
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bsafe-go/bsafe"
+	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
+)
+
+// Connector is the "Bravura Safe" vault connector: it implements the
+// connector contract of package bsafe on a team of a Bravura Safe server.
+// Accounts are the team's login items, groups are the team's collections.
+//
+// # Target
+//
+// Connect takes the address options
+//
+//   - server (required; the Target's plain Address is used when the
+//     option is absent): the server's base URL, https://safe.example.com;
+//   - organizationName (required): the team, by name or ID. An unknown
+//     team is code 5 (bsafe.ErrInvalidServer), a name several teams have
+//     is code 38;
+//   - proxy: the URL of an HTTP(S) proxy for every request;
+//   - listDeleted: "true", "1" or "yes" (any case) lists and finds the
+//     items in the team's trash too; "false", "0", "no" or empty does not.
+//
+// and the credentials:
+//
+//   - adminid and adminpw: the e-mail address and master password of the
+//     team administrator;
+//   - sysid and syspw: that administrator's personal API key, client_id
+//     ("user.…") and client_secret. When they are given the connector logs
+//     in with the API key (no two-factor prompt) and unlocks the vault with
+//     the master password from adminpw, which the server never sees; adminid,
+//     when given, must then be the key's account. Without them it logs in
+//     with adminid and adminpw.
+//
+// A wrong master password, API key or e-mail is code 11. One Connector logs
+// in once: Connect with the same target and credentials again keeps the
+// session (it compares keyed fingerprints of them, and keeps no copy of
+// the passwords itself); another target or other credentials end the old
+// session and log in anew, and so does a session the server refused
+// (revoked, or expired beyond renewal). A failed Connect leaves the
+// Connector not connected (code 3 for every operation until a Connect
+// succeeds).
+//
+// # Accounts and groups
+//
+// An account is a login item of the team: longid is the item ID, shortid
+// and fullname are the item's name, and Groups are the IDs of its
+// collections. An acctid (and a modeluid) is an item ID or, where exactly
+// one item has it, an item name: a name that equals one item's name
+// exactly picks it, else names are compared ignoring case; no item is
+// code 7 (8 for a template), several are code 38 with their IDs in the
+// message, never a guess. A groupid is a collection ID or a collection's
+// unique name in the same way; no collection is code 12.
+//
+// Attributes, in listings, checkuser, userattributes and checktemplate:
+// _collectionNames (multi-valued; the attach attribute of seed 000),
+// collectionIds (multi-valued), username, uri (multi-valued), notes, folder
+// (the administrator's folder's name), revisionDate and passwordRevisionDate
+// (RFC 3339, UTC, milliseconds), deleted ("1" for an item in the trash,
+// else "0"), and one attribute per custom field name, such as assocID or
+// AccountLink, multi-valued where several fields share the name. Hidden and
+// linked custom fields are not listed (the vault masks the one and the
+// other can point at the password), nor is a custom field whose name is
+// one of the attributes above, "name" or "password". Empty values are
+// present with no value. Names compare ignoring ASCII case, as in package
+// attrs.
+//
+// # Writes
+//
+// Reset, change and verifyreset report success only when the item, read
+// back from the server after the write, holds the new password. A write
+// whose answer was lost is settled the same way; when the read-back cannot
+// settle it, the error is code 1 and says that the outcome is unknown
+// (never code 41 or 10, which a caller could take for "not done, try
+// again"). Delete is permanent: items deleted through the connector skip
+// the trash, as seed 000 documents. Create and update: see Create and
+// Update. The connector has no intruder lockout, no enable/disable and no
+// expiry, so it implements neither Locker, Enabler nor the expirers, and
+// adminverify is verify.
+//
+// Errors and log lines never carry a password, a secret or a decrypted
+// value (item and collection names included); they name items and
+// collections by ID. A Connector is safe for concurrent use.
+type Connector struct {
+	opts   []Option
+	logger *slog.Logger
+	optErr error    // an invalid Option, reported by Connect
+	fpKey  [32]byte // keys the credential fingerprints; random per Connector
+
+	connecting sync.Mutex // one Connect at a time
+	mu         sync.Mutex // guards conn
+	conn       *connection
+	attached   bool // built by AttachConnector: Connect never logs in
+}
+
+// connection is one logged-in team. It is replaced as a whole, never
+// changed, but for the unauthorized flag.
+type connection struct {
+	client      *Client
+	team        *Team
+	listDeleted bool
+	fp          [sha256.Size]byte // of the address and credentials (not listDeleted)
+	// unauthorized is set when the server refused the session (revoked,
+	// or expired beyond renewal): the next Connect logs in again instead
+	// of keeping it.
+	unauthorized atomic.Bool
+}
+
+// fail is connectorError for an operation's error, noting a session the
+// server refused.
+func (cn *connection) fail(err error, about errContext) error {
+	if errors.Is(err, ErrUnauthorized) {
+		cn.unauthorized.Store(true)
+	}
+	return connectorError(err, about)
+}
+
+// NewConnector returns a connector that is not yet connected; Connect logs
+// in. The options configure the Client that Connect makes (an HTTP client
+// with the server's CA roots, a logger, retries, …); an invalid one makes
+// Connect fail. The proxy address option replaces the HTTP client's
+// transport by a copy with that proxy, which needs an *http.Transport (or
+// none).
+func NewConnector(opts ...Option) *Connector {
+	k := &Connector{opts: slices.Clone(opts)}
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil && k.optErr == nil {
+			k.optErr = err
+		}
+	}
+	k.logger = cfg.logger
+	_, _ = rand.Read(k.fpKey[:]) // never fails (crypto/rand)
+	return k
+}
+
+// AttachConnector returns a connector on team (a name or ID, as
+// organizationName) through c, a Client that is already logged in, for
+// programs that manage the client themselves. Its Connect never logs in
+// and ignores the credentials: it only reads listDeleted, and fails with
+// code 4 (bsafe.CodeAlreadyConnected) when the target names another server
+// or team (server and organizationName may be left out). Logging c out
+// ends the connector's session too.
+func AttachConnector(ctx context.Context, c *Client, team string, listDeleted bool) (*Connector, error) {
+	if c == nil {
+		return nil, connectorError(fmt.Errorf("%w: AttachConnector(nil client)", ErrInvalidArgument), onLogin)
+	}
+	t, err := findTeam(ctx, c, team)
+	if err != nil {
+		return nil, err
+	}
+	k := &Connector{logger: c.cfg.logger, attached: true}
+	k.conn = &connection{client: c, team: t, listDeleted: listDeleted}
+	return k, nil
+}
+
+// address is what Connect reads from a target's address.
+type address struct {
+	server      string // the base URL, without a trailing slash
+	team        string
+	proxy       *url.URL
+	listDeleted bool
+}
+
+// parseAddress reads and checks the address options; server and
+// organizationName are required unless attached. Its errors never quote a
+// value: a proxy URL may carry a password.
+func parseAddress(t bsafe.Target, attached bool) (address, error) {
+	var a address
+	a.server = strings.TrimRight(strings.TrimSpace(t.Options.Get("server")), "/")
+	if a.server == "" {
+		a.server = strings.TrimRight(strings.TrimSpace(t.Address), "/")
+	}
+	if a.server == "" && !attached {
+		return a, fmt.Errorf("%w: the address option server (the Bravura Safe URL) is missing", bsafe.ErrInvalidServer)
+	}
+	a.team = strings.TrimSpace(t.Options.Get("organizationName"))
+	if a.team == "" && !attached {
+		return a, fmt.Errorf("%w: the address option organizationName (the team) is missing", bsafe.ErrInvalidServer)
+	}
+	if p := strings.TrimSpace(t.Options.Get("proxy")); p != "" {
+		u, err := url.Parse(p)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {
+			return a, fmt.Errorf("%w: the address option proxy is not an http, https or socks5 URL", bsafe.ErrInvalidServer)
+		}
+		a.proxy = u
+	}
+	switch strings.ToLower(strings.TrimSpace(t.Options.Get("listDeleted"))) {
+	case "true", "1", "yes":
+		a.listDeleted = true
+	case "false", "0", "no", "":
+	default:
+		return a, fmt.Errorf("%w: the address option listDeleted must be true or false", bsafe.ErrBadInput)
+	}
+	return a, nil
+}
+
+// fingerprint is a keyed hash of everything that makes a session: the
+// server, team, proxy and both credentials. Connect compares fingerprints,
+// so that the Connector keeps no copy of the passwords.
+func (k *Connector) fingerprint(a address, t bsafe.Target) [sha256.Size]byte {
+	h := hmac.New(sha256.New, k.fpKey[:])
+	proxy := ""
+	if a.proxy != nil {
+		proxy = a.proxy.String()
+	}
+	for _, s := range []string{a.server, a.team, proxy, t.AdminID, t.AdminPassword, t.SysID, t.SysPassword} {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	var fp [sha256.Size]byte
+	h.Sum(fp[:0])
+	return fp
+}
+
+// Connect logs in to the target's server and finds its team, or keeps the
+// session of an earlier Connect with the same target and credentials (see
+// the type's documentation for the address options and credentials).
+func (k *Connector) Connect(ctx context.Context, t bsafe.Target) error {
+	a, err := parseAddress(t, k.attached)
+	if err != nil {
+		return err
+	}
+	if k.attached {
+		return k.connectAttached(ctx, a)
+	}
+	if k.optErr != nil {
+		return fmt.Errorf("safe connector: %w: an option of NewConnector: %w", bsafe.ErrBadInput, k.optErr)
+	}
+	fp := k.fingerprint(a, t)
+	k.connecting.Lock()
+	defer k.connecting.Unlock()
+	k.mu.Lock()
+	cur := k.conn
+	k.mu.Unlock()
+	if cur != nil && hmac.Equal(cur.fp[:], fp[:]) && cur.client.LoggedIn() && !cur.unauthorized.Load() {
+		if cur.listDeleted != a.listDeleted {
+			k.set(&connection{client: cur.client, team: cur.team, listDeleted: a.listDeleted, fp: fp})
+		}
+		k.logger.DebugContext(ctx, "safe connector: session reused", "team", cur.team.ID)
+		return nil
+	}
+	if cur != nil {
+		// Another target or other credentials: the old session must not
+		// serve this one, even if the new login fails.
+		k.set(nil)
+		cur.client.Logout()
+	}
+	c, err := k.login(ctx, a, t)
+	if err != nil {
+		return err
+	}
+	team, err := findTeam(ctx, c, a.team)
+	if err != nil {
+		c.Logout()
+		return err
+	}
+	k.set(&connection{client: c, team: team, listDeleted: a.listDeleted, fp: fp})
+	k.logger.InfoContext(ctx, "safe connector: logged in", "server", a.server, "team", team.ID, "apikey", t.SysID != "")
+	return nil
+}
+
+// connectAttached checks a target against an attached connector's client
+// and team.
+func (k *Connector) connectAttached(ctx context.Context, a address) error {
+	cn, err := k.current()
+	if err != nil {
+		return err
+	}
+	if a.server != "" && !strings.EqualFold(a.server, cn.client.baseURL()) {
+		return bsafe.WithCode(bsafe.CodeAlreadyConnected, errors.New("safe connector: attached to another server's client"))
+	}
+	if a.team != "" {
+		team, err := findTeam(ctx, cn.client, a.team)
+		if err != nil {
+			return err
+		}
+		if team.ID != cn.team.ID {
+			return bsafe.WithCode(bsafe.CodeAlreadyConnected, fmt.Errorf("safe connector: attached to team %s, not %s", cn.team.ID, team.ID))
+		}
+	}
+	if cn.listDeleted != a.listDeleted {
+		k.set(&connection{client: cn.client, team: cn.team, listDeleted: a.listDeleted})
+	}
+	return nil
+}
+
+// String describes the connector: its server and team, never its
+// credentials or keys.
+func (k *Connector) String() string {
+	k.mu.Lock()
+	cn := k.conn
+	k.mu.Unlock()
+	if cn == nil {
+		return "safe.Connector(not connected)"
+	}
+	return "safe.Connector(" + cn.client.baseURL() + ", team " + cn.team.ID + ")"
+}
+
+// GoString is String.
+func (k *Connector) GoString() string { return k.String() }
+
+// Format prints String for every verb, so that no %v or %+v reaches the
+// connector's keys.
+func (k *Connector) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
+
+// LogValue makes log/slog print String.
+func (k *Connector) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+func (k *Connector) set(cn *connection) {
+	k.mu.Lock()
+	k.conn = cn
+	k.mu.Unlock()
+}
+
+// current returns the connection, or code 3.
+func (k *Connector) current() (*connection, error) {
+	k.mu.Lock()
+	cn := k.conn
+	k.mu.Unlock()
+	if cn == nil {
+		return nil, fmt.Errorf("safe connector: %w (Connect first)", bsafe.ErrNotConnected)
+	}
+	return cn, nil
+}
+
+// login makes the client and logs in with the target's credentials.
+func (k *Connector) login(ctx context.Context, a address, t bsafe.Target) (*Client, error) {
+	opts := slices.Clone(k.opts)
+	if a.proxy != nil {
+		hc, err := proxiedHTTPClient(k.opts, a.proxy)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, WithHTTPClient(hc))
+	}
+	c, err := NewClient(a.server, opts...)
+	if err != nil {
+		if errors.Is(err, ErrInvalidArgument) {
+			// NewClient's message names the mistake, never the URL.
+			return nil, fmt.Errorf("%w: %w", bsafe.ErrInvalidServer, err)
+		}
+		return nil, connectorError(err, onLogin)
+	}
+	apiKey := t.SysID != "" || t.SysPassword != ""
+	switch {
+	case apiKey && (t.SysID == "" || t.SysPassword == ""):
+		return nil, fmt.Errorf("%w: sysid and syspw (the API key's client_id and client_secret) go together", bsafe.ErrAccessDenied)
+	case t.AdminPassword == "":
+		return nil, fmt.Errorf("%w: adminpw (the master password) is empty", bsafe.ErrAccessDenied)
+	case apiKey:
+		err = c.LoginAPIKey(ctx, t.SysID, t.SysPassword, t.AdminPassword)
+		if err == nil && t.AdminID != "" {
+			var p Profile
+			if p, err = c.Profile(ctx); err == nil && vaultcrypto.NormalizeEmail(p.Email) != vaultcrypto.NormalizeEmail(t.AdminID) {
+				c.Logout()
+				return nil, fmt.Errorf("%w: the API key in sysid/syspw belongs to another account than adminid", bsafe.ErrAccessDenied)
+			}
+		}
+	case t.AdminID == "":
+		return nil, fmt.Errorf("%w: adminid (the administrator's e-mail) is empty", bsafe.ErrAccessDenied)
+	default:
+		err = c.LoginPassword(ctx, t.AdminID, t.AdminPassword)
+	}
+	if err != nil {
+		c.Logout()
+		return nil, connectorError(err, onLogin)
+	}
+	return c, nil
+}
+
+// proxiedHTTPClient is the options' HTTP client with its transport's
+// proxy replaced.
+func proxiedHTTPClient(opts []Option, proxy *url.URL) (*http.Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		_ = o(&cfg) // NewConnector recorded the first error; Connect reported it
+	}
+	hc := *cfg.httpClient
+	var tr *http.Transport
+	switch rt := hc.Transport.(type) {
+	case nil:
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+	case *http.Transport:
+		tr = rt.Clone()
+	default:
+		return nil, fmt.Errorf("%w: the proxy option needs the HTTP client's Transport to be an *http.Transport, not %T", bsafe.ErrBadInput, rt)
+	}
+	tr.Proxy = http.ProxyURL(proxy)
+	hc.Transport = tr
+	return &hc, nil
+}
+
+// findTeam finds the team a target names, or code 5 (unknown) or 38
+// (several teams have the name).
+func findTeam(ctx context.Context, c *Client, nameOrID string) (*Team, error) {
+	t, err := c.Team(ctx, nameOrID)
+	switch {
+	case err == nil:
+		return t, nil
+	case errors.Is(err, ErrNotFound):
+		return nil, fmt.Errorf("%w: the administrator is in no team of that name or ID", bsafe.ErrInvalidServer)
+	}
+	return nil, connectorError(err, onLogin)
+}
+
+// ServerInfo reports the server's version (from /api/config) and the
+// team, after checking that the session still reads the vault.
+func (k *Connector) ServerInfo(ctx context.Context) (bsafe.ServerInfo, error) {
+	cn, err := k.current()
+	if err != nil {
+		return bsafe.ServerInfo{}, err
+	}
+	info, err := cn.client.ServerInfo(ctx)
+	if err != nil {
+		return bsafe.ServerInfo{}, cn.fail(err, onLogin)
+	}
+	team, err := findTeam(ctx, cn.client, cn.team.ID)
+	if err != nil {
+		return bsafe.ServerInfo{}, cn.fail(err, onLogin)
+	}
+	return bsafe.ServerInfo{Name: "Bravura Safe, team " + team.Name + " (" + team.ID + ")", Version: info.Version}, nil
+}
+
+// errContext says what a vault error is about, for what "not found"
+// means.
+type errContext int
+
+const (
+	onItem       errContext = iota // not found: no such account (7)
+	onTemplate                     // not found: no such template (8)
+	onCollection                   // not found: no such group (12)
+	onLogin                        // not found: no vault server there (5)
+)
+
+// connectorError maps an error of the vault client to its return code:
+// the one place where the connector decides codes. Errors that already
+// carry a code of package bsafe (a sentinel or a *bsafe.CodeError) keep
+// it. A write whose outcome is unknown is code 1 whatever its cause, so
+// that no caller takes it for a clean, retryable failure.
+func connectorError(err error, about errContext) error {
+	if err == nil {
+		return nil
+	}
+	var ce *bsafe.CodeError
+	if errors.As(err, &ce) || bsafe.CodeOf(err) != bsafe.CodeUnknownError && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var code bsafe.Code
+	switch {
+	case errors.Is(err, ErrOutcomeUnknown):
+		code = bsafe.CodeUnknownError
+	case errors.Is(err, ErrAmbiguous):
+		code = bsafe.CodeInvalidObject
+	case errors.Is(err, ErrNotLoggedIn):
+		code = bsafe.CodeNotConnected
+	case errors.Is(err, context.DeadlineExceeded):
+		code = bsafe.CodeTimeout
+	case errors.Is(err, ErrRateLimited), errors.Is(err, ErrConflict):
+		code = bsafe.CodeTryAgainLater
+	case errors.Is(err, ErrWrongPassword), errors.Is(err, ErrInvalidAPIKey), errors.Is(err, ErrUnauthorized),
+		errors.Is(err, ErrForbidden), errors.Is(err, ErrTwoFactorRequired), errors.Is(err, ErrNewDevice):
+		code = bsafe.CodeAccessDenied
+	case about == onLogin && errors.Is(err, ErrInvalidArgument):
+		code = bsafe.CodeAccessDenied // a malformed API key client ID, say
+	case about == onLogin && (errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotVaultServer) ||
+		errors.Is(err, ErrRedirect) || isNetworkError(err)):
+		code = bsafe.CodeInvalidServer
+	case errors.Is(err, ErrNotFound):
+		code = map[errContext]bsafe.Code{onItem: bsafe.CodeInvalidUser, onTemplate: bsafe.CodeInvalidModelUser,
+			onCollection: bsafe.CodeInvalidGroup}[about]
+	default:
+		code = bsafe.CodeUnknownError
+	}
+	return bsafe.WithCode(code, err)
+}
+
+// isNetworkError reports a failure to reach the server at all: a refused
+// connection, or what failedBeforeSending knows (a name that does not
+// resolve, a certificate refused).
+func isNetworkError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) || failedBeforeSending(err)
+}
