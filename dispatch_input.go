@@ -40,6 +40,7 @@ const (
 	keyTimeout
 	keyListAttributes // a pair or a group
 	keyAttributes     // a group (or an empty pair)
+	keyAddressComps   // a group
 	numInputKeys
 )
 
@@ -72,6 +73,8 @@ var inputKeys = map[string]inputKey{
 	"timeout":        keyTimeout,
 	"listattributes": keyListAttributes,
 	"attributes":     keyAttributes,
+
+	"addresscomponents": keyAddressComps,
 }
 
 // input is the agent input, read once into typed fields.
@@ -125,6 +128,8 @@ func readInput(g *kvgroup.Group) *input {
 			continue
 		}
 		switch k {
+		case keyAddressComps:
+			in.fail(badInput("%q must be a group of address options, not a pair", it.Key))
 		case keyAttributes:
 			if it.Value != "" {
 				in.fail(badInput("%q must be a group of attribute instructions, not a pair", it.Key))
@@ -176,9 +181,9 @@ func (in *input) readGroup(g *kvgroup.Group) {
 		return // ConnectionCredential, termdebug, …: nothing Dispatch uses
 	}
 	switch k {
-	case keyAddress:
+	case keyAddress, keyAddressComps:
 		// "address" is a plain string or a group of options; both may
-		// come, and then both are used.
+		// come, and then both are used, as is "addresscomponents".
 		in.readOptions(g)
 	case keyAttributes:
 		if in.once(k, g.Key, "") {
@@ -257,7 +262,8 @@ func (in *input) require(keys ...inputKey) error {
 func canonicalName(k inputKey) string {
 	for _, name := range []string{"operation", "address", "adminid", "adminpw", "sysid", "syspw", "hostid",
 		"acctid", "shortid", "userid", "fullname", "oldpw", "newpw", "modeluid", "groupid", "groupname",
-		"customop", "customfilename", "k_resourceType", "k_resourceURI", "timeout", "listattributes", "attributes"} {
+		"customop", "customfilename", "k_resourceType", "k_resourceURI", "timeout", "listattributes", "attributes",
+		"addresscomponents"} {
 		if inputKeys[name] == k {
 			return name
 		}
