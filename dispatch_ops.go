@@ -35,7 +35,7 @@ var handlers = map[Operation]handler{
 	OpResetExpirePW: {need: []inputKey{keyAcctID, keyNewPW}, run: func(d *dispatch) error {
 		return d.c.(ResetExpirer).ResetExpirePassword(d.ctx, d.in.acct, d.in.vals[keyNewPW])
 	}},
-	OpVerifyReset:      {need: []inputKey{keyAcctID, keyNewPW}, run: runVerifyReset},
+	OpVerifyReset: {need: []inputKey{keyAcctID, keyNewPW}, run: runVerifyReset},
 	OpUpdateSubscriber: {need: []inputKey{keyAcctID, keyNewPW, keyResourceType, keyResourceURI}, check: checkSubscriberType, run: func(d *dispatch) error {
 		sub := SubscriberRef{ResourceType: d.prepared.rt, URI: d.in.vals[keyResourceURI]}
 		return d.c.(SubscriberUpdater).UpdateSubscriber(d.ctx, sub, d.in.acct, d.in.vals[keyNewPW])

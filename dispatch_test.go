@@ -56,7 +56,9 @@ func TestDispatchOperations(t *testing.T) {
 		{name: "reset", in: agentInput(with(acct, "operation", "reset", "newpw", "New")...),
 			calls: []string{"Connect", "Reset bob"}, want: okTail},
 		{name: "reset fails", in: agentInput(with(acct, "operation", "reset", "newpw", "New")...),
-			setup: func(f *fake) { f.errs = map[string]error{"Reset": WithCode(CodeInvalidPassword, errors.New("too short"))} },
+			setup: func(f *fake) {
+				f.errs = map[string]error{"Reset": WithCode(CodeInvalidPassword, errors.New("too short"))}
+			},
 			calls: []string{"Connect", "Reset bob"},
 			want:  `"retval" = "22" "errmsg" = "bsafe: ACInvalidPasswd: too short"`},
 		{name: "resetexpirepw", in: agentInput(with(acct, "operation", "resetexpirepw", "newpw", "New")...),
@@ -452,20 +454,68 @@ func TestDispatchHandlesEveryOperation(t *testing.T) {
 }
 
 type (
-	verifyOnly       struct{ Connector; hasVerify }
-	verifyLocker     struct{ Connector; hasVerify; hasLock }
-	adminVerifyReset struct{ Connector; hasAdminVerify; hasReset }
-	verifyResetPair  struct{ Connector; hasVerify; hasReset }
-	bothVerifyReset  struct{ Connector; hasVerify; hasAdminVerify; hasReset }
-	resetOnly        struct{ Connector; hasReset }
-	verifyNoReset    struct{ Connector; hasVerify; hasAdminVerify }
-	createOnly       struct{ Connector; hasCreate }
-	deleteOnly       struct{ Connector; hasDelete }
-	updateOnly       struct{ Connector; hasUpdate }
-	userAttrsOnly    struct{ Connector; hasUserAttributes }
-	groupsOnly       struct{ Connector; hasListGroups }
-	usersOnly        struct{ Connector; hasListUsers }
-	customOnly       struct{ Connector; hasCustom }
+	verifyOnly struct {
+		Connector
+		hasVerify
+	}
+	verifyLocker struct {
+		Connector
+		hasVerify
+		hasLock
+	}
+	adminVerifyReset struct {
+		Connector
+		hasAdminVerify
+		hasReset
+	}
+	verifyResetPair struct {
+		Connector
+		hasVerify
+		hasReset
+	}
+	bothVerifyReset struct {
+		Connector
+		hasVerify
+		hasAdminVerify
+		hasReset
+	}
+	resetOnly struct {
+		Connector
+		hasReset
+	}
+	verifyNoReset struct {
+		Connector
+		hasVerify
+		hasAdminVerify
+	}
+	createOnly struct {
+		Connector
+		hasCreate
+	}
+	deleteOnly struct {
+		Connector
+		hasDelete
+	}
+	updateOnly struct {
+		Connector
+		hasUpdate
+	}
+	userAttrsOnly struct {
+		Connector
+		hasUserAttributes
+	}
+	groupsOnly struct {
+		Connector
+		hasListGroups
+	}
+	usersOnly struct {
+		Connector
+		hasListUsers
+	}
+	customOnly struct {
+		Connector
+		hasCustom
+	}
 )
 
 // TestDispatchAdminVerifyFallback: adminverify runs as verify only on a
