@@ -19,6 +19,9 @@ type fake struct {
 	ctxs   map[string]context.Context // the context each method last got
 
 	errs map[string]error
+	// echo fails every method with an error that quotes every password
+	// the fake got, as a sloppy connector might.
+	echo bool
 	// rowErr fails a listing's iterator after its rows, with this error.
 	rowErr map[string]error
 
@@ -71,6 +74,10 @@ func (f *fake) call(ctx context.Context, method string, args ...string) error {
 		f.ctxs = map[string]context.Context{}
 	}
 	f.ctxs[method] = ctx
+	if f.echo {
+		return fmt.Errorf("%s failed for %s/%s with %q and options %v",
+			method, f.target.AdminPassword, f.target.SysPassword, f.gotPasswords, f.target.Options)
+	}
 	return f.errs[method]
 }
 
@@ -99,6 +106,9 @@ func failed[T any](err error) iter.Seq2[T, error] {
 
 func (f *fake) Connect(ctx context.Context, t Target) error {
 	f.target = t
+	if f.echo {
+		return nil // so that the operation itself runs, and echoes
+	}
 	return f.call(ctx, "Connect")
 }
 
