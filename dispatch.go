@@ -192,12 +192,15 @@ import (
 // the name when complete, so that a failure leaves no partial file.
 // (ours) Zero rows make an empty document, not a failure.
 func Dispatch(ctx context.Context, c Connector, in *kvgroup.Group, out *kvgroup.Encoder) error {
-	inp := readInput(in)
-	o := &output{enc: out, sc: newScrubber(inp.secrets())}
+	// One allocation for the run: the input and the output live in it.
+	d := &dispatch{ctx: ctx, c: c}
+	d.in, d.out = &d.input, &d.output
+	d.in.read(in)
+	o := d.out
+	*o = output{enc: out, sc: newScrubber(d.in.secrets())}
 	if err := o.begin("", ""); err != nil {
 		return err
 	}
-	d := &dispatch{ctx: ctx, c: c, in: inp, out: o}
 	err := d.run()
 	if o.closeTo(1) != nil {
 		return o.err
@@ -219,6 +222,9 @@ type dispatch struct {
 	c   Connector
 	in  *input
 	out *output
+
+	input  input
+	output output
 
 	op         Operation
 	customName string

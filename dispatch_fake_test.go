@@ -348,13 +348,6 @@ type (
 	hasListGroups interface {
 		ListGroups(context.Context) iter.Seq2[Group, error]
 	}
-	hasListUsers interface {
-		ListUsers(context.Context, ListOptions) iter.Seq2[Account, error]
-	}
-	hasCustom interface {
-		CustomOperations() []CustomOperation
-		Custom(context.Context, CustomRequest) iter.Seq2[CustomRow, error]
-	}
 )
 
 // onlyInfo is a connector with nothing but ServerInfo.

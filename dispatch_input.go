@@ -89,6 +89,8 @@ type input struct {
 	timeout    time.Duration  // 0: none
 	extra      attrs.Values   // the undocumented top-level pairs, for custom operations
 
+	secretBuf [6]string // backs secrets, which are rarely more
+
 	// bad is the first problem found in the input. It is reported only
 	// once the operation is known to be supported, so that an unknown
 	// operation is code 2 whatever else is wrong.
@@ -107,11 +109,10 @@ func (in *input) fail(err error) {
 	}
 }
 
-// readInput reads the agent input g (nil reads as empty).
-func readInput(g *kvgroup.Group) *input {
-	in := &input{}
+// read reads the agent input g (nil reads as empty) into in.
+func (in *input) read(g *kvgroup.Group) {
 	if g == nil {
-		return in
+		return
 	}
 	for i := range g.Items {
 		it := &g.Items[i]
@@ -160,7 +161,6 @@ func readInput(g *kvgroup.Group) *input {
 		}
 		in.timeout = d
 	}
-	return in
 }
 
 // once records the value of key k (spelled name) and reports whether it
@@ -202,12 +202,20 @@ func (in *input) readGroup(g *kvgroup.Group) {
 // group to the target's options, a repeated key being multi-valued.
 // Inner groups and bare values are not options and are skipped.
 func (in *input) readOptions(g *kvgroup.Group) {
+	// One backing array for the values of the options, which are
+	// single-valued but for a repeated key (whose Add then copies).
+	vals := make([]string, 0, len(g.Items))
 	for i := range g.Items {
 		it := &g.Items[i]
 		if it.Group != nil || it.ValueOnly {
 			continue
 		}
-		in.target.Options.Add(it.Key, it.Value)
+		if in.target.Options.Has(it.Key) {
+			in.target.Options.Add(it.Key, it.Value)
+			continue
+		}
+		vals = append(vals, it.Value)
+		in.target.Options = append(in.target.Options, attrs.Attr{Name: it.Key, Values: vals[len(vals)-1 : len(vals) : len(vals)]})
 	}
 }
 
@@ -275,7 +283,7 @@ func canonicalName(k inputKey) string {
 // from its output: the four passwords, and the address options whose name
 // says they hold a secret.
 func (in *input) secrets() []string {
-	s := []string{in.vals[keyAdminPW], in.vals[keySysPW], in.vals[keyOldPW], in.vals[keyNewPW]}
+	s := append(in.secretBuf[:0], in.vals[keyAdminPW], in.vals[keySysPW], in.vals[keyOldPW], in.vals[keyNewPW])
 	for _, o := range in.target.Options {
 		if secretOption(o.Name) {
 			s = append(s, o.Values...)
@@ -287,13 +295,36 @@ func (in *input) secrets() []string {
 // secretOption reports whether an address option's name says it holds a
 // secret (a proxy password, an API token, …).
 func secretOption(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"password", "passwd", "secret", "token", "pw", "key", "credential"} {
-		if strings.Contains(n, w) {
+	for _, w := range secretWords {
+		if containsFold(name, w) {
 			return true
 		}
 	}
 	return false
+}
+
+var secretWords = []string{"password", "passwd", "secret", "token", "pw", "key", "credential"}
+
+// containsFold reports whether s contains the lower-case ASCII word w,
+// ASCII case folded (without allocating, as strings.ToLower would).
+func containsFold(s, w string) bool {
+outer:
+	for i := 0; i+len(w) <= len(s); i++ {
+		for j := 0; j < len(w); j++ {
+			if lowerASCII(s[i+j]) != w[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // instructions reads the "attributes" group. forUpdate allows only the
@@ -310,6 +341,7 @@ func (in *input) instructions(forUpdate bool) (Instructions, error) {
 	if in.attributes == nil {
 		return out, nil
 	}
+	out.Attrs = make([]Instruction, 0, len(in.attributes.Items))
 	seenDefault := false
 	for i := range in.attributes.Items {
 		it := &in.attributes.Items[i]

@@ -18,8 +18,9 @@ type scrubber struct {
 	secrets []string // non-empty, distinct, longest first
 }
 
+// newScrubber returns a scrubber of secrets, whose array it reuses.
 func newScrubber(secrets []string) scrubber {
-	var s []string
+	s := secrets[:0]
 	for _, v := range secrets {
 		if v != "" && !slices.Contains(s, v) {
 			s = append(s, v)

@@ -21,7 +21,9 @@ type bigLister struct {
 	heapAt1k, heapEnd uint64 // live heap after row 1,000 and after the last row
 }
 
-func (b *bigLister) ServerInfo(context.Context) (ServerInfo, error) { return ServerInfo{Name: "big"}, nil }
+func (b *bigLister) ServerInfo(context.Context) (ServerInfo, error) {
+	return ServerInfo{Name: "big"}, nil
+}
 
 func (b *bigLister) ListUsers(context.Context, ListOptions) iter.Seq2[Account, error] {
 	return func(yield func(Account, error) bool) {

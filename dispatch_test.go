@@ -508,14 +508,6 @@ type (
 		Connector
 		hasListGroups
 	}
-	usersOnly struct {
-		Connector
-		hasListUsers
-	}
-	customOnly struct {
-		Connector
-		hasCustom
-	}
 )
 
 // TestDispatchAdminVerifyFallback: adminverify runs as verify only on a
