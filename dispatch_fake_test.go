@@ -19,6 +19,8 @@ type fake struct {
 	ctxs   map[string]context.Context // the context each method last got
 
 	errs map[string]error
+	// block makes the method named wait for its context to end.
+	block string
 	// echo fails every method with an error that quotes every password
 	// the fake got, as a sloppy connector might.
 	echo bool
@@ -74,6 +76,10 @@ func (f *fake) call(ctx context.Context, method string, args ...string) error {
 		f.ctxs = map[string]context.Context{}
 	}
 	f.ctxs[method] = ctx
+	if method == f.block {
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	if f.echo {
 		return fmt.Errorf("%s failed for %s/%s with %q and options %v",
 			method, f.target.AdminPassword, f.target.SysPassword, f.gotPasswords, f.target.Options)

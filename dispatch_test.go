@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -316,38 +318,44 @@ func TestDispatchAccountRef(t *testing.T) {
 }
 
 // TestDispatchTimeout: "timeout" is the deadline of the context the
-// connector gets (Connect's too); -1 and none leave the context alone.
+// connector gets (Connect's too), exactly that many seconds from the start
+// (synctest's clock stands still); -1, 0 and none leave the context alone.
+// A connector that runs out of it reports ACTimeout.
 func TestDispatchTimeout(t *testing.T) {
 	tests := []struct {
 		timeout string // "" means absent
-		want    int    // seconds; 0: no deadline
+		want    time.Duration
 	}{
-		{"30", 30}, {"1", 1}, {"-1", 0}, {"0", 0}, {"", 0},
+		{"30", 30 * time.Second}, {"1", time.Second}, {" 7 ", 7 * time.Second}, {"-1", 0}, {"0", 0}, {"", 0},
 	}
 	for _, tt := range tests {
-		f := newFake()
-		pairs := []string{"operation", "reset", "acctid", "a", "newpw", "N"}
-		if tt.timeout != "" {
-			pairs = append(pairs, "timeout", tt.timeout)
-		}
-		// A parent deadline far beyond every timeout shows which one the
-		// connector sees, without any clock in the test.
-		parent, cancel := context.WithTimeout(context.Background(), 24*3600e9)
-		parentDL, _ := parent.Deadline()
-		runCtx(t, parent, f, agentInput(pairs...))
-		cancel()
-		for _, m := range []string{"Connect", "Reset"} {
-			dl, ok := f.ctxs[m].Deadline()
-			switch {
-			case !ok:
-				t.Fatalf("timeout %q: %s got no deadline at all", tt.timeout, m)
-			case tt.want == 0 && !dl.Equal(parentDL):
-				t.Errorf("timeout %q: %s got a deadline of its own", tt.timeout, m)
-			case tt.want > 0 && !dl.Before(parentDL):
-				t.Errorf("timeout %q: %s got the parent's deadline", tt.timeout, m)
+		synctest.Test(t, func(t *testing.T) {
+			f := newFake()
+			pairs := []string{"operation", "reset", "acctid", "a", "newpw", "N"}
+			if tt.timeout != "" {
+				pairs = append(pairs, "timeout", tt.timeout)
 			}
-		}
+			start := time.Now()
+			run(t, f, agentInput(pairs...))
+			for _, m := range []string{"Connect", "Reset"} {
+				dl, ok := f.ctxs[m].Deadline()
+				switch {
+				case tt.want == 0 && ok:
+					t.Errorf("timeout %q: %s got a deadline", tt.timeout, m)
+				case tt.want > 0 && (!ok || !dl.Equal(start.Add(tt.want))):
+					t.Errorf("timeout %q: %s got deadline %v (%v), want start+%v", tt.timeout, m, dl.Sub(start), ok, tt.want)
+				}
+			}
+		})
 	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake()
+		f.block = "Reset"
+		code, msg := outcome(t, run(t, f, agentInput("operation", "reset", "acctid", "a", "newpw", "N", "timeout", "5")))
+		if code != CodeTimeout {
+			t.Errorf("a reset past the timeout: retval %d %q, want 10", code, msg)
+		}
+	})
 }
 
 // TestDispatchBadInput: the bad-input list, and more. Each gets its
