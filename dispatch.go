@@ -126,8 +126,11 @@ import (
 // occurs in "errmsg" and in every string the connector gave (IDs, names,
 // attribute values, and the file of a multiple custom operation), so that a
 // connector that echoes a password cannot leak it. (The flags and codes
-// Dispatch computes itself are not touched.) Dispatch's own messages name
-// keys, attributes, operations and IDs, never values.
+// Dispatch computes itself are not touched.) Where one secret holds
+// another, the longer is replaced whole. The price is that a short
+// password ("a", say) is redacted wherever it occurs, inside unrelated
+// words too. Dispatch's own messages name keys, attributes, operations
+// and IDs, never values.
 //
 // # Sequences
 //
@@ -194,9 +197,8 @@ import (
 func Dispatch(ctx context.Context, c Connector, in *kvgroup.Group, out *kvgroup.Encoder) error {
 	// One allocation for the run: the input and the output live in it.
 	d := &dispatch{ctx: ctx, c: c}
-	d.in, d.out = &d.input, &d.output
 	d.in.read(in)
-	o := d.out
+	o := &d.out
 	*o = output{enc: out, sc: newScrubber(d.in.secrets())}
 	if err := o.begin("", ""); err != nil {
 		return err
@@ -220,11 +222,8 @@ func Dispatch(ctx context.Context, c Connector, in *kvgroup.Group, out *kvgroup.
 type dispatch struct {
 	ctx context.Context
 	c   Connector
-	in  *input
-	out *output
-
-	input  input
-	output output
+	in  input
+	out output
 
 	op         Operation
 	customName string

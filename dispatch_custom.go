@@ -38,7 +38,7 @@ func checkCustom(d *dispatch) error {
 }
 
 func runCustom(d *dispatch) error {
-	in := d.in
+	in := &d.in
 	req := CustomRequest{
 		Op:          d.customName,
 		Account:     in.acct,
@@ -48,7 +48,7 @@ func runCustom(d *dispatch) error {
 		OldPassword: in.vals[keyOldPW],
 		NewPassword: in.vals[keyNewPW],
 		Attrs:       d.prepared.ins,
-		Extra:       in.extra,
+		Extra:       in.extra(),
 	}
 	rows := d.c.(CustomOperator).Custom(d.ctx, req)
 	switch d.prepared.custom.Output {

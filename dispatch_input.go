@@ -87,7 +87,7 @@ type input struct {
 	listAttrs  []string
 	attributes *kvgroup.Group // parsed per operation: update allows fewer actions
 	timeout    time.Duration  // 0: none
-	extra      attrs.Values   // the undocumented top-level pairs, for custom operations
+	root       *kvgroup.Group
 
 	secretBuf [6]string // backs secrets, which are rarely more
 
@@ -114,6 +114,7 @@ func (in *input) read(g *kvgroup.Group) {
 	if g == nil {
 		return
 	}
+	in.root = g
 	for i := range g.Items {
 		it := &g.Items[i]
 		if it.Group != nil {
@@ -125,8 +126,7 @@ func (in *input) read(g *kvgroup.Group) {
 		}
 		k, ok := inputKeys[it.Key]
 		if !ok {
-			in.extra = append(in.extra, attrs.Attr{Name: it.Key, Values: []string{it.Value}})
-			continue
+			continue // see extra
 		}
 		switch k {
 		case keyAddressComps:
@@ -161,6 +161,24 @@ func (in *input) read(g *kvgroup.Group) {
 		}
 		in.timeout = d
 	}
+}
+
+// extra returns the top-level pairs of the input that are not documented
+// keys, for a custom operation; a repeated key is multi-valued.
+func (in *input) extra() attrs.Values {
+	var v attrs.Values
+	if in.root == nil {
+		return v
+	}
+	for _, it := range in.root.Items {
+		if it.Group != nil || it.ValueOnly {
+			continue
+		}
+		if _, documented := inputKeys[it.Key]; !documented {
+			v.Add(it.Key, it.Value)
+		}
+	}
+	return v
 }
 
 // once records the value of key k (spelled name) and reports whether it

@@ -926,7 +926,7 @@ func TestDispatchCustom(t *testing.T) {
 	sameOutput(t, string(data), `"" "" = { "custom" "r1" = { "attr" "a" = { "value" = "1" } } "custom" "r2" = { } }`)
 	wantReq := CustomRequest{Op: "many", Account: AccountRef{ID: "a"}, GroupID: "g", GroupName: "G", TemplateID: "m",
 		Attrs: Instructions{Attrs: []Instruction{{Name: "k", Action: ActionValue, Values: []string{"v"}}}},
-		Extra: attrs.Values{{Name: "x-extra", Values: []string{"e"}}, {Name: "x-extra", Values: []string{"f"}}}}
+		Extra: attrs.Values{{Name: "x-extra", Values: []string{"e", "f"}}}}
 	if diff := cmp.Diff(wantReq, f.gotCustom); diff != "" {
 		t.Errorf("CustomRequest (-want +got):\n%s", diff)
 	}
