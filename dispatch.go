@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/bsafe-go/bsafe/kvgroup"
 )
@@ -195,8 +196,14 @@ import (
 // the name when complete, so that a failure leaves no partial file.
 // (ours) Zero rows make an empty document, not a failure.
 func Dispatch(ctx context.Context, c Connector, in *kvgroup.Group, out *kvgroup.Encoder) error {
-	// One allocation for the run: the input and the output live in it.
-	d := &dispatch{ctx: ctx, c: c}
+	// The input and the output of a run live in one pooled struct, which
+	// is cleared (secrets and all) before it goes back.
+	d := dispatchPool.Get().(*dispatch)
+	defer func() {
+		*d = dispatch{}
+		dispatchPool.Put(d)
+	}()
+	d.ctx, d.c = ctx, c
 	d.in.read(in)
 	o := &d.out
 	*o = output{enc: out, sc: newScrubber(d.in.secrets())}
@@ -217,6 +224,8 @@ func Dispatch(ctx context.Context, c Connector, in *kvgroup.Group, out *kvgroup.
 	o.pair("errmsg", msg)
 	return o.end()
 }
+
+var dispatchPool = sync.Pool{New: func() any { return new(dispatch) }}
 
 // dispatch is one run of Dispatch.
 type dispatch struct {

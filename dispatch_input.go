@@ -223,6 +223,9 @@ func (in *input) readOptions(g *kvgroup.Group) {
 	// One backing array for the values of the options, which are
 	// single-valued but for a repeated key (whose Add then copies).
 	vals := make([]string, 0, len(g.Items))
+	if in.target.Options == nil {
+		in.target.Options = make(attrs.Values, 0, len(g.Items))
+	}
 	for i := range g.Items {
 		it := &g.Items[i]
 		if it.Group != nil || it.ValueOnly {
@@ -360,6 +363,8 @@ func (in *input) instructions(forUpdate bool) (Instructions, error) {
 		return out, nil
 	}
 	out.Attrs = make([]Instruction, 0, len(in.attributes.Items))
+	// One backing array for the values of all the instructions.
+	vals := make([]string, 0, 2*len(in.attributes.Items))
 	seenDefault := false
 	for i := range in.attributes.Items {
 		it := &in.attributes.Items[i]
@@ -369,7 +374,7 @@ func (in *input) instructions(forUpdate bool) (Instructions, error) {
 			if !strings.EqualFold(g.Key, "attribute") {
 				return Instructions{}, badInput("\"attributes\" holds a group %q; it takes \"attribute\" groups and DEFAULT-ACTION", g.Key)
 			}
-			ins, err := readInstruction(g, forUpdate)
+			ins, err := readInstruction(g, forUpdate, &vals)
 			if err != nil {
 				return Instructions{}, err
 			}
@@ -396,9 +401,11 @@ func (in *input) instructions(forUpdate bool) (Instructions, error) {
 	return out, nil
 }
 
-// readInstruction reads one "attribute" "<name>" group.
-func readInstruction(g *kvgroup.Group, forUpdate bool) (Instruction, error) {
+// readInstruction reads one "attribute" "<name>" group, appending its
+// values to *vals, of which ins.Values is the (capped) tail.
+func readInstruction(g *kvgroup.Group, forUpdate bool, vals *[]string) (Instruction, error) {
 	ins := Instruction{Name: g.Name, Action: ActionValue}
+	start := len(*vals)
 	if ins.Name == "" {
 		return Instruction{}, badInput("an \"attribute\" group has an empty name")
 	}
@@ -415,12 +422,12 @@ func readInstruction(g *kvgroup.Group, forUpdate bool) (Instruction, error) {
 				if !v.ValueOnly || v.Group != nil {
 					return Instruction{}, badInput("attribute %q: a VALUE group holds only bare values", ins.Name)
 				}
-				ins.Values = append(ins.Values, v.Value)
+				*vals = append(*vals, v.Value)
 			}
 		case it.ValueOnly:
 			return Instruction{}, badInput("attribute %q holds a bare value; values go in VALUE", ins.Name)
 		case strings.EqualFold(it.Key, "VALUE"):
-			ins.Values = append(ins.Values, it.Value)
+			*vals = append(*vals, it.Value)
 		case strings.EqualFold(it.Key, "ACTION"):
 			a, ok := readAction(it.Value, forUpdate)
 			switch {
@@ -449,6 +456,9 @@ func readInstruction(g *kvgroup.Group, forUpdate bool) (Instruction, error) {
 			}
 			seenGroup, ins.Group = true, n
 		}
+	}
+	if n := len(*vals); n > start {
+		ins.Values = (*vals)[start:n:n]
 	}
 	return ins, nil
 }
