@@ -3,6 +3,7 @@ package bsafe
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,4 +132,15 @@ func TestDispatchFlagsAreNotScrubbed(t *testing.T) {
 	f := newFake()
 	out := run(t, f, agentInput("operation", "verify", "acctid", "a", "oldpw", "1", "adminpw", "0"))
 	sameOutput(t, out, `"" "" = { "result" = "1" `+okTail+` }`)
+}
+
+// TestDispatchPoolIsCleared: a run's struct goes back to the pool
+// without the input's passwords.
+func TestDispatchPoolIsCleared(t *testing.T) {
+	run(t, newFake(), agentInput("operation", "reset", "acctid", "a", "newpw", canaryNew, "adminpw", canaryAdmin))
+	d := dispatchPool.Get().(*dispatch)
+	defer dispatchPool.Put(d)
+	if !reflect.ValueOf(*d).IsZero() {
+		t.Errorf("a pooled run is not cleared: %+v", d.in.vals)
+	}
 }
