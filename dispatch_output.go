@@ -16,6 +16,7 @@ const redacted = "[redacted]"
 // the output.
 type scrubber struct {
 	secrets []string // non-empty, distinct, longest first
+	min     int      // the length of the shortest
 }
 
 // newScrubber returns a scrubber of secrets, whose array it reuses.
@@ -28,13 +29,20 @@ func newScrubber(secrets []string) scrubber {
 	}
 	// Longest first, so that a secret holding another is replaced whole.
 	slices.SortFunc(s, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	return scrubber{secrets: s}
+	sc := scrubber{secrets: s}
+	if len(s) > 0 {
+		sc.min = len(s[len(s)-1])
+	}
+	return sc
 }
 
 // clean returns str with every occurrence of a secret replaced by
 // "[redacted]". At each position the longest secret that starts there
 // is replaced, and the replacement itself is never searched again.
 func (sc scrubber) clean(str string) string {
+	if len(sc.secrets) == 0 || len(str) < sc.min {
+		return str
+	}
 	found := false
 	for _, s := range sc.secrets {
 		if strings.Contains(str, s) {
