@@ -15,13 +15,18 @@
 //     with Decoder/Encoder and Marshal/Unmarshal in the style of
 //     encoding/json.
 //   - safe: the vault client (login, sync, items, collections, folders,
-//     trash, members), with safe/safetest, an in-memory Bitwarden-compatible
-//     server for tests, used like net/http/httptest.
+//     trash, members) and safe.Connector, the Bravura Safe vault connector,
+//     with safe/safetest, an in-memory Bitwarden-compatible server for
+//     tests, used like net/http/httptest.
 //   - bsafe (this package): the connector contract. Connector and one
 //     optional capability interface per family of documented operations,
 //     in the style of database/sql/driver, so every operation is a typed
-//     call; Supported; the return codes (Code, with the protocol's names),
-//     the sentinel errors connectors return, and CodeOf.
+//     call; Supported; Dispatch, which runs one operation of agent input
+//     and streams the agent output; the return codes (Code, with the
+//     protocol's names), the sentinel errors connectors return, and
+//     CodeOf; and TestConnector, the conformance kit.
+//   - bsafetest: an in-memory target that implements the whole contract,
+//     for tests.
 //   - attrs: attribute values (Values: named, ordered, single- or
 //     multi-valued), the one attribute type of the whole SDK.
 //

@@ -65,6 +65,15 @@
 // prelogin route (choosing by the version /api/config reports, falling back
 // on 404), and accepts both shapes of the token response.
 //
+// # The vault connector
+//
+// Connector is the "Bravura Safe" connector of the Bravura connector
+// protocol: it implements the contract of package bsafe on one team, with
+// the team's login items as accounts and its collections as groups, so
+// that bsafe.Dispatch can run agent input on it (see examples/agent). It
+// logs in once per target and credentials, and reports a reset or change
+// only after reading the item back from the server.
+//
 // # Errors and secrets
 //
 // Errors match the sentinels of this package with errors.Is (ErrNotFound,
