@@ -499,4 +499,3 @@ func customs(ops ...bsafe.CustomOperation) func(*patched) {
 		p.customOperations = func() []bsafe.CustomOperation { return ops }
 	}
 }
-

@@ -552,7 +552,9 @@ func TestConnectorFixtureContradictions(t *testing.T) {
 	}
 	f = kitFixture()
 	f.Group = "g-admins"
-	wantViolation(t, violations(t, c, f), "fixture: ", `Account "u-alice" is a member of Group "g-admins"`)
+	vs = violations(t, c, f)
+	wantViolation(t, vs, "fixture: ", `Account "u-alice" is a member of Group "g-admins" (ListMembers lists it)`)
+	wantViolation(t, vs, "fixture: ", `Account "u-alice" is a member of Group "g-admins" (UserGroups lists it)`)
 }
 
 func TestConnectorNilAndCancelled(t *testing.T) {
