@@ -1009,7 +1009,7 @@ func (k *kit) checkListMembers() {
 		return
 	}
 	if ids, ok := k.members(ml, "ListMembers of the fixture's group", k.f.Group); ok && k.f.Account.ID != "" && slices.Contains(ids, k.f.Account.ID) {
-		k.fail("fixture", "Account %q is a member of Group %q; the fixture's Group must be one it is not in", k.f.Account.ID, k.f.Group)
+		k.fail("fixture", "Account %q is a member of Group %q (ListMembers lists it); the fixture's Group must be one it is not in", k.f.Account.ID, k.f.Group)
 	}
 	stopEarly(k, OpListMembers, "ListMembers", ml.ListMembers(k.ctx, k.f.Group))
 	k.wantCode(OpListMembers, "ListMembers of an unknown group", firstError(ml.ListMembers(k.ctx, k.noGroup)), CodeInvalidGroup)
@@ -1034,7 +1034,7 @@ func (k *kit) checkUserGroups() {
 		return
 	}
 	if ids, ok := k.userGroups(ug, "UserGroups of the fixture's account", k.f.Account); ok && k.f.Group != "" && slices.Contains(ids, k.f.Group) {
-		k.fail("fixture", "Account %q is a member of Group %q; the fixture's Group must be one it is not in", k.f.Account.ID, k.f.Group)
+		k.fail("fixture", "Account %q is a member of Group %q (UserGroups lists it); the fixture's Group must be one it is not in", k.f.Account.ID, k.f.Group)
 	}
 	k.wantCode(OpUserGroups, "UserGroups of an unknown account", firstError(ug.UserGroups(k.ctx, k.noAccount)), CodeInvalidUser)
 }

@@ -288,6 +288,10 @@ func TestConnectorBrokenFakes(t *testing.T) {
 			[]string{"change: ", "Change from a wrong old password succeeded; want ACVerifyFailed (14)"}},
 		{"verifyreset resetting the current password", func(r *bsafetest.Connector) bsafe.Connector { return verifyResetAlways{r} },
 			[]string{"verifyreset: ", "VerifyReset to the current password reset it (it cleared the lockout)"}},
+		{"reset keeping the lockout", func(r *bsafetest.Connector) bsafe.Connector { return resetKeepsLock{r} },
+			[]string{"reset: ", "Reset left the account locked; it must clear the lockout"}},
+		{"password in a failure", func(r *bsafetest.Connector) bsafe.Connector { return resetFailsLeaking{r} },
+			[]string{"reset: ", "the error of Reset to Fixture.NewPassword repeats a password the kit passed"}},
 		{"reset enabling", func(r *bsafetest.Connector) bsafe.Connector { return resetEnables{r} },
 			[]string{"reset: ", "Reset enabled a disabled account"}},
 		{"create ignoring an unknown template", func(r *bsafetest.Connector) bsafe.Connector { return createAnyTemplate{r} },
@@ -383,6 +387,25 @@ type verifyResetAlways struct{ *bsafetest.Connector }
 
 func (v verifyResetAlways) VerifyReset(ctx context.Context, a bsafe.AccountRef, pw string) error {
 	return v.Reset(ctx, a, pw)
+}
+
+type resetKeepsLock struct{ *bsafetest.Connector }
+
+func (r resetKeepsLock) Reset(ctx context.Context, a bsafe.AccountRef, pw string) error {
+	locked, err := r.IsLocked(ctx, a)
+	if err != nil {
+		return err
+	}
+	if err := r.Connector.Reset(ctx, a, pw); err != nil || !locked {
+		return err
+	}
+	return r.Lock(ctx, a)
+}
+
+type resetFailsLeaking struct{ *bsafetest.Connector }
+
+func (resetFailsLeaking) Reset(_ context.Context, _ bsafe.AccountRef, pw string) error {
+	return fmt.Errorf("the target refused %s", pw)
 }
 
 type resetEnables struct{ *bsafetest.Connector }
@@ -529,7 +552,9 @@ func TestConnectorFixtureContradictions(t *testing.T) {
 	}
 	f = kitFixture()
 	f.Group = "g-admins"
-	wantViolation(t, violations(t, c, f), "fixture: ", `Account "u-alice" is a member of Group "g-admins"`)
+	vs = violations(t, c, f)
+	wantViolation(t, vs, "fixture: ", `Account "u-alice" is a member of Group "g-admins" (ListMembers lists it)`)
+	wantViolation(t, vs, "fixture: ", `Account "u-alice" is a member of Group "g-admins" (UserGroups lists it)`)
 }
 
 func TestConnectorNilAndCancelled(t *testing.T) {
