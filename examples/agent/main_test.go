@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -40,7 +39,12 @@ func agentBinary(t *testing.T) string {
 			return
 		}
 		agentPath = filepath.Join(dir, "agent")
-		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+		// go test runs with the go command's directory first in PATH.
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			buildErr = err
+			return
+		}
 		out, err := exec.Command(goTool, "build", "-o", agentPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = errors.New("go build: " + err.Error() + "\n" + string(out))
