@@ -42,7 +42,7 @@ func (e *ConformanceError) Error() string {
 //		t.Fatal(err)
 //	}
 //
-// When c is a Connecter, connect it before calling TestConnector: the kit
+// When c is a TargetConnector, connect it before calling TestConnector: the kit
 // never calls Connect. The kit changes the target (it resets, enables
 // and disables, locks, expires, updates, creates and deletes), so point f
 // at a test system; it puts back what it changed on f.Account (password,
@@ -287,7 +287,7 @@ var families = []struct {
 // capabilityInterfaces are every interface of the contract, for the
 // signature check.
 var capabilityInterfaces = []reflect.Type{
-	reflect.TypeFor[Connecter](), reflect.TypeFor[Verifier](), reflect.TypeFor[AdminVerifier](),
+	reflect.TypeFor[TargetConnector](), reflect.TypeFor[Verifier](), reflect.TypeFor[AdminVerifier](),
 	reflect.TypeFor[Changer](), reflect.TypeFor[Resetter](), reflect.TypeFor[ResetExpirer](),
 	reflect.TypeFor[VerifyResetter](), reflect.TypeFor[SubscriberUpdater](), reflect.TypeFor[Enabler](),
 	reflect.TypeFor[Locker](), reflect.TypeFor[PasswordExpirer](), reflect.TypeFor[AccountExpirer](),

@@ -21,13 +21,19 @@ type Connector interface {
 	ServerInfo(ctx context.Context) (ServerInfo, error)
 }
 
-// Connecter is a connector that takes its address and credentials from the
-// agent input. Dispatch calls Connect before every operation; a connector
-// that is already connected to the same target with the same credentials
-// should reuse its session.
-type Connecter interface {
+// TargetConnector is a connector that takes its address and credentials
+// from the agent input. Dispatch calls Connect before the operation and
+// runs the operation on the Connector that Connect returns, which works on
+// that target with those credentials only. Two Dispatch calls for
+// different targets can so share one TargetConnector at the same time.
+//
+// Connect may return the receiver itself, when it serves one target; it
+// should reuse a session it already has for the same target and
+// credentials rather than log in again. The Connector returned must not
+// be nil when the error is nil.
+type TargetConnector interface {
 	Connector
-	Connect(ctx context.Context, t Target) error
+	Connect(ctx context.Context, t Target) (Connector, error)
 }
 
 // Verifier runs verify: whether password is the account's current

@@ -33,7 +33,7 @@ import (
 //     "addresscomponents" group.
 //   - "adminid", "adminpw", "sysid", "syspw" (also spelled "sysID" and
 //     "syspassword"), "hostid": the rest of the Target, which Dispatch
-//     passes to Connect before the operation when c is a Connecter.
+//     passes to Connect before the operation when c is a TargetConnector.
 //   - "acctid", "shortid", "fullname", "userid": the AccountRef.
 //   - "oldpw", "newpw", "modeluid", "groupid", "groupname",
 //     "k_resourceType", "k_resourceURI", "customop", "customfilename".
@@ -283,7 +283,7 @@ func (d *dispatch) run() error {
 		d.ctx, cancel = context.WithTimeout(d.ctx, d.in.timeout)
 		defer cancel()
 	}
-	if cc, ok := d.c.(Connecter); ok {
+	if cc, ok := d.c.(TargetConnector); ok {
 		if err := cc.Connect(d.ctx, d.in.target); err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ type Connector struct {
 
 // The Connector implements the whole contract; the compiler checks it.
 var (
-	_ bsafe.Connecter             = (*Connector)(nil)
+	_ bsafe.TargetConnector             = (*Connector)(nil)
 	_ bsafe.Verifier              = (*Connector)(nil)
 	_ bsafe.AdminVerifier         = (*Connector)(nil)
 	_ bsafe.Changer               = (*Connector)(nil)
