@@ -577,7 +577,7 @@ func TestConnectorLeavesConnectToCaller(t *testing.T) {
 	c := kitTarget(t)
 	c.RequireCredentials("admin", "sensitive-admin-pw")
 	wantViolation(t, violations(t, c, kitFixture()), "serverinfo: ", "ACNotConnected")
-	if err := c.Connect(context.Background(), bsafe.Target{AdminID: "admin", AdminPassword: "sensitive-admin-pw"}); err != nil {
+	if _, err := c.Connect(context.Background(), bsafe.Target{AdminID: "admin", AdminPassword: "sensitive-admin-pw"}); err != nil {
 		t.Fatal(err)
 	}
 	if vs := violations(t, c, kitFixture()); vs != nil {

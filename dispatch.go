@@ -3,6 +3,7 @@ package bsafe
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -283,9 +284,19 @@ func (d *dispatch) run() error {
 		d.ctx, cancel = context.WithTimeout(d.ctx, d.in.timeout)
 		defer cancel()
 	}
-	if cc, ok := d.c.(TargetConnector); ok {
-		if err := cc.Connect(d.ctx, d.in.target); err != nil {
+	if tc, ok := d.c.(TargetConnector); ok {
+		conn, err := tc.Connect(d.ctx, d.in.target)
+		if err != nil {
 			return err
+		}
+		if conn == nil {
+			return WithCode(CodeImplementerFailure, errors.New("bsafe: Connect returned no connector and no error"))
+		}
+		// The operation runs on the connector bound to this target, which
+		// must run it too.
+		d.c = conn
+		if !supports(d.c, op) {
+			return fmt.Errorf("%w: %s (by the connector Connect returned)", ErrNotSupported, op)
 		}
 	}
 	return h.run(d)

@@ -18,7 +18,7 @@ type noop struct{ account Account }
 func (noop) ServerInfo(context.Context) (ServerInfo, error) {
 	return ServerInfo{Name: "noop", Version: "1"}, nil
 }
-func (noop) Connect(context.Context, Target) error                    { return nil }
+func (n noop) Connect(context.Context, Target) (Connector, error)     { return n, nil }
 func (noop) Verify(context.Context, AccountRef, string) (bool, error) { return true, nil }
 func (noop) Reset(context.Context, AccountRef, string) error          { return nil }
 func (noop) CheckTemplate(context.Context, string) (Account, error) {

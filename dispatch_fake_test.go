@@ -110,12 +110,15 @@ func failed[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-func (f *fake) Connect(ctx context.Context, t Target) error {
+func (f *fake) Connect(ctx context.Context, t Target) (Connector, error) {
 	f.target = t
 	if f.echo {
-		return nil // so that the operation itself runs, and echoes
+		return f, nil // so that the operation itself runs, and echoes
 	}
-	return f.call(ctx, "Connect")
+	if err := f.call(ctx, "Connect"); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 func (f *fake) ServerInfo(ctx context.Context) (ServerInfo, error) {

@@ -46,7 +46,7 @@ type Connector struct {
 
 // The Connector implements the whole contract; the compiler checks it.
 var (
-	_ bsafe.TargetConnector             = (*Connector)(nil)
+	_ bsafe.TargetConnector       = (*Connector)(nil)
 	_ bsafe.Verifier              = (*Connector)(nil)
 	_ bsafe.AdminVerifier         = (*Connector)(nil)
 	_ bsafe.Changer               = (*Connector)(nil)
@@ -146,18 +146,18 @@ func (c *Connector) RequireCredentials(adminID, adminPassword string) {
 // Connect records t (see Target) and, when RequireCredentials was called,
 // checks its admin credentials. Without RequireCredentials every Target is
 // accepted.
-func (c *Connector) Connect(ctx context.Context, t bsafe.Target) error {
+func (c *Connector) Connect(ctx context.Context, t bsafe.Target) (bsafe.Connector, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := c.callFault(Call{Op: "connect"}); err != nil {
-		return err
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.target, c.hasTarget = t, true
 	if !c.requireLogin {
-		return nil
+		return c, nil
 	}
 	// Both compared, whatever the first says, so that the time taken does
 	// not tell which one was wrong.
@@ -165,9 +165,9 @@ func (c *Connector) Connect(ctx context.Context, t bsafe.Target) error {
 	pwOK := samePassword(t.AdminPassword, c.adminPassword)
 	c.connected = idOK && pwOK
 	if !c.connected {
-		return fmt.Errorf("bsafetest: connect as %q: %w", t.AdminID, bsafe.ErrAccessDenied)
+		return nil, fmt.Errorf("bsafetest: connect as %q: %w", t.AdminID, bsafe.ErrAccessDenied)
 	}
-	return nil
+	return c, nil
 }
 
 // Target returns the Target of the last Connect call, and whether there

@@ -29,7 +29,7 @@ func TestRequireCredentials(t *testing.T) {
 		t.Error("Target before any Connect")
 	}
 	// Without RequireCredentials, any target connects, and is recorded.
-	must(t, c.Connect(ctx, bsafe.Target{Address: "anything"}))
+	must(t, connectErr(c.Connect(ctx, bsafe.Target{Address: "anything"})))
 	if tg, ok := c.Target(); !ok || tg.Address != "anything" {
 		t.Errorf("Target = %v, %t", tg, ok)
 	}
@@ -41,14 +41,16 @@ func TestRequireCredentials(t *testing.T) {
 	for _, err := range c.ListUsers(ctx, bsafe.ListOptions{}) {
 		wantErr(t, "ListUsers before Connect", err, bsafe.ErrNotConnected)
 	}
-	wantErr(t, "Connect with a wrong password", c.Connect(ctx, bsafe.Target{AdminID: "admin", AdminPassword: "sensitive-wrong"}), bsafe.ErrAccessDenied)
-	wantErr(t, "Connect as another admin", c.Connect(ctx, bsafe.Target{AdminID: "root", AdminPassword: "sensitive-admin"}), bsafe.ErrAccessDenied)
-	must(t, c.Connect(ctx, bsafe.Target{AdminID: "admin", AdminPassword: "sensitive-admin"}))
+	wantErr(t, "Connect with a wrong password", connectErr(c.Connect(ctx, bsafe.Target{AdminID: "admin", AdminPassword: "sensitive-wrong"})), bsafe.ErrAccessDenied)
+	wantErr(t, "Connect as another admin", connectErr(c.Connect(ctx, bsafe.Target{AdminID: "root", AdminPassword: "sensitive-admin"})), bsafe.ErrAccessDenied)
+	must(t, connectErr(c.Connect(ctx, bsafe.Target{AdminID: "admin", AdminPassword: "sensitive-admin"})))
 	if _, err := c.ServerInfo(ctx); err != nil {
 		t.Errorf("ServerInfo after Connect: %v", err)
 	}
 	// A failed Connect logs out.
-	c.Connect(ctx, bsafe.Target{AdminID: "admin"})
+	if _, err := c.Connect(ctx, bsafe.Target{AdminID: "admin"}); err == nil {
+		t.Fatalf("Connect without the password succeeded")
+	}
 	_, err = c.CheckUser(ctx, alice)
 	wantErr(t, "CheckUser after a failed Connect", err, bsafe.ErrNotConnected)
 }
@@ -246,3 +248,7 @@ func TestZeroValue(t *testing.T) {
 		t.Errorf("Verify on the zero target: %t, %v", ok, err)
 	}
 }
+
+// connectErr is the error of a Connect, which returns the connector
+// itself on success.
+func connectErr(_ bsafe.Connector, err error) error { return err }

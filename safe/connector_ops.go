@@ -664,7 +664,7 @@ func (k *Connector) DeleteGroup(ctx context.Context, groupID string) error {
 
 // The capabilities the connector implements.
 var (
-	_ bsafe.TargetConnector             = (*Connector)(nil)
+	_ bsafe.TargetConnector       = (*Connector)(nil)
 	_ bsafe.Verifier              = (*Connector)(nil)
 	_ bsafe.AdminVerifier         = (*Connector)(nil)
 	_ bsafe.Changer               = (*Connector)(nil)
