@@ -19,6 +19,9 @@ import (
 // in the output's "retval" (the return code, CodeOf of the error) and
 // "errmsg" (the error's text). Dispatch does not panic on any input, and a
 // nil in is an input without an operation.
+// A connector that panics (a nil iterator, say, or one that goes on after
+// yield returned false) fails the operation with ACImplementerFailure
+// (20), as does a nil c.
 //
 // # Input
 //
@@ -33,8 +36,10 @@ import (
 //     Target.Options (a repeated key is multi-valued), as is an
 //     "addresscomponents" group.
 //   - "adminid", "adminpw", "sysid", "syspw" (also spelled "sysID" and
-//     "syspassword"), "hostid": the rest of the Target, which Dispatch
-//     passes to Connect before the operation when c is a TargetConnector.
+//     "syspassword"), "hostid": the rest of the Target. When c is a
+//     TargetConnector, Dispatch passes it to Connect before the operation
+//     and runs the operation on the Connector Connect returns (which must
+//     support it too).
 //   - "acctid", "shortid", "fullname", "userid": the AccountRef.
 //   - "oldpw", "newpw", "modeluid", "groupid", "groupname",
 //     "k_resourceType", "k_resourceURI", "customop", "customfilename".
@@ -164,7 +169,9 @@ import (
 //     AdminVerify, else Verify (whichever c has, in that order, if any)
 //     of "newpw", and Reset unless it matched. (ours) Any verify outcome
 //     but a match, an error included, leads to the reset, whose result is
-//     the operation's.
+//     the operation's. (ours) Verify is skipped on a Locker, where a
+//     mismatch would count towards the intruder lockout; adminverify
+//     falls back to verify on the same condition.
 //
 // # Listing rules
 //
@@ -211,7 +218,7 @@ func Dispatch(ctx context.Context, c Connector, in *kvgroup.Group, out *kvgroup.
 	if err := o.begin("", ""); err != nil {
 		return err
 	}
-	err := d.run()
+	err := d.guardedRun()
 	if o.closeTo(1) != nil {
 		return o.err
 	}
@@ -256,6 +263,22 @@ type handler struct {
 	need  []inputKey
 	check func(d *dispatch) error
 	run   func(d *dispatch) error
+}
+
+// guardedRun is run, with a connector's panic (a nil iterator, an
+// iterator that goes on after yield said stop, …) turned into
+// ACImplementerFailure, so that the agent still answers. The panic's value
+// is left out of the message: it may hold anything, secrets included.
+func (d *dispatch) guardedRun() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = WithCode(CodeImplementerFailure, fmt.Errorf("bsafe: %s: the connector panicked", cmp.Or(d.op, "dispatch")))
+		}
+	}()
+	if d.c == nil {
+		return WithCode(CodeImplementerFailure, errors.New("bsafe: Dispatch was given a nil Connector"))
+	}
+	return d.run()
 }
 
 func (d *dispatch) run() error {

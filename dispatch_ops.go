@@ -175,7 +175,11 @@ func runVerifyReset(d *dispatch) error {
 	case AdminVerifier:
 		match, err = c.AdminVerify(d.ctx, d.in.acct, pw)
 	case Verifier:
-		match, err = c.Verify(d.ctx, d.in.acct, pw)
+		// (ours) Not on a target with a lockout, where a verify of a
+		// password that is about to be set would count as an intruder's.
+		if adminVerifiesByVerify(c) {
+			match, err = c.Verify(d.ctx, d.in.acct, pw)
+		}
 	}
 	if match && err == nil {
 		return nil

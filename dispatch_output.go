@@ -135,7 +135,7 @@ func (o *output) emptyGroup(key, name string) error {
 	return o.end()
 }
 
-// attrs writes each attribute as "attr" "<name>" = { "value" = … }.
+// writeAttrs writes each attribute as "attr" "<name>" = { "value" = … }.
 func (o *output) writeAttrs(v attrs.Values) error {
 	for _, a := range v {
 		o.begin("attr", a.Name)

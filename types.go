@@ -358,3 +358,26 @@ type Fixture struct {
 	// to NewPassword and then back to Password (updatesubscriber).
 	Subscriber SubscriberRef
 }
+
+// String describes the fixture without its passwords.
+func (f Fixture) String() string {
+	return fmt.Sprintf("bsafe.Fixture{Account:%+v Template:%q NewAccount:%+v Group:%q NewGroup:%+v Attribute:%q Subscriber:%+v}",
+		f.Account, f.Template, f.NewAccount, f.Group, f.NewGroup, f.Attribute, f.Subscriber)
+}
+
+// GoString is String, so that %#v hides the passwords too.
+func (f Fixture) GoString() string { return f.String() }
+
+// LogValue logs the fixture without its passwords.
+func (f Fixture) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("account", f.Account.ID), slog.String("template", f.Template),
+		slog.String("newaccount", f.NewAccount.ID), slog.String("group", f.Group), slog.String("newgroup", f.NewGroup.ID))
+}
+
+// MarshalJSON writes the fixture without its passwords.
+func (f Fixture) MarshalJSON() ([]byte, error) {
+	type plain Fixture
+	p := plain(f)
+	p.Password, p.NewPassword = "", ""
+	return json.Marshal(p)
+}
