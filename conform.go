@@ -42,8 +42,9 @@ func (e *ConformanceError) Error() string {
 //		t.Fatal(err)
 //	}
 //
-// When c is a TargetConnector, connect it before calling TestConnector: the kit
-// never calls Connect. The kit changes the target (it resets, enables
+// When the connector is a TargetConnector, pass TestConnector the
+// Connector its Connect returned for the test target: the kit never calls
+// Connect. The kit changes the target (it resets, enables
 // and disables, locks, expires, updates, creates and deletes), so point f
 // at a test system; it puts back what it changed on f.Account (password,
 // states, attribute) where the connector lets it, and deletes what it
