@@ -18,7 +18,7 @@ type noop struct{ account Account }
 func (noop) ServerInfo(context.Context) (ServerInfo, error) {
 	return ServerInfo{Name: "noop", Version: "1"}, nil
 }
-func (n noop) Connect(context.Context, Target) (Connector, error)     { return n, nil }
+func (n *noop) Connect(context.Context, Target) (Connector, error)    { return n, nil }
 func (noop) Verify(context.Context, AccountRef, string) (bool, error) { return true, nil }
 func (noop) Reset(context.Context, AccountRef, string) error          { return nil }
 func (noop) CheckTemplate(context.Context, string) (Account, error) {
@@ -58,7 +58,7 @@ func BenchmarkDispatch(b *testing.B) {
 		{"listusers", `"operation" = "listusers" "listattributes" "" = { }`},
 		{"custom", `"operation" = "custom" "customop" = "one"`},
 	}
-	var c Connector = noop{account: Account{LongID: "bonnil-id", ShortID: "bonnil", FullName: "Lise Bonnin",
+	var c Connector = &noop{account: Account{LongID: "bonnil-id", ShortID: "bonnil", FullName: "Lise Bonnin",
 		Attrs: attrs.New("assocID", "bonnil", "username", "bonnil@example.com"), Groups: []string{"g1"}}}
 	for _, tt := range tests {
 		in, err := kvgroup.ParseString(`"" "" = { ` + common + ` ` + tt.in + ` }`)
