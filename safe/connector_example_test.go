@@ -25,7 +25,7 @@ func ExampleConnector() {
 	ctx := context.Background()
 
 	k := safe.NewConnector(safe.WithHTTPClient(srv.Client()))
-	err := k.Connect(ctx, bsafe.Target{
+	_, err := k.Connect(ctx, bsafe.Target{
 		Options: attrs.New("server", srv.URL, "organizationName", "Operations"),
 		AdminID: "jane@example.com", AdminPassword: "correct horse battery staple",
 	})

@@ -13,7 +13,7 @@ import (
 	"github.com/bsafe-go/bsafe/attrs"
 )
 
-// holds reports whether it's login password is password, in constant time
+// holds reports whether its login password is password, in constant time
 // (the hashes hide the lengths too). An item without a password holds
 // none, not the empty one.
 func holds(it *Item, password string) bool {
