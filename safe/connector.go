@@ -101,12 +101,16 @@ import (
 //
 // # Writes
 //
-// Reset, change and verifyreset report success only when the item, read
-// back from the server after the write, holds the new password. A write
-// whose answer was lost is settled the same way; when the read-back cannot
-// settle it, the error is code 1 and says that the outcome is unknown
-// (never code 41 or 10, which a caller could take for "not done, try
-// again"). Delete is permanent: items deleted through the connector skip
+// Reset, change and verifyreset read the item back from the server after
+// the write: it must hold the new password, else the error is code 1 and
+// says so (another writer may have changed it). When the read-back fails,
+// the server's answer to the write decides: an answer holding the new
+// password is success. A write whose answer was lost is settled by the
+// read-back alone; when it cannot settle it, the error is code 1 and says
+// that the outcome is unknown (never code 41 or 10, which a caller could
+// take for "not done, try again"). The read-back has a deadline of its own
+// (15 seconds), not the caller's, so that a deadline the write used up
+// does not turn a confirmed write into a failure. Delete is permanent: items deleted through the connector skip
 // the trash, as seed 000 documents. Create and update: see Create and
 // Update. The connector has no intruder lockout, no enable/disable and no
 // expiry, so it implements neither Locker, Enabler nor the expirers, and
