@@ -169,7 +169,8 @@ func TestConnectorBadOption(t *testing.T) {
 }
 
 // TestConnectorConcurrent: operations and repeated Connects from several
-// goroutines share the one session (run it with -race).
+// goroutines share the one session, through the Connectors Connect
+// returns and through the Connector itself (run it with -race).
 func TestConnectorConcurrent(t *testing.T) {
 	t.Parallel()
 	e := newConnEnv(t, safetest.GenCurrent)
@@ -178,13 +179,19 @@ func TestConnectorConcurrent(t *testing.T) {
 	errs := make(chan error, 32)
 	for range 8 {
 		wg.Go(func() {
-			if _, err := e.k.Connect(t.Context(), e.target); err != nil {
+			c, err := e.k.Connect(t.Context(), e.target)
+			if err != nil {
 				errs <- err
+				return
 			}
-			if ok, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
+			k := c.(*safe.Connector)
+			if ok, err := k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
 				errs <- fmt.Errorf("verify: %v, %w", ok, err)
 			}
-			if _, err := collect(t, e.k.ListUsers(t.Context(), bsafe.ListOptions{})); err != nil {
+			if ok, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
+				errs <- fmt.Errorf("direct verify: %v, %w", ok, err)
+			}
+			if _, err := collect(t, k.ListUsers(t.Context(), bsafe.ListOptions{})); err != nil {
 				errs <- err
 			}
 		})
