@@ -63,9 +63,10 @@ import (
 // compares keyed fingerprints of them, and keeps no copy of the passwords
 // itself), also from several goroutines at once; only a session the server
 // refused (revoked, or expired beyond renewal) makes it log in anew. The
-// cache holds the sessions of the last few targets; one that leaves it is
-// not logged out, so that a Connector pinned to it keeps working, and its
-// keys go with the last Connector that uses it.
+// cache holds the sessions of the eight targets used last; one that leaves
+// it is not logged out, so that a Connector pinned to it keeps working
+// (its keys go with the last Connector that uses it), and its target logs
+// in anew on its next Connect.
 //
 // The operations of the Connector that NewConnector made itself run on
 // the connection of the last Connect of any Connector sharing its cache,
@@ -110,10 +111,12 @@ import (
 // that the outcome is unknown (never code 41 or 10, which a caller could
 // take for "not done, try again"). The read-back has a deadline of its own
 // (15 seconds), not the caller's, so that a deadline the write used up
-// does not turn a confirmed write into a failure. Delete is permanent: items deleted through the connector skip
-// the trash, as seed 000 documents. Create and update: see Create and
-// Update. The connector has no intruder lockout, no enable/disable and no
-// expiry, so it implements neither Locker, Enabler nor the expirers, and
+// does not turn a confirmed write into a failure.
+//
+// Delete is permanent: items deleted through the connector skip the
+// trash, as seed 000 documents. Create and update: see Create and Update.
+// The connector has no intruder lockout, no enable/disable and no expiry,
+// so it implements neither Locker, Enabler nor the expirers, and
 // adminverify is verify.
 //
 // Errors and log lines never carry a password, a secret or a decrypted
@@ -209,10 +212,11 @@ func NewConnector(opts ...Option) *Connector {
 // programs that manage the client themselves. Its Connect never logs in
 // and ignores the credentials: it only reads listDeleted, and fails with
 // code 4 (bsafe.CodeAlreadyConnected) when the target names another server
-// or team (server and organizationName may be left out); the Connector it
-// returns is pinned to the target's listDeleted, and the operations of
-// the one AttachConnector returned use the last Connect's (listDeleted as
-// given here until then). Logging c out ends the connector's session too.
+// or team (server and organizationName may be left out). Connect returns
+// a Connector pinned to the target's listDeleted; the operations of the
+// Connector AttachConnector returned use its last Connect's (listDeleted
+// as given here until then). Logging c out ends the connector's session
+// too.
 func AttachConnector(ctx context.Context, c *Client, team string, listDeleted bool) (*Connector, error) {
 	if c == nil {
 		return nil, connectorError(fmt.Errorf("%w: AttachConnector(nil client)", ErrInvalidArgument), onLogin)
@@ -312,21 +316,21 @@ func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error)
 		return nil, fmt.Errorf("safe connector: %w: an option of NewConnector: %w", bsafe.ErrBadInput, p.optErr)
 	}
 	fp := p.fingerprint(a, t)
-	p.connecting.Lock()
-	defer p.connecting.Unlock()
-	old := p.take(fp)
-	if old != nil && old.client.LoggedIn() && !old.unauthorized.Load() {
-		p.keep(old)
-		cn := &connection{teamSession: old, listDeleted: a.listDeleted}
-		p.setLast(cn)
-		p.logger.DebugContext(ctx, "safe connector: session reused", "team", old.team.ID)
+	if cn := p.reuse(ctx, fp, a.listDeleted); cn != nil {
 		return cn, nil
 	}
+	p.connecting.Lock()
+	defer p.connecting.Unlock()
+	// Another Connect may have logged in to this target meanwhile.
+	if cn := p.reuse(ctx, fp, a.listDeleted); cn != nil {
+		return cn, nil
+	}
+	old := p.take(fp) // none, or one the server refused
 	// The direct operations must not run on the previous target, even if
 	// this login fails.
 	p.setLast(nil)
 	if old != nil {
-		old.client.Logout() // the server refused it: no Connector can use it
+		old.client.Logout() // refused by the server: no Connector can use it
 	}
 	c, err := p.login(ctx, a, t)
 	if err != nil {
@@ -343,6 +347,27 @@ func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error)
 	p.setLast(cn)
 	p.logger.InfoContext(ctx, "safe connector: logged in", "server", a.server, "team", team.ID, "apikey", t.SysID != "")
 	return cn, nil
+}
+
+// reuse returns a connection on the cached session with the fingerprint
+// fp, when there is one that the server has not refused, and makes it the
+// last connection; else nil.
+func (p *pool) reuse(ctx context.Context, fp [sha256.Size]byte, listDeleted bool) *connection {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := slices.IndexFunc(p.sessions, func(s *teamSession) bool { return hmac.Equal(s.fp[:], fp[:]) })
+	if i < 0 {
+		return nil
+	}
+	s := p.sessions[i]
+	if !s.client.LoggedIn() || s.unauthorized.Load() {
+		return nil
+	}
+	// The most recently used last.
+	p.sessions = append(slices.Delete(p.sessions, i, i+1), s)
+	p.last = &connection{teamSession: s, listDeleted: listDeleted}
+	p.logger.DebugContext(ctx, "safe connector: session reused", "team", s.team.ID)
+	return p.last
 }
 
 // take removes the session with the fingerprint fp from the cache and
@@ -367,7 +392,6 @@ func (p *pool) keep(s *teamSession) {
 	defer p.mu.Unlock()
 	p.sessions = append(p.sessions, s)
 	if n := len(p.sessions) - maxSessions; n > 0 {
-		clear(p.sessions[:n])
 		p.sessions = slices.Delete(p.sessions, 0, n)
 	}
 }
