@@ -50,14 +50,31 @@ import (
 //     when given, must then be the key's account. Without them it logs in
 //     with adminid and adminpw.
 //
-// A wrong master password, API key or e-mail is code 11. One Connector logs
-// in once: Connect with the same target and credentials again keeps the
-// session (it compares keyed fingerprints of them, and keeps no copy of
-// the passwords itself); another target or other credentials end the old
-// session and log in anew, and so does a session the server refused
-// (revoked, or expired beyond renewal). A failed Connect leaves the
-// Connector not connected (code 3 for every operation until a Connect
-// succeeds).
+// A wrong master password, API key or e-mail is code 11.
+//
+// # Connections and sessions
+//
+// Connect returns a *Connector pinned to the target it connected: every
+// operation on that value runs on that server and team, with that
+// listDeleted, whatever later Connects do. The Connector that NewConnector
+// made and those its Connect returned (and theirs) share one cache of
+// sessions: there is one login per server, team, proxy and credentials.
+// Connect with the same target and credentials again keeps the session (it
+// compares keyed fingerprints of them, and keeps no copy of the passwords
+// itself), also from several goroutines at once; only a session the server
+// refused (revoked, or expired beyond renewal) makes it log in anew. The
+// cache holds the sessions of the eight targets used last; one that leaves
+// it is not logged out, so that a Connector pinned to it keeps working
+// (its keys go with the last Connector that uses it), and its target logs
+// in anew on its next Connect.
+//
+// The operations of the Connector that NewConnector made itself run on
+// the connection of the last Connect of any Connector sharing its cache,
+// for programs that serve one target at a time (k.Connect, then
+// k.Reset). A failed Connect leaves it not connected (code 3 for every
+// operation until a Connect succeeds); a Connector Connect returned stays
+// pinned. A program that serves several targets at once uses the
+// Connectors that Connect returns, as bsafe.Dispatch does.
 //
 // # Accounts and groups
 //
@@ -85,43 +102,81 @@ import (
 //
 // # Writes
 //
-// Reset, change and verifyreset report success only when the item, read
-// back from the server after the write, holds the new password. A write
-// whose answer was lost is settled the same way; when the read-back cannot
-// settle it, the error is code 1 and says that the outcome is unknown
-// (never code 41 or 10, which a caller could take for "not done, try
-// again"). Delete is permanent: items deleted through the connector skip
-// the trash, as seed 000 documents. Create and update: see Create and
-// Update. The connector has no intruder lockout, no enable/disable and no
-// expiry, so it implements neither Locker, Enabler nor the expirers, and
+// Reset, change and verifyreset read the item back from the server after
+// the write: it must hold the new password, else the error is code 1 and
+// says so (another writer may have changed it). When the read-back fails,
+// the server's answer to the write decides: an answer holding the new
+// password is success. A write whose answer was lost is settled by the
+// read-back alone; when it cannot settle it, the error is code 1 and says
+// that the outcome is unknown (never code 41 or 10, which a caller could
+// take for "not done, try again"). The read-back has a deadline of its own
+// (15 seconds), not the caller's, so that a deadline the write used up
+// does not turn a confirmed write into a failure.
+//
+// Delete is permanent: items deleted through the connector skip the
+// trash, as seed 000 documents. Create and update: see Create and Update.
+// The connector has no intruder lockout, no enable/disable and no expiry,
+// so it implements neither Locker, Enabler nor the expirers, and
 // adminverify is verify.
 //
 // Errors and log lines never carry a password, a secret or a decrypted
 // value (item and collection names included); they name items and
-// collections by ID. A Connector is safe for concurrent use.
+// collections by ID.
+//
+// A Connector is safe for concurrent use: its operations and Connect may
+// be called from several goroutines at once. Operations on one pinned
+// Connector all run on its target; direct operations on the Connector
+// NewConnector made follow its last Connect (see above), so concurrent
+// callers with different targets each use the Connector their Connect
+// returned.
 type Connector struct {
+	p *pool
+	// pinned is the connection of a Connector that Connect returned; it
+	// never changes. Nil in the Connector NewConnector or AttachConnector
+	// made, whose operations use p.last.
+	pinned *connection
+}
+
+// maxSessions is how many sessions (targets and credentials) a pool
+// keeps for reuse.
+const maxSessions = 8
+
+// pool is what a Connector and the Connectors its Connect returned share:
+// the options, the fingerprint key and the sessions.
+type pool struct {
 	opts   []Option
 	logger *slog.Logger
 	optErr error    // an invalid Option, reported by Connect
-	fpKey  [32]byte // keys the credential fingerprints; random per Connector
+	fpKey  [32]byte // keys the credential fingerprints; random per pool
+	// attached is AttachConnector's session; Connect never logs in then.
+	attached *teamSession
 
-	connecting sync.Mutex // one Connect at a time
-	mu         sync.Mutex // guards conn
-	conn       *connection
-	attached   bool // built by AttachConnector: Connect never logs in
+	// connecting makes Connects take turns, so that concurrent Connects
+	// for one target share one login.
+	connecting sync.Mutex
+	mu         sync.Mutex // guards last and sessions
+	last       *connection
+	sessions   []*teamSession // most recently used last; at most maxSessions
 }
 
-// connection is one logged-in team. It is replaced as a whole, never
-// changed, but for the unauthorized flag.
-type connection struct {
-	client      *Client
-	team        *Team
-	listDeleted bool
-	fp          [sha256.Size]byte // of the address and credentials (not listDeleted)
+// teamSession is one logged-in team, shared by the connections to it (which
+// differ only in listDeleted). Only the unauthorized flag changes.
+type teamSession struct {
+	client *Client
+	team   *Team
+	logger *slog.Logger
+	fp     [sha256.Size]byte // of the address and credentials (not listDeleted)
 	// unauthorized is set when the server refused the session (revoked,
 	// or expired beyond renewal): the next Connect logs in again instead
 	// of keeping it.
 	unauthorized atomic.Bool
+}
+
+// connection is what operations run on: a session and how to list it.
+// It is never changed.
+type connection struct {
+	*teamSession
+	listDeleted bool
 }
 
 // fail is connectorError for an operation's error, noting a session the
@@ -140,16 +195,16 @@ func (cn *connection) fail(err error, about errContext) error {
 // transport by a copy with that proxy, which needs an *http.Transport (or
 // none).
 func NewConnector(opts ...Option) *Connector {
-	k := &Connector{opts: slices.Clone(opts)}
+	p := &pool{opts: slices.Clone(opts)}
 	cfg := defaultConfig()
 	for _, o := range opts {
-		if err := o(&cfg); err != nil && k.optErr == nil {
-			k.optErr = err
+		if err := o(&cfg); err != nil && p.optErr == nil {
+			p.optErr = err
 		}
 	}
-	k.logger = cfg.logger
-	_, _ = rand.Read(k.fpKey[:]) // never fails (crypto/rand)
-	return k
+	p.logger = cfg.logger
+	_, _ = rand.Read(p.fpKey[:]) // never fails (crypto/rand)
+	return &Connector{p: p}
 }
 
 // AttachConnector returns a connector on team (a name or ID, as
@@ -157,8 +212,11 @@ func NewConnector(opts ...Option) *Connector {
 // programs that manage the client themselves. Its Connect never logs in
 // and ignores the credentials: it only reads listDeleted, and fails with
 // code 4 (bsafe.CodeAlreadyConnected) when the target names another server
-// or team (server and organizationName may be left out). Logging c out
-// ends the connector's session too.
+// or team (server and organizationName may be left out). Connect returns
+// a Connector pinned to the target's listDeleted; the operations of the
+// Connector AttachConnector returned use its last Connect's (listDeleted
+// as given here until then). Logging c out ends the connector's session
+// too.
 func AttachConnector(ctx context.Context, c *Client, team string, listDeleted bool) (*Connector, error) {
 	if c == nil {
 		return nil, connectorError(fmt.Errorf("%w: AttachConnector(nil client)", ErrInvalidArgument), onLogin)
@@ -167,9 +225,9 @@ func AttachConnector(ctx context.Context, c *Client, team string, listDeleted bo
 	if err != nil {
 		return nil, err
 	}
-	k := &Connector{logger: c.cfg.logger, attached: true}
-	k.conn = &connection{client: c, team: t, listDeleted: listDeleted}
-	return k, nil
+	s := &teamSession{client: c, team: t, logger: c.cfg.logger}
+	p := &pool{logger: c.cfg.logger, attached: s, last: &connection{teamSession: s, listDeleted: listDeleted}}
+	return &Connector{p: p}, nil
 }
 
 // address is what Connect reads from a target's address.
@@ -216,8 +274,8 @@ func parseAddress(t bsafe.Target, attached bool) (address, error) {
 // fingerprint is a keyed hash of everything that makes a session: the
 // server, team, proxy and both credentials. Connect compares fingerprints,
 // so that the Connector keeps no copy of the passwords.
-func (k *Connector) fingerprint(a address, t bsafe.Target) [sha256.Size]byte {
-	h := hmac.New(sha256.New, k.fpKey[:])
+func (p *pool) fingerprint(a address, t bsafe.Target) [sha256.Size]byte {
+	h := hmac.New(sha256.New, p.fpKey[:])
 	proxy := ""
 	if a.proxy != nil {
 		proxy = a.proxy.String()
@@ -235,83 +293,135 @@ func (k *Connector) fingerprint(a address, t bsafe.Target) [sha256.Size]byte {
 
 // Connect logs in to the target's server and finds its team, or keeps the
 // session of an earlier Connect with the same target and credentials (see
-// the type's documentation for the address options and credentials).
-func (k *Connector) Connect(ctx context.Context, t bsafe.Target) error {
-	a, err := parseAddress(t, k.attached)
+// the type's documentation for the address options and credentials). It
+// returns a *Connector pinned to that connection: use it, not k, when
+// other goroutines may Connect k to other targets meanwhile.
+func (k *Connector) Connect(ctx context.Context, t bsafe.Target) (bsafe.Connector, error) {
+	cn, err := k.p.connect(ctx, t)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if k.attached {
-		return k.connectAttached(ctx, a)
-	}
-	if k.optErr != nil {
-		return fmt.Errorf("safe connector: %w: an option of NewConnector: %w", bsafe.ErrBadInput, k.optErr)
-	}
-	fp := k.fingerprint(a, t)
-	k.connecting.Lock()
-	defer k.connecting.Unlock()
-	k.mu.Lock()
-	cur := k.conn
-	k.mu.Unlock()
-	if cur != nil && hmac.Equal(cur.fp[:], fp[:]) && cur.client.LoggedIn() && !cur.unauthorized.Load() {
-		if cur.listDeleted != a.listDeleted {
-			k.set(&connection{client: cur.client, team: cur.team, listDeleted: a.listDeleted, fp: fp})
-		}
-		k.logger.DebugContext(ctx, "safe connector: session reused", "team", cur.team.ID)
-		return nil
-	}
-	if cur != nil {
-		// Another target or other credentials: the old session must not
-		// serve this one, even if the new login fails.
-		k.set(nil)
-		cur.client.Logout()
-	}
-	c, err := k.login(ctx, a, t)
+	return &Connector{p: k.p, pinned: cn}, nil
+}
+
+func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error) {
+	a, err := parseAddress(t, p.attached != nil)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if p.attached != nil {
+		return p.connectAttached(ctx, a)
+	}
+	if p.optErr != nil {
+		return nil, fmt.Errorf("safe connector: %w: an option of NewConnector: %w", bsafe.ErrBadInput, p.optErr)
+	}
+	fp := p.fingerprint(a, t)
+	if cn := p.reuse(ctx, fp, a.listDeleted); cn != nil {
+		return cn, nil
+	}
+	p.connecting.Lock()
+	defer p.connecting.Unlock()
+	// Another Connect may have logged in to this target meanwhile.
+	if cn := p.reuse(ctx, fp, a.listDeleted); cn != nil {
+		return cn, nil
+	}
+	old := p.take(fp) // none, or one the server refused
+	// The direct operations must not run on the previous target, even if
+	// this login fails.
+	p.setLast(nil)
+	if old != nil {
+		old.client.Logout() // refused by the server: no Connector can use it
+	}
+	c, err := p.login(ctx, a, t)
+	if err != nil {
+		return nil, err
 	}
 	team, err := findTeam(ctx, c, a.team)
 	if err != nil {
 		c.Logout()
-		return err
+		return nil, err
 	}
-	k.set(&connection{client: c, team: team, listDeleted: a.listDeleted, fp: fp})
-	k.logger.InfoContext(ctx, "safe connector: logged in", "server", a.server, "team", team.ID, "apikey", t.SysID != "")
-	return nil
+	s := &teamSession{client: c, team: team, logger: p.logger, fp: fp}
+	p.keep(s)
+	cn := &connection{teamSession: s, listDeleted: a.listDeleted}
+	p.setLast(cn)
+	p.logger.InfoContext(ctx, "safe connector: logged in", "server", a.server, "team", team.ID, "apikey", t.SysID != "")
+	return cn, nil
+}
+
+// reuse returns a connection on the cached session with the fingerprint
+// fp, when there is one that the server has not refused, and makes it the
+// last connection; else nil.
+func (p *pool) reuse(ctx context.Context, fp [sha256.Size]byte, listDeleted bool) *connection {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := slices.IndexFunc(p.sessions, func(s *teamSession) bool { return hmac.Equal(s.fp[:], fp[:]) })
+	if i < 0 {
+		return nil
+	}
+	s := p.sessions[i]
+	if !s.client.LoggedIn() || s.unauthorized.Load() {
+		return nil
+	}
+	// The most recently used last.
+	p.sessions = append(slices.Delete(p.sessions, i, i+1), s)
+	p.last = &connection{teamSession: s, listDeleted: listDeleted}
+	p.logger.DebugContext(ctx, "safe connector: session reused", "team", s.team.ID)
+	return p.last
+}
+
+// take removes the session with the fingerprint fp from the cache and
+// returns it, or nil.
+func (p *pool) take(fp [sha256.Size]byte) *teamSession {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := slices.IndexFunc(p.sessions, func(s *teamSession) bool { return hmac.Equal(s.fp[:], fp[:]) })
+	if i < 0 {
+		return nil
+	}
+	s := p.sessions[i]
+	p.sessions = slices.Delete(p.sessions, i, i+1)
+	return s
+}
+
+// keep puts s in the cache as the most recently used session, dropping
+// the least recently used beyond maxSessions. A dropped session is not
+// logged out: a Connector pinned to it may be running an operation.
+func (p *pool) keep(s *teamSession) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sessions = append(p.sessions, s)
+	if n := len(p.sessions) - maxSessions; n > 0 {
+		p.sessions = slices.Delete(p.sessions, 0, n)
+	}
 }
 
 // connectAttached checks a target against an attached connector's client
 // and team.
-func (k *Connector) connectAttached(ctx context.Context, a address) error {
-	cn, err := k.current()
-	if err != nil {
-		return err
-	}
-	if a.server != "" && !strings.EqualFold(a.server, cn.client.baseURL()) {
-		return bsafe.WithCode(bsafe.CodeAlreadyConnected, errors.New("safe connector: attached to another server's client"))
+func (p *pool) connectAttached(ctx context.Context, a address) (*connection, error) {
+	s := p.attached
+	if a.server != "" && !strings.EqualFold(a.server, s.client.baseURL()) {
+		return nil, bsafe.WithCode(bsafe.CodeAlreadyConnected, errors.New("safe connector: attached to another server's client"))
 	}
 	if a.team != "" {
-		team, err := findTeam(ctx, cn.client, a.team)
+		team, err := findTeam(ctx, s.client, a.team)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if team.ID != cn.team.ID {
-			return bsafe.WithCode(bsafe.CodeAlreadyConnected, fmt.Errorf("safe connector: attached to team %s, not %s", cn.team.ID, team.ID))
+		if team.ID != s.team.ID {
+			return nil, bsafe.WithCode(bsafe.CodeAlreadyConnected, fmt.Errorf("safe connector: attached to team %s, not %s", s.team.ID, team.ID))
 		}
 	}
-	if cn.listDeleted != a.listDeleted {
-		k.set(&connection{client: cn.client, team: cn.team, listDeleted: a.listDeleted})
-	}
-	return nil
+	cn := &connection{teamSession: s, listDeleted: a.listDeleted}
+	p.setLast(cn)
+	return cn, nil
 }
 
 // String describes the connector: its server and team, never its
 // credentials or keys.
 func (k *Connector) String() string {
-	k.mu.Lock()
-	cn := k.conn
-	k.mu.Unlock()
-	if cn == nil {
+	cn, err := k.current()
+	if err != nil {
 		return "safe.Connector(not connected)"
 	}
 	return "safe.Connector(" + cn.client.baseURL() + ", team " + cn.team.ID + ")"
@@ -327,17 +437,21 @@ func (k *Connector) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.Str
 // LogValue makes log/slog print String.
 func (k *Connector) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
-func (k *Connector) set(cn *connection) {
-	k.mu.Lock()
-	k.conn = cn
-	k.mu.Unlock()
+func (p *pool) setLast(cn *connection) {
+	p.mu.Lock()
+	p.last = cn
+	p.mu.Unlock()
 }
 
-// current returns the connection, or code 3.
+// current returns the connection operations run on: the pinned one, else
+// the last Connect's; or code 3.
 func (k *Connector) current() (*connection, error) {
-	k.mu.Lock()
-	cn := k.conn
-	k.mu.Unlock()
+	if k.pinned != nil {
+		return k.pinned, nil
+	}
+	k.p.mu.Lock()
+	cn := k.p.last
+	k.p.mu.Unlock()
 	if cn == nil {
 		return nil, fmt.Errorf("safe connector: %w (Connect first)", bsafe.ErrNotConnected)
 	}
@@ -345,10 +459,10 @@ func (k *Connector) current() (*connection, error) {
 }
 
 // login makes the client and logs in with the target's credentials.
-func (k *Connector) login(ctx context.Context, a address, t bsafe.Target) (*Client, error) {
-	opts := slices.Clone(k.opts)
+func (p *pool) login(ctx context.Context, a address, t bsafe.Target) (*Client, error) {
+	opts := slices.Clone(p.opts)
 	if a.proxy != nil {
-		hc, err := proxiedHTTPClient(k.opts, a.proxy)
+		hc, err := proxiedHTTPClient(p.opts, a.proxy)
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@ func ExampleConnector() {
 	ctx := context.Background()
 
 	k := safe.NewConnector(safe.WithHTTPClient(srv.Client()))
-	err := k.Connect(ctx, bsafe.Target{
+	_, err := k.Connect(ctx, bsafe.Target{
 		Options: attrs.New("server", srv.URL, "organizationName", "Operations"),
 		AdminID: "jane@example.com", AdminPassword: "correct horse battery staple",
 	})
@@ -51,4 +51,61 @@ func ExampleConnector() {
 	// verified: true
 	// Active Directory Servers bonnil
 	// ACInvalidUser
+}
+
+// A program that serves several targets at once uses the Connector that
+// Connect returns: it stays on its own team whatever Connects come later,
+// while the sessions are shared (one login per target and credentials).
+func ExampleConnector_Connect() {
+	srv, user, team, col := exampleServer()
+	defer srv.Close()
+	finance, err := srv.AddTeam(user, safetest.TeamSpec{Name: "Finance"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	financeCol, err := srv.AddCollection(finance, "Servers")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, t := range []struct {
+		team *safetest.Team
+		col  *safetest.Collection
+	}{{team, col}, {finance, financeCol}} {
+		// An item of the same name in each team.
+		id, err := srv.AddItem(t.team, safetest.Item{Name: "Active Directory", CollectionIDs: []string{t.col.ID},
+			Login: &safetest.Login{Password: "old-password"}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		ids[t.team.Name] = id
+	}
+	ctx := context.Background()
+	k := safe.NewConnector(safe.WithHTTPClient(srv.Client()))
+	connect := func(team string) *safe.Connector {
+		c, err := k.Connect(ctx, bsafe.Target{
+			Options: attrs.New("server", srv.URL, "organizationName", team),
+			AdminID: "jane@example.com", AdminPassword: "correct horse battery staple",
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		return c.(*safe.Connector)
+	}
+	ops, fin := connect("Operations"), connect("Finance")
+
+	// ops is still on Operations, though k's last Connect was to Finance.
+	if err := ops.Reset(ctx, bsafe.AccountRef{ID: "Active Directory"}, "ops-password"); err != nil {
+		log.Fatal(err)
+	}
+	opsItem, _ := ops.CheckUser(ctx, bsafe.AccountRef{ID: "Active Directory"})
+	finItem, _ := fin.CheckUser(ctx, bsafe.AccountRef{ID: "Active Directory"})
+	fmt.Println("ops reset the Operations item:", opsItem.LongID == ids["Operations"])
+	fmt.Println("fin sees the Finance item:", finItem.LongID == ids["Finance"])
+	ok, _ := fin.Verify(ctx, bsafe.AccountRef{ID: "Active Directory"}, "old-password")
+	fmt.Println("the Finance item kept its password:", ok)
+	// Output:
+	// ops reset the Operations item: true
+	// fin sees the Finance item: true
+	// the Finance item kept its password: true
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -128,47 +130,153 @@ func TestConnectorResetReadBackDisagrees(t *testing.T) {
 		})
 		err := e.k.Reset(t.Context(), ref(e.ad), "sensitive-new")
 		wantCode(t, "Reset whose read-back shows the old password", err, bsafe.CodeUnknownError)
-		if err == nil || !strings.Contains(err.Error(), "does not hold the new password") || !wrote.Load() {
+		if err == nil || !strings.Contains(err.Error(), "does not hold the new password") || !strings.Contains(err.Error(), "another writer") || !wrote.Load() {
 			t.Errorf("error %v (write answered: %v)", err, wrote.Load())
 		}
 	})
 }
 
-// TestConnectorResetReadBackFails: the write is answered, the read-back
-// keeps failing: not confirmed, so not success; and with the write's
-// answer lost as well, code 1 that says the outcome is unknown.
+// passwordWrites are the three operations that write a password, each
+// from the password it finds (the item's current one) to newPW.
+var passwordWrites = []struct {
+	name string
+	run  func(ctx context.Context, k *safe.Connector, acct bsafe.AccountRef, current, newPW string) error
+}{
+	{"Reset", func(ctx context.Context, k *safe.Connector, acct bsafe.AccountRef, _, newPW string) error {
+		return k.Reset(ctx, acct, newPW)
+	}},
+	{"Change", func(ctx context.Context, k *safe.Connector, acct bsafe.AccountRef, current, newPW string) error {
+		return k.Change(ctx, acct, current, newPW)
+	}},
+	{"VerifyReset", func(ctx context.Context, k *safe.Connector, acct bsafe.AccountRef, _, newPW string) error {
+		return k.VerifyReset(ctx, acct, newPW)
+	}},
+}
+
+// TestConnectorResetReadBackFails: the write is answered with the item
+// holding the new password, and the read-back after it fails (503 on
+// every try). The server's own answer confirmed the write: success, for
+// reset, change and verifyreset, and a debug line says that the read-back
+// failed. When the answer was lost as well, nothing confirms the write:
+// code 1, the outcome unknown.
 func TestConnectorResetReadBackFails(t *testing.T) {
 	t.Parallel()
 	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
 		e := newConnEnv(t, gen)
 		e.connect(t)
 		var wrote atomic.Bool
+		var readsAfter atomic.Int32
 		e.h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
 			switch {
 			case isItemPut(r, e.ad):
 				wrote.Store(true)
 			case isDetails(r, e.ad) && wrote.Load():
+				readsAfter.Add(1)
 				return unavailable(), nil
 			}
 			return next.RoundTrip(r)
 		})
-		err := e.k.Reset(t.Context(), ref(e.ad), "sensitive-new")
-		wantCode(t, "Reset whose read-back fails", err, bsafe.CodeUnknownError)
-		if err == nil || !strings.Contains(err.Error(), "reading the item back to confirm it failed") {
-			t.Errorf("error %v", err)
+		current := "sensitive-ad-pw"
+		for i, op := range passwordWrites {
+			newPW := fmt.Sprintf("sensitive-new-%d", i)
+			wrote.Store(false)
+			readsAfter.Store(0)
+			if err := op.run(t.Context(), e.k, ref(e.ad), current, newPW); err != nil {
+				t.Errorf("%s answered with the new password, its read-back failing: %v, want success", op.name, err)
+			}
+			if readsAfter.Load() == 0 {
+				t.Errorf("%s: no read-back after the write", op.name)
+			}
+			if got := e.stored(t, e.ad); got.Login.Password != newPW {
+				t.Fatalf("%s: the write was not applied", op.name)
+			}
+			current = newPW
 		}
-		if got := e.stored(t, e.ad); got.Login.Password != "sensitive-new" {
-			t.Errorf("the write was not applied")
+		if !e.logs.has(slog.LevelDebug, "reading the item back after the password write failed") {
+			t.Errorf("no debug line for the failed read-back")
 		}
 
 		e.srv.InjectFault(safetest.Fault{Method: http.MethodPut, Path: "/api/ciphers/" + e.ad, Drop: true, Count: 100})
 		wrote.Store(false)
-		err = e.k.Reset(t.Context(), ref(e.ad), "sensitive-newer")
+		err := e.k.Reset(t.Context(), ref(e.ad), "sensitive-newer")
 		wantCode(t, "Reset with its answer lost and the read-back failing", err, bsafe.CodeUnknownError)
 		if !errors.Is(err, safe.ErrOutcomeUnknown) {
 			t.Errorf("error %v: want it to match safe.ErrOutcomeUnknown", err)
 		}
 		e.srv.ClearFaults()
+	})
+}
+
+// deadlineCtx is a context whose deadline the test ends at the moment it
+// chooses (right after a write was answered), with no clock to wait for.
+type deadlineCtx struct {
+	context.Context // for its values
+	done            chan struct{}
+	once            sync.Once
+}
+
+func newDeadlineCtx(parent context.Context) *deadlineCtx {
+	return &deadlineCtx{Context: parent, done: make(chan struct{})}
+}
+
+func (c *deadlineCtx) Done() <-chan struct{} { return c.done }
+
+func (c *deadlineCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+func (c *deadlineCtx) expire() { c.once.Do(func() { close(c.done) }) }
+
+// TestConnectorDeadlineAfterWrite: the server applies the password write
+// and answers it, and the caller's deadline ends right then, before the
+// read-back. The read-back does not run on the spent deadline: it still
+// reads the item, which holds the new password, and the write is a
+// success, for reset, change and verifyreset.
+func TestConnectorDeadlineAfterWrite(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newConnEnv(t, gen)
+		e.connect(t)
+		current := "sensitive-ad-pw"
+		for i, op := range passwordWrites {
+			newPW := fmt.Sprintf("sensitive-new-%d", i)
+			ctx := newDeadlineCtx(t.Context())
+			var readsAfter atomic.Int32
+			e.h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+				switch {
+				case isItemPut(r, e.ad):
+					resp, err := next.RoundTrip(r)
+					if err != nil {
+						return nil, err
+					}
+					// The whole answer arrived before the deadline.
+					body, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					resp.Body = io.NopCloser(bytes.NewReader(body))
+					ctx.expire()
+					return resp, err
+				case isDetails(r, e.ad) && ctx.Err() != nil:
+					readsAfter.Add(1)
+				}
+				return next.RoundTrip(r)
+			})
+			if err := op.run(ctx, e.k, ref(e.ad), current, newPW); err != nil {
+				t.Errorf("%s whose deadline ended right after the answered write: %v, want success", op.name, err)
+			}
+			if readsAfter.Load() == 0 {
+				t.Errorf("%s: no read-back after the deadline", op.name)
+			}
+			if got := e.stored(t, e.ad); got.Login.Password != newPW {
+				t.Fatalf("%s: the write was not applied", op.name)
+			}
+			current = newPW
+		}
+		e.h.set(nil)
 	})
 }
 

@@ -92,7 +92,7 @@ func FuzzConnectorInput(f *testing.F) {
 			Login:  &Login{Username: value, Password: "template-pw", URIs: URIs{{URI: value + name}}},
 			Fields: Fields{{Name: name, Value: value}, {Name: value, Value: name, Type: FieldHidden}}}
 		cols := []*Collection{{ID: "c1", Name: value}, {ID: "c2", Name: name}}
-		cn := &connection{team: &Team{ID: "t"}}
+		cn := &connection{teamSession: &teamSession{team: &Team{ID: "t"}}}
 		if checkInstructions(in, true) == nil {
 			for _, tm := range []*Item{tmpl, nil} {
 				it, ids, err := cn.newItem(tm, "new", bsafe.CreateRequest{Attrs: in, Password: "new-pw"}, cols)

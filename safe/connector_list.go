@@ -100,28 +100,26 @@ func (cn *connection) findItem(ctx context.Context, ref string, about errContext
 		}
 	}
 	var found []*Item
-	var names []string
 	for it, err := range cn.items(ctx) {
 		if err != nil {
 			return nil, cn.fail(err, about)
 		}
 		found = append(found, it)
-		names = append(names, it.Name)
 	}
-	// Item names are encrypted on the wire: the errors leave ref out.
-	switch m := matchName(names, ref); len(m) {
-	case 0:
+	// Item names are encrypted on the wire: the errors leave ref out. The
+	// ID was looked up on the server above.
+	it, ok, err := pick(found, ref, "item", false, itemID, itemName)
+	switch {
+	case err != nil:
+		return nil, bsafe.WithCode(bsafe.CodeInvalidObject, fmt.Errorf("%w; name the account by one of these item IDs", err))
+	case !ok:
 		return nil, fmt.Errorf("%w: no login item of team %s has that ID or name", notFound, cn.team.ID)
-	case 1:
-		return found[m[0]], nil
-	default:
-		e := &AmbiguousError{Kind: "item"}
-		for _, i := range m {
-			e.IDs = append(e.IDs, found[i].ID)
-		}
-		return nil, bsafe.WithCode(bsafe.CodeInvalidObject, fmt.Errorf("%w; name the account by one of these item IDs", e))
 	}
+	return it, nil
 }
+
+func itemID(it *Item) string   { return it.ID }
+func itemName(it *Item) string { return it.Name }
 
 // collections returns the team's collections: every one for an
 // administrator who manages them, else those assigned to them.
@@ -151,27 +149,14 @@ func (cn *connection) findCollection(cols []*Collection, ref string) (*Collectio
 	if ref == "" {
 		return nil, fmt.Errorf("%w: no group ID given", bsafe.ErrInvalidGroup)
 	}
-	for _, col := range cols {
-		if strings.EqualFold(col.ID, ref) {
-			return col, nil
-		}
-	}
-	names := make([]string, len(cols))
-	for i, col := range cols {
-		names[i] = col.Name
-	}
-	switch m := matchName(names, ref); len(m) {
-	case 0:
+	col, ok, err := pick(cols, ref, "collection", true, collectionID, collectionName)
+	switch {
+	case err != nil:
+		return nil, bsafe.WithCode(bsafe.CodeInvalidObject, fmt.Errorf("%w; name the group by one of these collection IDs", err))
+	case !ok:
 		return nil, fmt.Errorf("%w: no collection of team %s has that ID or name", bsafe.ErrInvalidGroup, cn.team.ID)
-	case 1:
-		return cols[m[0]], nil
-	default:
-		e := &AmbiguousError{Kind: "collection"}
-		for _, i := range m {
-			e.IDs = append(e.IDs, cols[i].ID)
-		}
-		return nil, bsafe.WithCode(bsafe.CodeInvalidObject, fmt.Errorf("%w; name the group by one of these collection IDs", e))
 	}
+	return col, nil
 }
 
 // lister turns items into accounts: it holds the names of the team's

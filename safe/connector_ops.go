@@ -1,27 +1,27 @@
 package safe
 
 import (
+	"cmp"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bsafe-go/bsafe"
 	"github.com/bsafe-go/bsafe/attrs"
+	sec "github.com/bsafe-go/bsafe/internal/secret" // not secret: the redaction type of redact.go has that name
 )
 
-// holds reports whether it's login password is password, in constant time
-// (the hashes hide the lengths too). An item without a password holds
-// none, not the empty one.
+// holds reports whether its login password is password, in constant time
+// (internal/secret.Equal). An item without a password holds none, not the
+// empty one.
 func holds(it *Item, password string) bool {
 	if it == nil || it.Login == nil || it.Login.Password == "" {
 		return false
 	}
-	a, b := sha256.Sum256([]byte(it.Login.Password)), sha256.Sum256([]byte(password))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	return sec.Equal(it.Login.Password, password)
 }
 
 // Verify reports whether password is the item's login password, as the
@@ -46,8 +46,8 @@ func (k *Connector) AdminVerify(ctx context.Context, acct bsafe.AccountRef, pass
 
 // Change sets the item's password to newPW if oldPW is its current one
 // (else code 14, bsafe.ErrVerifyFailed); the old password goes to the
-// item's password history. It succeeds only when the item, read back from
-// the server, holds newPW.
+// item's password history. Like Reset, it succeeds only when the server
+// confirms that the item holds newPW (see Connector, Writes).
 func (k *Connector) Change(ctx context.Context, acct bsafe.AccountRef, oldPW, newPW string) error {
 	cn, err := k.current()
 	if err != nil {
@@ -64,8 +64,10 @@ func (k *Connector) Change(ctx context.Context, acct bsafe.AccountRef, oldPW, ne
 }
 
 // Reset sets the item's password to newPW, keeping the old one in the
-// password history. It succeeds only when the item, read back from the
-// server, holds newPW.
+// password history. It succeeds only when the server confirms that the
+// item holds newPW: the item read back after the write holds it, or the
+// read-back failed and the server's answer to the write held it (see
+// Connector, Writes).
 func (k *Connector) Reset(ctx context.Context, acct bsafe.AccountRef, newPW string) error {
 	cn, err := k.current()
 	if err != nil {
@@ -81,7 +83,7 @@ func (k *Connector) Reset(ctx context.Context, acct bsafe.AccountRef, newPW stri
 }
 
 // VerifyReset does nothing when the item, as the server holds it, already
-// has newPW, and resets it otherwise.
+// has newPW, and resets it otherwise (as Reset).
 func (k *Connector) VerifyReset(ctx context.Context, acct bsafe.AccountRef, newPW string) error {
 	cn, err := k.current()
 	if err != nil {
@@ -101,32 +103,45 @@ func (k *Connector) VerifyReset(ctx context.Context, acct bsafe.AccountRef, newP
 // hold the new password.
 var errNotHeld = errors.New("read back from the server, the item does not hold the new password")
 
+// readBackTimeout bounds the read-back after a password write. It runs
+// on a context of its own: a caller's deadline that the write used up
+// must not turn a write the server confirmed into a failure.
+const readBackTimeout = 15 * time.Second
+
 // setPassword writes the new password and reads the item back from the
-// server: only an item that holds newPW is success. A write whose answer
-// was lost is settled by the read-back when it can be; otherwise it is
-// code 1, saying that the outcome is unknown.
+// server. The read-back decides: an item that holds newPW is success, an
+// item with another password is code 1 (another writer, or a server that
+// did not keep the write). When the read-back fails, the server's answer
+// to the write decides: an answer that holds newPW is success; a write
+// whose answer was lost is code 1, saying that the outcome is unknown.
 func (cn *connection) setPassword(ctx context.Context, id, newPW string) error {
 	if newPW == "" {
 		return fmt.Errorf("%w: the new password is empty", bsafe.ErrInvalidPassword)
 	}
-	_, werr := cn.client.Items.SetPassword(ctx, id, newPW)
+	written, werr := cn.client.Items.SetPassword(ctx, id, newPW)
 	unknown := errors.Is(werr, ErrOutcomeUnknown)
 	if werr != nil && !unknown {
 		// Refused, or never sent: nothing was changed.
 		return cn.fail(werr, onItem)
 	}
-	back, rerr := cn.client.Items.fetch(ctx, id)
+	confirmed := werr == nil && holds(written, newPW)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+	defer cancel()
+	back, rerr := cn.client.Items.fetch(rctx, id)
 	switch {
 	case rerr == nil && holds(back, newPW):
 		return nil
-	case rerr != nil && unknown:
-		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the outcome of the password write is unknown (%w), and reading the item back failed: %w", id, werr, rerr))
-	case rerr != nil:
-		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the server accepted the new password, but reading the item back to confirm it failed: %w", id, rerr))
-	case unknown:
+	case rerr == nil && unknown:
 		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the answer to the password write was lost (%w) and %w; the write may not have been applied, or may still be", id, werr, errNotHeld))
+	case rerr == nil:
+		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the server accepted the new password, but %w (another writer may have changed it since)", id, errNotHeld))
+	case confirmed:
+		cn.logger.DebugContext(ctx, "safe connector: reading the item back after the password write failed; the server's answer to the write holds the new password", "item", id, "error", rerr.Error())
+		return nil
+	case unknown:
+		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the outcome of the password write is unknown (%w), and reading the item back failed: %w", id, werr, rerr))
 	}
-	return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the server accepted the new password, but %w", id, errNotHeld))
+	return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the server's answer to the password write does not hold the new password, and reading the item back failed: %w", id, rerr))
 }
 
 // Delete deletes the item permanently: items deleted through the connector
@@ -173,7 +188,7 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 	if err != nil {
 		return bsafe.Account{}, err
 	}
-	name := firstNonEmpty(req.Account.ID, req.Account.ShortID, req.Account.FullName)
+	name := cmp.Or(req.Account.ID, req.Account.ShortID, req.Account.FullName)
 	if in, ok := req.Attrs.Lookup(attrName); ok && in.Action == bsafe.ActionValue {
 		if name, err = oneValue(in); err != nil {
 			return bsafe.Account{}, err
@@ -213,15 +228,6 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 		l = &lister{}
 	}
 	return l.account(created), nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // oneValue is the one value of a single-valued attribute's instruction.
@@ -624,7 +630,7 @@ func (k *Connector) CreateGroup(ctx context.Context, req bsafe.GroupRequest) (bs
 	if err != nil {
 		return bsafe.Group{}, err
 	}
-	name := firstNonEmpty(req.Name, req.ID)
+	name := cmp.Or(req.Name, req.ID)
 	if name == "" {
 		return bsafe.Group{}, fmt.Errorf("%w: groupcreate needs a groupname or groupid", bsafe.ErrBadInput)
 	}

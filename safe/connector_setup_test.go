@@ -69,7 +69,7 @@ func TestConnectorProxy(t *testing.T) {
 	tt := e.target
 	tt.Options = tt.Options.Clone()
 	tt.Options.Set("proxy", "http://"+addr)
-	if err := k.Connect(t.Context(), tt); err != nil {
+	if _, err := k.Connect(t.Context(), tt); err != nil {
 		t.Fatalf("Connect through the proxy: %v", err)
 	}
 	if ok, err := k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok || tunnels.Load() == 0 {
@@ -83,12 +83,12 @@ func TestConnectorProxy(t *testing.T) {
 	deadAddr := dead.Addr().String()
 	dead.Close()
 	tt.Options.Set("proxy", "http://admin:sensitive-proxy-pw@"+deadAddr)
-	err = k.Connect(t.Context(), tt)
+	_, err = k.Connect(t.Context(), tt)
 	wantCode(t, "Connect through a dead proxy", err, bsafe.CodeInvalidServer)
 
 	// A proxy with a transport the connector cannot give one to is refused,
 	// not bypassed.
-	err = e.k.Connect(t.Context(), tt)
+	_, err = e.k.Connect(t.Context(), tt)
 	wantCode(t, "a proxy with a custom RoundTripper", err, bsafe.CodeUnknownError)
 	checkLogBuffer(t, logs)
 }
@@ -113,13 +113,13 @@ func TestAttachConnector(t *testing.T) {
 	}
 	tt := bsafe.Target{Options: attrs.New("server", e.srv.URL, "organizationName", e.team.ID, "listDeleted", "true"),
 		AdminID: "ignored@example.com", AdminPassword: "sensitive-ignored"}
-	if err := k.Connect(ctx, tt); err != nil {
+	if _, err := k.Connect(ctx, tt); err != nil {
 		t.Fatalf("Connect to the attached target: %v", err)
 	}
 	if _, err := k.CheckUser(ctx, ref("Old VPN")); err != nil {
 		t.Errorf("listDeleted was not taken: %v", err)
 	}
-	if err := k.Connect(ctx, bsafe.Target{}); err != nil {
+	if _, err := k.Connect(ctx, bsafe.Target{}); err != nil {
 		t.Errorf("Connect with no address to an attached connector: %v", err)
 	}
 	if _, err := k.CheckUser(ctx, ref("Old VPN")); bsafe.CodeOf(err) != bsafe.CodeInvalidUser {
@@ -133,10 +133,10 @@ func TestAttachConnector(t *testing.T) {
 		t.Fatal(err)
 	}
 	tt.Options.Set("organizationName", other.Name)
-	wantCode(t, "Connect to another team", k.Connect(ctx, tt), bsafe.CodeAlreadyConnected)
+	wantCode(t, "Connect to another team", errOf(k.Connect(ctx, tt)), bsafe.CodeAlreadyConnected)
 	tt.Options.Set("organizationName", e.team.Name)
 	tt.Options.Set("server", "https://safe.example.com")
-	wantCode(t, "Connect to another server", k.Connect(ctx, tt), bsafe.CodeAlreadyConnected)
+	wantCode(t, "Connect to another server", errOf(k.Connect(ctx, tt)), bsafe.CodeAlreadyConnected)
 }
 
 // TestConnectorPrints: a connector prints its server and team, never its
@@ -161,7 +161,7 @@ func TestConnectorBadOption(t *testing.T) {
 	t.Parallel()
 	e := newConnEnv(t, safetest.GenCurrent)
 	k := safe.NewConnector(safe.WithHTTPClient(e.srv.Client()), safe.WithDeviceID("not a UUID"))
-	err := k.Connect(t.Context(), e.target)
+	_, err := k.Connect(t.Context(), e.target)
 	wantCode(t, "Connect with a bad option", err, bsafe.CodeUnknownError)
 	if !errors.Is(err, bsafe.ErrBadInput) {
 		t.Errorf("error %v: want bsafe.ErrBadInput", err)
@@ -169,7 +169,8 @@ func TestConnectorBadOption(t *testing.T) {
 }
 
 // TestConnectorConcurrent: operations and repeated Connects from several
-// goroutines share the one session (run it with -race).
+// goroutines share the one session, through the Connectors Connect
+// returns and through the Connector itself (run it with -race).
 func TestConnectorConcurrent(t *testing.T) {
 	t.Parallel()
 	e := newConnEnv(t, safetest.GenCurrent)
@@ -178,13 +179,19 @@ func TestConnectorConcurrent(t *testing.T) {
 	errs := make(chan error, 32)
 	for range 8 {
 		wg.Go(func() {
-			if err := e.k.Connect(t.Context(), e.target); err != nil {
+			c, err := e.k.Connect(t.Context(), e.target)
+			if err != nil {
 				errs <- err
+				return
 			}
-			if ok, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
+			k := c.(*safe.Connector)
+			if ok, err := k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
 				errs <- fmt.Errorf("verify: %v, %w", ok, err)
 			}
-			if _, err := collect(t, e.k.ListUsers(t.Context(), bsafe.ListOptions{})); err != nil {
+			if ok, err := e.k.Verify(t.Context(), ref(e.ad), "sensitive-ad-pw"); err != nil || !ok {
+				errs <- fmt.Errorf("direct verify: %v, %w", ok, err)
+			}
+			if _, err := collect(t, k.ListUsers(t.Context(), bsafe.ListOptions{})); err != nil {
 				errs <- err
 			}
 		})

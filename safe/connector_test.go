@@ -129,7 +129,7 @@ func newConnEnvOn(t *testing.T, srv *safetest.Server, opts ...safe.Option) *conn
 
 func (e *connEnv) connect(t *testing.T) {
 	t.Helper()
-	if err := e.k.Connect(t.Context(), e.target); err != nil {
+	if _, err := e.k.Connect(t.Context(), e.target); err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
 }
@@ -216,7 +216,7 @@ func TestConnectorConnect(t *testing.T) {
 		tt := e.target
 		tt.Options = tt.Options.Clone()
 		tt.Options.Set("listDeleted", "yes")
-		if err := e.k.Connect(ctx, tt); err != nil {
+		if _, err := e.k.Connect(ctx, tt); err != nil {
 			t.Fatal(err)
 		}
 		if n := e.logins.Load(); n != 1 {
@@ -224,7 +224,7 @@ func TestConnectorConnect(t *testing.T) {
 		}
 		// The team by ID is another target: a new login.
 		tt.Options.Set("organizationName", strings.ToUpper(e.team.ID))
-		if err := e.k.Connect(ctx, tt); err != nil {
+		if _, err := e.k.Connect(ctx, tt); err != nil {
 			t.Fatal(err)
 		}
 		if n := e.logins.Load(); n != 2 {
@@ -233,7 +233,7 @@ func TestConnectorConnect(t *testing.T) {
 		// The API key, with the master password to unlock.
 		tt = e.target
 		tt.SysID, tt.SysPassword = e.user.ClientID, e.user.ClientSecret
-		if err := e.k.Connect(ctx, tt); err != nil {
+		if _, err := e.k.Connect(ctx, tt); err != nil {
 			t.Fatalf("Connect with the API key: %v", err)
 		}
 		if n := e.logins.Load(); n != 3 {
@@ -245,7 +245,7 @@ func TestConnectorConnect(t *testing.T) {
 		// The plain address is the server when the option is absent.
 		tt = e.target
 		tt.Address, tt.Options = e.srv.URL, attrs.New("organizationName", e.team.Name)
-		if err := e.k.Connect(ctx, tt); err != nil {
+		if _, err := e.k.Connect(ctx, tt); err != nil {
 			t.Errorf("Connect with the plain address: %v", err)
 		}
 	})
@@ -290,7 +290,7 @@ func TestConnectorConnectFailures(t *testing.T) {
 			{"bad listDeleted", with(func(t *bsafe.Target) { t.Options.Set("listDeleted", "maybe") }), bsafe.CodeUnknownError},
 		} {
 			e.connect(t)
-			err := e.k.Connect(t.Context(), tc.t)
+			_, err := e.k.Connect(t.Context(), tc.t)
 			wantCode(t, tc.name, err, tc.want)
 			if tc.want == bsafe.CodeUnknownError || strings.HasPrefix(tc.name, "no ") || tc.name == "not a URL" || tc.name == "bad proxy" {
 				continue // refused before the old session was touched
@@ -311,7 +311,7 @@ func TestConnectorAmbiguousTeam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = e.k.Connect(t.Context(), e.target)
+	_, err = e.k.Connect(t.Context(), e.target)
 	wantCode(t, "two teams of that name", err, bsafe.CodeInvalidObject)
 	if err == nil || !strings.Contains(err.Error(), e.team.ID) || !strings.Contains(err.Error(), twin.ID) {
 		t.Errorf("the error does not name both teams: %v", err)
@@ -538,7 +538,7 @@ func TestConnectorListings(t *testing.T) {
 		tt := e.target
 		tt.Options = tt.Options.Clone()
 		tt.Options.Set("listDeleted", "TRUE")
-		if err := e.k.Connect(ctx, tt); err != nil {
+		if _, err := e.k.Connect(ctx, tt); err != nil {
 			t.Fatal(err)
 		}
 		accts, err = collect(t, e.k.ListUsers(ctx, bsafe.ListOptions{Attributes: []string{"deleted"}}))
@@ -736,7 +736,7 @@ func TestConnectorDeleteUpdate(t *testing.T) {
 		tt := e.target
 		tt.Options = tt.Options.Clone()
 		tt.Options.Set("listDeleted", "1")
-		if err := e.k.Connect(ctx, tt); err != nil {
+		if _, err := e.k.Connect(ctx, tt); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.k.Delete(ctx, ref(e.trashed)); err != nil {
@@ -795,3 +795,6 @@ func TestConnectorGroups(t *testing.T) {
 		wantCode(t, "DeleteGroup again", e.k.DeleteGroup(ctx, g.LongID), bsafe.CodeInvalidGroup)
 	})
 }
+
+// errOf is the error of a Connect, for checks that only want the error.
+func errOf(_ bsafe.Connector, err error) error { return err }

@@ -70,9 +70,13 @@
 // Connector is the "Bravura Safe" connector of the Bravura connector
 // protocol: it implements the contract of package bsafe on one team, with
 // the team's login items as accounts and its collections as groups, so
-// that bsafe.Dispatch can run agent input on it (see examples/agent). It
-// logs in once per target and credentials, and reports a reset or change
-// only after reading the item back from the server.
+// that bsafe.Dispatch can run agent input on it (see examples/agent).
+// Connect returns a Connector pinned to its target, so that concurrent
+// Dispatch calls for different targets never cross; they share the
+// sessions, one login per target and credentials. A reset or change is
+// reported only when the server confirms it: the item read back after the
+// write holds the new password, or, when that read fails, the server's
+// answer to the write did.
 //
 // # Errors and secrets
 //

@@ -15,7 +15,7 @@ var ErrAmbiguous = errors.New("safe: the name is ambiguous")
 // AmbiguousError says that a name matched several objects. Look the
 // object up by one of IDs instead. It matches ErrAmbiguous.
 type AmbiguousError struct {
-	Kind string   // "team" or "collection"
+	Kind string   // "team", "collection" or "item"
 	IDs  []string // the IDs of every object that matched, in server order
 }
 
@@ -46,30 +46,52 @@ func matchName(names []string, name string) []int {
 	return folded
 }
 
+// pick is the rule of every lookup of an object by ID or name: with byID,
+// the object whose ID equals ref ignoring case; else the one whose name
+// matchName picks. No match is ok false; several are an *AmbiguousError
+// of kind, listing their IDs.
+func pick[T any](objs []T, ref, kind string, byID bool, id, name func(T) string) (obj T, ok bool, err error) {
+	if byID {
+		for _, o := range objs {
+			if strings.EqualFold(id(o), ref) {
+				return o, true, nil
+			}
+		}
+	}
+	names := make([]string, len(objs))
+	for i, o := range objs {
+		names[i] = name(o)
+	}
+	switch m := matchName(names, ref); len(m) {
+	case 0:
+		return obj, false, nil
+	case 1:
+		return objs[m[0]], true, nil
+	default:
+		e := &AmbiguousError{Kind: kind}
+		for _, i := range m {
+			e.IDs = append(e.IDs, id(objs[i]))
+		}
+		return obj, false, e
+	}
+}
+
+func teamID(t *Team) string               { return t.ID }
+func teamName(t *Team) string             { return t.Name }
+func collectionID(c *Collection) string   { return c.ID }
+func collectionName(c *Collection) string { return c.Name }
+
 // lookupTeam picks the team with the given ID (a GUID, in any case), or
 // else the one with the given name (see Client.Team).
 func lookupTeam(teams []*Team, nameOrID string) (*Team, error) {
-	for _, t := range teams {
-		if strings.EqualFold(t.ID, nameOrID) {
-			return t, nil
-		}
-	}
-	names := make([]string, len(teams))
-	for i, t := range teams {
-		names[i] = t.Name
-	}
-	switch m := matchName(names, nameOrID); len(m) {
-	case 0:
+	t, ok, err := pick(teams, nameOrID, "team", true, teamID, teamName)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
 		return nil, fmt.Errorf("%w: team %q", ErrNotFound, nameOrID)
-	case 1:
-		return teams[m[0]], nil
-	default:
-		e := &AmbiguousError{Kind: "team"}
-		for _, i := range m {
-			e.IDs = append(e.IDs, teams[i].ID)
-		}
-		return nil, e
 	}
+	return t, nil
 }
 
 // Find returns the collection of the team teamID that has the given name,
@@ -94,21 +116,13 @@ func (s *CollectionsService) Find(ctx context.Context, teamID, name string) (*Co
 			cols = append(cols, col)
 		}
 	}
-	names := make([]string, len(cols))
-	for i, col := range cols {
-		names[i] = col.Name
-	}
 	// The name is encrypted on the wire, so the errors leave it out.
-	switch m := matchName(names, name); len(m) {
-	case 0:
+	col, ok, err := pick(cols, name, "collection", false, collectionID, collectionName)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
 		return nil, fmt.Errorf("%w: no collection of team %s has that name", ErrNotFound, teamID)
-	case 1:
-		return cols[m[0]], nil
-	default:
-		e := &AmbiguousError{Kind: "collection"}
-		for _, i := range m {
-			e.IDs = append(e.IDs, cols[i].ID)
-		}
-		return nil, e
 	}
+	return col, nil
 }
