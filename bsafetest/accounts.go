@@ -9,6 +9,7 @@ import (
 
 	"github.com/bsafe-go/bsafe"
 	"github.com/bsafe-go/bsafe/attrs"
+	"github.com/bsafe-go/bsafe/internal/secret"
 )
 
 // AccountSpec is an account (or a template) as the target holds it: what
@@ -185,7 +186,7 @@ func (c *Connector) verify(ctx context.Context, op bsafe.Operation, acct bsafe.A
 		if err != nil {
 			return err
 		}
-		ok = samePassword(password, a.Password)
+		ok = secret.Equal(password, a.Password)
 		switch {
 		case ok:
 			a.failures = 0
@@ -209,7 +210,7 @@ func (c *Connector) Change(ctx context.Context, acct bsafe.AccountRef, oldPW, ne
 		if err != nil {
 			return err
 		}
-		if !samePassword(oldPW, a.Password) {
+		if !secret.Equal(oldPW, a.Password) {
 			return fmt.Errorf("bsafetest: change: account %q: %w", acct.ID, bsafe.ErrVerifyFailed)
 		}
 		return c.setPassword(bsafe.OpChange, a, newPW, false)
@@ -257,7 +258,7 @@ func (c *Connector) VerifyReset(ctx context.Context, acct bsafe.AccountRef, newP
 		if err != nil {
 			return err
 		}
-		if samePassword(newPW, a.Password) {
+		if secret.Equal(newPW, a.Password) {
 			return nil
 		}
 		return c.setPassword(bsafe.OpVerifyReset, a, newPW, false)

@@ -2,12 +2,11 @@ package bsafetest
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"sync"
 
 	"github.com/bsafe-go/bsafe"
+	"github.com/bsafe-go/bsafe/internal/secret"
 )
 
 // Connector is an in-memory target system that implements every
@@ -161,8 +160,8 @@ func (c *Connector) Connect(ctx context.Context, t bsafe.Target) (bsafe.Connecto
 	}
 	// Both compared, whatever the first says, so that the time taken does
 	// not tell which one was wrong.
-	idOK := samePassword(t.AdminID, c.adminID)
-	pwOK := samePassword(t.AdminPassword, c.adminPassword)
+	idOK := secret.Equal(t.AdminID, c.adminID)
+	pwOK := secret.Equal(t.AdminPassword, c.adminPassword)
 	c.connected = idOK && pwOK
 	if !c.connected {
 		return nil, fmt.Errorf("bsafetest: connect as %q: %w", t.AdminID, bsafe.ErrAccessDenied)
@@ -254,14 +253,6 @@ func (c *Connector) write(ctx context.Context, call Call, apply func() error) er
 	}
 	call.Applied = true
 	return c.callFault(call)
-}
-
-// samePassword compares in constant time, also in the length: both sides
-// are hashed first, so that a mismatch in length takes as long as any
-// other.
-func samePassword(a, b string) bool {
-	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
-	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
 }
 
 // acceptable applies the password policy; the caller holds the lock.
