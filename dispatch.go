@@ -268,11 +268,14 @@ type handler struct {
 // guardedRun is run, with a connector's panic (a nil iterator, an
 // iterator that goes on after yield said stop, …) turned into
 // ACImplementerFailure, so that the agent still answers. The panic's value
-// is left out of the message: it may hold anything, secrets included.
+// is left out of the message (it may hold anything, secrets included);
+// its type is named.
 func (d *dispatch) guardedRun() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = WithCode(CodeImplementerFailure, fmt.Errorf("bsafe: %s: the connector panicked", cmp.Or(d.op, "dispatch")))
+			// The value's type helps the implementer; the value itself
+			// may hold anything.
+			err = WithCode(CodeImplementerFailure, fmt.Errorf("bsafe: %s: the connector panicked (a %T)", cmp.Or(d.op, "dispatch"), r))
 		}
 	}()
 	if d.c == nil {
@@ -316,10 +319,15 @@ func (d *dispatch) run() error {
 			return WithCode(CodeImplementerFailure, errors.New("bsafe: Connect returned no connector and no error"))
 		}
 		// The operation runs on the connector bound to this target, which
-		// must run it too.
+		// must run it too, by its own declarations (custom operations).
 		d.c = conn
 		if !supports(d.c, op) {
 			return fmt.Errorf("%w: %s (by the connector Connect returned)", ErrNotSupported, op)
+		}
+		if h.check != nil {
+			if err := h.check(d); err != nil {
+				return err
+			}
 		}
 	}
 	return h.run(d)

@@ -127,28 +127,81 @@ type ServerInfoOnly struct{}
 
 func (ServerInfoOnly) ServerInfo(context.Context) (ServerInfo, error) { return ServerInfo{}, nil }
 
-// TestFixtureHidesPasswords: a Fixture printed, logged or marshalled
-// keeps its passwords to itself.
-func TestFixtureHidesPasswords(t *testing.T) {
-	fx := Fixture{Account: AccountRef{ID: "acct"}, Password: "sensitive-old", NewPassword: "sensitive-new", Group: "g"}
-	var shown []string
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		shown = append(shown, fmt.Sprintf(verb, fx), fmt.Sprintf(verb, &fx))
+// TestRequestsHidePasswords: a Fixture, Target, CreateRequest or
+// CustomRequest printed (with any verb, alone or nested), logged or
+// marshalled keeps its passwords to itself.
+func TestRequestsHidePasswords(t *testing.T) {
+	values := []any{
+		Fixture{Account: AccountRef{ID: "acct"}, Password: "sensitive-old", NewPassword: "sensitive-new", Group: "g"},
+		Target{AdminID: "acct", AdminPassword: "sensitive-admin", SysID: "user.1", SysPassword: "sensitive-sys"},
+		CreateRequest{Account: AccountRef{ID: "acct"}, Password: "sensitive-new"},
+		CustomRequest{Op: "x", Account: AccountRef{ID: "acct"}, OldPassword: "sensitive-old", NewPassword: "sensitive-new"},
 	}
-	j, err := json.Marshal(fx)
-	if err != nil {
-		t.Fatal(err)
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%q", "%t"}
+	for _, v := range values {
+		var shown []string
+		for _, verb := range verbs {
+			shown = append(shown, fmt.Sprintf(verb, v), fmt.Sprintf(verb, []any{v}),
+				fmt.Sprintf(verb, struct{ In any }{v}))
+		}
+		j, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logged strings.Builder
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("value", "v", v)
+		slog.New(slog.NewTextHandler(&logged, nil)).Info("value", "v", v)
+		shown = append(shown, string(j), logged.String())
+		for _, s := range shown {
+			if strings.Contains(s, "sensitive-") {
+				t.Errorf("%T: a password shows: %s", v, s)
+			}
+		}
+		if !strings.Contains(fmt.Sprint(v), "acct") {
+			t.Errorf("%T: the account does not show: %v", v, v)
+		}
 	}
-	var logged strings.Builder
-	slog.New(slog.NewJSONHandler(&logged, nil)).Info("fixture", "f", fx)
-	slog.New(slog.NewTextHandler(&logged, nil)).Info("fixture", "f", fx)
-	shown = append(shown, string(j), logged.String())
-	for _, s := range shown {
-		if strings.Contains(s, "sensitive-") {
-			t.Errorf("a password shows: %s", s)
-		}
-		if !strings.Contains(s, "acct") {
-			t.Errorf("the account does not show: %s", s)
-		}
+}
+
+// declaring is a custom operator whose declarations are its field.
+type declaring struct {
+	*fake
+	ops []CustomOperation
+}
+
+func (c declaring) CustomOperations() []CustomOperation { return c.ops }
+
+// TestDispatchCustomDeclarationsOfTheBoundConnector: a custom operation
+// runs by the declarations of the connector Connect returned, not the
+// receiver's.
+func TestDispatchCustomDeclarationsOfTheBoundConnector(t *testing.T) {
+	in := agentInput("operation", "custom", "customop", "op")
+	parent, child := newFake(), newFake()
+	c := customSwitcher{declaring{parent, []CustomOperation{{"op", OutputNone}}}, declaring{child, nil}}
+	if code, msg := outcome(t, run(t, c, in)); code != CodeOperationNotSupported {
+		t.Errorf("an operation the bound connector does not declare: retval %d %s, want 2", code, msg)
+	}
+	c = customSwitcher{declaring{parent, []CustomOperation{{"op", OutputNone}}}, declaring{child, []CustomOperation{{"op", OutputMultiple}}}}
+	if code, msg := outcome(t, run(t, c, in)); code != CodeUnknownError || !strings.Contains(msg, "customfilename") {
+		t.Errorf("declared multiple by the bound connector, no customfilename: retval %d %s, want bad input", code, msg)
+	}
+	if slices.ContainsFunc(child.calls, func(s string) bool { return strings.HasPrefix(s, "Custom") }) {
+		t.Errorf("the custom operation ran on bad input: %q", child.calls)
+	}
+}
+
+// customSwitcher is a custom operator whose Connect returns next.
+type customSwitcher struct {
+	declaring
+	next Connector
+}
+
+func (s customSwitcher) Connect(context.Context, Target) (Connector, error) { return s.next, nil }
+
+// TestDispatchPanicNamesItsType: the panic's type is named, its value not.
+func TestDispatchPanicNamesItsType(t *testing.T) {
+	_, msg := outcome(t, run(t, panicky{}, agentInput("operation", "serverinfo")))
+	if !strings.Contains(msg, "(a string)") || strings.Contains(msg, "sensitive-") {
+		t.Errorf("errmsg %q: want the panic's type and not its value", msg)
 	}
 }

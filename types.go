@@ -3,6 +3,7 @@ package bsafe
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 
 	"github.com/bsafe-go/bsafe/attrs"
@@ -43,6 +44,10 @@ func (t Target) String() string {
 
 // GoString is String, so that %#v hides the passwords too.
 func (t Target) GoString() string { return t.String() }
+
+// Format writes String for every verb, so that no verb (%d and %x
+// included, which would print the fields) shows a password.
+func (t Target) Format(s fmt.State, _ rune) { io.WriteString(s, t.String()) }
 
 // LogValue logs the target without its passwords.
 func (t Target) LogValue() slog.Value {
@@ -290,6 +295,10 @@ func (r CreateRequest) String() string {
 // GoString is String, so that %#v hides the password too.
 func (r CreateRequest) GoString() string { return r.String() }
 
+// Format writes String for every verb, so that no verb (%d and %x
+// included, which would print the fields) shows a password.
+func (r CreateRequest) Format(s fmt.State, _ rune) { io.WriteString(s, r.String()) }
+
 // LogValue logs the request without the password.
 func (r CreateRequest) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("acctid", r.Account.ID), slog.String("modeluid", r.TemplateID))
@@ -310,6 +319,10 @@ func (r CustomRequest) String() string {
 
 // GoString is String, so that %#v hides the passwords too.
 func (r CustomRequest) GoString() string { return r.String() }
+
+// Format writes String for every verb, so that no verb (%d and %x
+// included, which would print the fields) shows a password.
+func (r CustomRequest) Format(s fmt.State, _ rune) { io.WriteString(s, r.String()) }
 
 // LogValue logs the request without the passwords.
 func (r CustomRequest) LogValue() slog.Value {
@@ -367,6 +380,10 @@ func (f Fixture) String() string {
 
 // GoString is String, so that %#v hides the passwords too.
 func (f Fixture) GoString() string { return f.String() }
+
+// Format writes String for every verb, so that no verb (%d and %x
+// included, which would print the fields) shows a password.
+func (f Fixture) Format(s fmt.State, _ rune) { io.WriteString(s, f.String()) }
 
 // LogValue logs the fixture without its passwords.
 func (f Fixture) LogValue() slog.Value {
