@@ -125,7 +125,9 @@ import (
 // that the outcome is unknown (never code 41 or 10, which a caller could
 // take for "not done, try again"). The read-back has a deadline of its own
 // (15 seconds), not the caller's, so that a deadline the write used up
-// does not turn a confirmed write into a failure.
+// does not turn a write into a failure; when the caller's ctx is done and
+// the server's answer to the write holds the new password, that answer is
+// success and there is no read-back.
 //
 // Delete is permanent: items deleted through the connector skip the
 // trash, as seed 000 documents. Create and update: see Create and Update.
