@@ -68,13 +68,27 @@ import (
 // (its keys go with the last Connector that uses it), and its target logs
 // in anew on its next Connect.
 //
-// The operations of the Connector that NewConnector made itself run on
-// the connection of the last Connect of any Connector sharing its cache,
-// for programs that serve one target at a time (k.Connect, then
-// k.Reset). A failed Connect leaves it not connected (code 3 for every
-// operation until a Connect succeeds); a Connector Connect returned stays
-// pinned. A program that serves several targets at once uses the
-// Connectors that Connect returns, as bsafe.Dispatch does.
+// Operations on the root Connector (the one NewConnector or
+// AttachConnector made) run on the target of the last successful Connect
+// of any Connector sharing its cache, for programs that serve one target
+// at a time (k.Connect, then k.Reset). A failed Connect, whatever made it
+// fail (a bad address option, a refused login, an invalid Option), leaves
+// it not connected: code 3 for every operation until a Connect succeeds.
+// A Connector Connect returned stays pinned. A program that serves
+// several targets at once uses the Connectors that Connect returns, as
+// bsafe.Dispatch does.
+//
+// Logins take turns per target: concurrent Connects for one target share
+// one login, while a login that hangs on one server does not hold up
+// Connects to others. A Connect waiting for another's login to its target
+// gives up when its ctx is done.
+//
+// Each cached session (up to eight) holds a decrypted snapshot of the
+// vault and the keys to it in memory until Close, or until it leaves the
+// cache and no Connector pinned to it is left. Close logs them all out.
+//
+// The zero Connector is not connected and cannot connect: make one with
+// NewConnector.
 //
 // # Accounts and groups
 //
@@ -111,7 +125,9 @@ import (
 // that the outcome is unknown (never code 41 or 10, which a caller could
 // take for "not done, try again"). The read-back has a deadline of its own
 // (15 seconds), not the caller's, so that a deadline the write used up
-// does not turn a confirmed write into a failure.
+// does not turn a write into a failure; when the caller's ctx is done and
+// the server's answer to the write holds the new password, that answer is
+// success and there is no read-back.
 //
 // Delete is permanent: items deleted through the connector skip the
 // trash, as seed 000 documents. Create and update: see Create and Update.
@@ -151,12 +167,13 @@ type pool struct {
 	// attached is AttachConnector's session; Connect never logs in then.
 	attached *teamSession
 
-	// connecting makes Connects take turns, so that concurrent Connects
-	// for one target share one login.
-	connecting sync.Mutex
-	mu         sync.Mutex // guards last and sessions
-	last       *connection
-	sessions   []*teamSession // most recently used last; at most maxSessions
+	mu       sync.Mutex // guards last, sessions and logins
+	last     *connection
+	sessions []*teamSession // most recently used last; at most maxSessions
+	// logins are the logins under way, by fingerprint: a Connect for a
+	// target another Connect is logging in to waits for it, so that they
+	// share one login, and Connects for other targets do not wait.
+	logins map[[sha256.Size]byte]chan struct{} // closed when the login ends
 }
 
 // teamSession is one logged-in team, shared by the connections to it (which
@@ -296,9 +313,18 @@ func (p *pool) fingerprint(a address, t bsafe.Target) [sha256.Size]byte {
 // the type's documentation for the address options and credentials). It
 // returns a *Connector pinned to that connection: use it, not k, when
 // other goroutines may Connect k to other targets meanwhile.
+//
+// A failed Connect leaves the root Connector (the one NewConnector or
+// AttachConnector made) not connected. The zero Connector cannot connect:
+// its Connect is bsafe.ErrBadInput.
 func (k *Connector) Connect(ctx context.Context, t bsafe.Target) (bsafe.Connector, error) {
+	if k.p == nil {
+		return nil, fmt.Errorf("%w: a zero safe.Connector cannot connect: use NewConnector", bsafe.ErrBadInput)
+	}
 	cn, err := k.p.connect(ctx, t)
 	if err != nil {
+		// The direct operations must not run on the previous target.
+		k.p.setLast(nil)
 		return nil, err
 	}
 	return &Connector{p: k.p, pinned: cn}, nil
@@ -316,15 +342,11 @@ func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error)
 		return nil, fmt.Errorf("safe connector: %w: an option of NewConnector: %w", bsafe.ErrBadInput, p.optErr)
 	}
 	fp := p.fingerprint(a, t)
-	if cn := p.reuse(ctx, fp, a.listDeleted); cn != nil {
-		return cn, nil
+	cn, err := p.reuseOrLogin(ctx, fp, a.listDeleted)
+	if cn != nil || err != nil {
+		return cn, err
 	}
-	p.connecting.Lock()
-	defer p.connecting.Unlock()
-	// Another Connect may have logged in to this target meanwhile.
-	if cn := p.reuse(ctx, fp, a.listDeleted); cn != nil {
-		return cn, nil
-	}
+	defer p.loginDone(fp)
 	old := p.take(fp) // none, or one the server refused
 	// The direct operations must not run on the previous target, even if
 	// this login fails.
@@ -343,18 +365,55 @@ func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error)
 	}
 	s := &teamSession{client: c, team: team, logger: p.logger, fp: fp}
 	p.keep(s)
-	cn := &connection{teamSession: s, listDeleted: a.listDeleted}
+	cn = &connection{teamSession: s, listDeleted: a.listDeleted}
 	p.setLast(cn)
 	p.logger.InfoContext(ctx, "safe connector: logged in", "server", a.server, "team", team.ID, "apikey", t.SysID != "")
 	return cn, nil
 }
 
-// reuse returns a connection on the cached session with the fingerprint
-// fp, when there is one that the server has not refused, and makes it the
-// last connection; else nil.
-func (p *pool) reuse(ctx context.Context, fp [sha256.Size]byte, listDeleted bool) *connection {
+// reuseOrLogin returns a connection on the cached session with the
+// fingerprint fp, when there is one that the server has not refused, and
+// makes it the last connection. Else, when another Connect is logging in
+// to fp, it waits for that login to end (or ctx) and looks again; when
+// none is, it returns nil, nil, and the caller logs in and then calls
+// loginDone(fp).
+func (p *pool) reuseOrLogin(ctx context.Context, fp [sha256.Size]byte, listDeleted bool) (*connection, error) {
+	for {
+		p.mu.Lock()
+		cn := p.reuseLocked(fp, listDeleted)
+		wait := p.logins[fp]
+		if cn == nil && wait == nil {
+			if p.logins == nil {
+				p.logins = map[[sha256.Size]byte]chan struct{}{}
+			}
+			p.logins[fp] = make(chan struct{})
+		}
+		p.mu.Unlock()
+		switch {
+		case cn != nil:
+			p.logger.DebugContext(ctx, "safe connector: session reused", "team", cn.team.ID)
+			return cn, nil
+		case wait == nil:
+			return nil, nil
+		}
+		select {
+		case <-wait: // logged in, or failed: look again
+		case <-ctx.Done():
+			return nil, connectorError(fmt.Errorf("safe connector: waiting for another Connect's login to the same target: %w", ctx.Err()), onLogin)
+		}
+	}
+}
+
+// loginDone ends the login to fp that reuseOrLogin handed its caller.
+func (p *pool) loginDone(fp [sha256.Size]byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	close(p.logins[fp])
+	delete(p.logins, fp)
+}
+
+// reuseLocked is reuseOrLogin's look at the cache, with p.mu held.
+func (p *pool) reuseLocked(fp [sha256.Size]byte, listDeleted bool) *connection {
 	i := slices.IndexFunc(p.sessions, func(s *teamSession) bool { return hmac.Equal(s.fp[:], fp[:]) })
 	if i < 0 {
 		return nil
@@ -366,7 +425,6 @@ func (p *pool) reuse(ctx context.Context, fp [sha256.Size]byte, listDeleted bool
 	// The most recently used last.
 	p.sessions = append(slices.Delete(p.sessions, i, i+1), s)
 	p.last = &connection{teamSession: s, listDeleted: listDeleted}
-	p.logger.DebugContext(ctx, "safe connector: session reused", "team", s.team.ID)
 	return p.last
 }
 
@@ -394,6 +452,32 @@ func (p *pool) keep(s *teamSession) {
 	if n := len(p.sessions) - maxSessions; n > 0 {
 		p.sessions = slices.Delete(p.sessions, 0, n)
 	}
+}
+
+// Close logs out every session in the cache of the Connectors sharing
+// k's (the one NewConnector made and those Connects returned), dropping
+// their keys and vault snapshots, and leaves the root Connector not
+// connected. The operations of a Connector pinned to one of those sessions
+// then fail with code 3; a later Connect logs in anew. A session that left
+// the cache before is not logged out by Close: it goes with the last
+// Connector pinned to it. Close on an attached connector (AttachConnector)
+// only leaves it not connected: the caller logs its Client out. A Connect
+// still under way when Close runs keeps its session: Close after the
+// Connects are done. Close never fails; the error is for io.Closer.
+func (k *Connector) Close() error {
+	if k.p == nil {
+		return nil
+	}
+	p := k.p
+	p.mu.Lock()
+	sessions := p.sessions
+	p.sessions = nil
+	p.last = nil
+	p.mu.Unlock()
+	for _, s := range sessions {
+		s.client.Logout()
+	}
+	return nil
 }
 
 // connectAttached checks a target against an attached connector's client
@@ -448,6 +532,9 @@ func (p *pool) setLast(cn *connection) {
 func (k *Connector) current() (*connection, error) {
 	if k.pinned != nil {
 		return k.pinned, nil
+	}
+	if k.p == nil {
+		return nil, fmt.Errorf("safe connector: %w (a zero safe.Connector: use NewConnector)", bsafe.ErrNotConnected)
 	}
 	k.p.mu.Lock()
 	cn := k.p.last

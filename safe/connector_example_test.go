@@ -25,6 +25,7 @@ func ExampleConnector() {
 	ctx := context.Background()
 
 	k := safe.NewConnector(safe.WithHTTPClient(srv.Client()))
+	defer k.Close() // logs out the cached sessions, dropping their keys
 	_, err := k.Connect(ctx, bsafe.Target{
 		Options: attrs.New("server", srv.URL, "organizationName", "Operations"),
 		AdminID: "jane@example.com", AdminPassword: "correct horse battery staple",
@@ -82,6 +83,7 @@ func ExampleConnector_Connect() {
 	}
 	ctx := context.Background()
 	k := safe.NewConnector(safe.WithHTTPClient(srv.Client()))
+	defer k.Close() // logs out the cached sessions, dropping their keys
 	connect := func(team string) *safe.Connector {
 		c, err := k.Connect(ctx, bsafe.Target{
 			Options: attrs.New("server", srv.URL, "organizationName", team),

@@ -207,6 +207,49 @@ func TestConnectorResetReadBackFails(t *testing.T) {
 	})
 }
 
+// TestConnectorResetAnswerStaleReadBackFails: the server answers the
+// write with success but with the item as it was (the old password), and
+// the read-back after it fails: nothing confirms the write, code 1, and
+// the message says both.
+func TestConnectorResetAnswerStaleReadBackFails(t *testing.T) {
+	t.Parallel()
+	e := newConnEnv(t, safetest.GenCurrent)
+	e.connect(t)
+	var mu sync.Mutex
+	var before []byte // the item's details as read before the write
+	var wrote atomic.Bool
+	e.h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case isItemPut(r, e.ad) && before != nil:
+			wrote.Store(true)
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(bytes.NewReader(before)), ContentLength: int64(len(before)), Request: r}, nil
+		case isDetails(r, e.ad) && wrote.Load():
+			return unavailable(), nil
+		case isDetails(r, e.ad):
+			resp, err := next.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			before, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			resp.Body = io.NopCloser(bytes.NewReader(before))
+			return resp, err
+		}
+		return next.RoundTrip(r)
+	})
+	err := e.k.Reset(t.Context(), ref(e.ad), "sensitive-new")
+	wantCode(t, "Reset answered with the old item, its read-back failing", err, bsafe.CodeUnknownError)
+	if err == nil || !strings.Contains(err.Error(), "does not hold the new password") || !strings.Contains(err.Error(), "reading the item back failed") || !wrote.Load() {
+		t.Errorf("error %v (write answered: %v)", err, wrote.Load())
+	}
+	if errors.Is(err, safe.ErrOutcomeUnknown) {
+		t.Errorf("error %v: the write was answered, not lost", err)
+	}
+}
+
 // deadlineCtx is a context whose deadline the test ends at the moment it
 // chooses (right after a write was answered), with no clock to wait for.
 type deadlineCtx struct {
@@ -232,49 +275,59 @@ func (c *deadlineCtx) Err() error {
 
 func (c *deadlineCtx) expire() { c.once.Do(func() { close(c.done) }) }
 
-// TestConnectorDeadlineAfterWrite: the server applies the password write
-// and answers it, and the caller's deadline ends right then, before the
-// read-back. The read-back does not run on the spent deadline: it still
-// reads the item, which holds the new password, and the write is a
-// success, for reset, change and verifyreset.
+// TestConnectorDeadlineAfterWrite: the server applies the password write,
+// and the caller's deadline ends right then. When the answer arrived and
+// holds the new password, that answer settles it: success, with no
+// read-back on the caller's behalf (it has given up). When the answer was
+// lost, the read-back runs on a deadline of its own, not the spent one: it
+// finds the new password, and the write is a success. For reset, change
+// and verifyreset.
 func TestConnectorDeadlineAfterWrite(t *testing.T) {
 	t.Parallel()
 	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
 		e := newConnEnv(t, gen)
 		e.connect(t)
 		current := "sensitive-ad-pw"
-		for i, op := range passwordWrites {
-			newPW := fmt.Sprintf("sensitive-new-%d", i)
-			ctx := newDeadlineCtx(t.Context())
-			var readsAfter atomic.Int32
-			e.h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-				switch {
-				case isItemPut(r, e.ad):
-					resp, err := next.RoundTrip(r)
-					if err != nil {
-						return nil, err
+		for _, lost := range []bool{false, true} {
+			for i, op := range passwordWrites {
+				name := fmt.Sprintf("%s (answer lost: %v)", op.name, lost)
+				newPW := fmt.Sprintf("sensitive-new-%d-%v", i, lost)
+				ctx := newDeadlineCtx(t.Context())
+				var readsAfter atomic.Int32
+				e.h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+					switch {
+					case isItemPut(r, e.ad) && lost:
+						defer ctx.expire()
+						return loseAnswer(r, next)
+					case isItemPut(r, e.ad):
+						resp, err := next.RoundTrip(r)
+						if err != nil {
+							return nil, err
+						}
+						// The whole answer arrived before the deadline.
+						body, err := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						resp.Body = io.NopCloser(bytes.NewReader(body))
+						ctx.expire()
+						return resp, err
+					case isDetails(r, e.ad) && ctx.Err() != nil:
+						readsAfter.Add(1)
 					}
-					// The whole answer arrived before the deadline.
-					body, err := io.ReadAll(resp.Body)
-					resp.Body.Close()
-					resp.Body = io.NopCloser(bytes.NewReader(body))
-					ctx.expire()
-					return resp, err
-				case isDetails(r, e.ad) && ctx.Err() != nil:
-					readsAfter.Add(1)
+					return next.RoundTrip(r)
+				})
+				if err := op.run(ctx, e.k, ref(e.ad), current, newPW); err != nil {
+					t.Errorf("%s whose deadline ended right after the applied write: %v, want success", name, err)
 				}
-				return next.RoundTrip(r)
-			})
-			if err := op.run(ctx, e.k, ref(e.ad), current, newPW); err != nil {
-				t.Errorf("%s whose deadline ended right after the answered write: %v, want success", op.name, err)
+				if got := readsAfter.Load(); lost && got == 0 {
+					t.Errorf("%s: no read-back after the deadline", name)
+				} else if !lost && got != 0 {
+					t.Errorf("%s: %d read-backs after the deadline, want none (the answer confirmed the write)", name, got)
+				}
+				if got := e.stored(t, e.ad); got.Login.Password != newPW {
+					t.Fatalf("%s: the write was not applied", name)
+				}
+				current = newPW
 			}
-			if readsAfter.Load() == 0 {
-				t.Errorf("%s: no read-back after the deadline", op.name)
-			}
-			if got := e.stored(t, e.ad); got.Login.Password != newPW {
-				t.Fatalf("%s: the write was not applied", op.name)
-			}
-			current = newPW
 		}
 		e.h.set(nil)
 	})

@@ -114,6 +114,8 @@ const readBackTimeout = 15 * time.Second
 // did not keep the write). When the read-back fails, the server's answer
 // to the write decides: an answer that holds newPW is success; a write
 // whose answer was lost is code 1, saying that the outcome is unknown.
+// When the caller's ctx is done after an answer that holds newPW, that
+// answer is success without a read-back.
 func (cn *connection) setPassword(ctx context.Context, id, newPW string) error {
 	if newPW == "" {
 		return fmt.Errorf("%w: the new password is empty", bsafe.ErrInvalidPassword)
@@ -125,6 +127,12 @@ func (cn *connection) setPassword(ctx context.Context, id, newPW string) error {
 		return cn.fail(werr, onItem)
 	}
 	confirmed := werr == nil && holds(written, newPW)
+	if confirmed && ctx.Err() != nil {
+		// The caller has given up: the server's answer settles it, without
+		// a read-back the caller no longer waits for.
+		cn.logger.DebugContext(ctx, "safe connector: the caller's context ended after the password write; the server's answer holds the new password, no read-back", "item", id)
+		return nil
+	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 	defer cancel()
 	back, rerr := cn.client.Items.fetch(rctx, id)
@@ -132,7 +140,7 @@ func (cn *connection) setPassword(ctx context.Context, id, newPW string) error {
 	case rerr == nil && holds(back, newPW):
 		return nil
 	case rerr == nil && unknown:
-		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the answer to the password write was lost (%w) and %w; the write may not have been applied, or may still be", id, werr, errNotHeld))
+		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the answer to the password write was lost or unreadable (%w) and %w; the write may not have been applied, or may still be", id, werr, errNotHeld))
 	case rerr == nil:
 		return bsafe.WithCode(bsafe.CodeUnknownError, fmt.Errorf("safe connector: item %s: the server accepted the new password, but %w (another writer may have changed it since)", id, errNotHeld))
 	case confirmed:

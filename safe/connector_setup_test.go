@@ -134,6 +134,13 @@ func TestAttachConnector(t *testing.T) {
 	}
 	tt.Options.Set("organizationName", other.Name)
 	wantCode(t, "Connect to another team", errOf(k.Connect(ctx, tt)), bsafe.CodeAlreadyConnected)
+	// A failed Connect leaves the attached Connector not connected too.
+	if _, err := k.ServerInfo(ctx); bsafe.CodeOf(err) != bsafe.CodeNotConnected {
+		t.Errorf("ServerInfo after the failed Connect: %v, want code 3", err)
+	}
+	if _, err := k.Connect(ctx, bsafe.Target{}); err != nil {
+		t.Errorf("Connect again: %v", err)
+	}
 	tt.Options.Set("organizationName", e.team.Name)
 	tt.Options.Set("server", "https://safe.example.com")
 	wantCode(t, "Connect to another server", errOf(k.Connect(ctx, tt)), bsafe.CodeAlreadyConnected)
