@@ -73,7 +73,11 @@ func run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitBroken
 	}
-	if err := bsafe.Dispatch(ctx, safe.NewConnector(), in, out); err != nil {
+	k := safe.NewConnector()
+	// The session's keys and decrypted vault go with the process anyway;
+	// Close drops them as soon as the answer is out.
+	defer k.Close()
+	if err := bsafe.Dispatch(ctx, k, in, out); err != nil {
 		fmt.Fprintln(stderr, "agent: writing the output:", err)
 		return exitBroken
 	}
