@@ -324,7 +324,7 @@ func (d *dispatch) run() error {
 		if !supports(d.c, op) {
 			return fmt.Errorf("%w: %s (by the connector Connect returned)", ErrNotSupported, op)
 		}
-		if h.check != nil {
+		if op == OpCustom { // the only check that reads the connector
 			if err := h.check(d); err != nil {
 				return err
 			}
