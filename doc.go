@@ -35,8 +35,11 @@
 //
 // Planned, and not in the module yet (see the README for what has landed):
 //
-//   - usermgmt, safe/massreset (planned): team-member management, and
-//     mass password onboarding and reset.
+//   - usermgmt: team-member management, of which AccessLevel (the five
+//     access levels of a member to a collection) has landed; members,
+//     invitations, account recovery and the User Management connector
+//     come next.
+//   - safe/massreset (planned): mass password onboarding and reset.
 //
 // # Security
 //
