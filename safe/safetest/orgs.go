@@ -46,13 +46,15 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		out["name"] = u.name
 		out["email"] = u.email
 		out["twoFactorEnabled"] = u.twoFactor != nil
+	} else {
+		out["email"] = optString(m.email) // invited: the address the invite went to
 	}
 	if c.current() {
 		out["hasMasterPassword"] = true
 		out["claimedByOrganization"] = false
 		out["creationDate"] = fmtTime(m.created)
 	} else {
-		out["accessAll"] = false
+		out["accessAll"] = m.accessAll
 	}
 	if withCollections {
 		cols := []selectionJSON{}
@@ -117,6 +119,8 @@ func (s *Server) listOrgUsersMini(c *call) (any, error) {
 		}
 		if u := c.st.users[mm.userID]; u != nil {
 			o["name"], o["email"] = u.name, u.email
+		} else {
+			o["email"] = optString(mm.email)
 		}
 		out = append(out, o)
 	}
