@@ -77,7 +77,7 @@ func (c *call) pathMember(m *memberRec) *memberRec {
 // checkRoleChange is ValidateOrganizationUserUpdatePermissions: whether
 // caller may give a member the role newRole (from oldRole, nil when
 // inviting).
-func (c *call) checkRoleChange(caller *memberRec, newRole Role, oldRole *Role) error {
+func (c *call) checkRoleChange(caller *memberRec, newRole Role, oldRole *Role, perms map[string]bool) error {
 	if caller.role == RoleOwner {
 		return nil
 	}
@@ -95,6 +95,15 @@ func (c *call) checkRoleChange(caller *memberRec, newRole Role, oldRole *Role) e
 	}
 	if newRole == RoleAdmin || (oldRole != nil && *oldRole == RoleAdmin) {
 		return errBadRequest("Custom users can not manage Admins or Owners.")
+	}
+	if c.current() && newRole == RoleCustom {
+		// ValidateCustomPermissionsGrant: a Custom member grants only
+		// permissions they hold.
+		for p := range perms {
+			if !caller.can(p) {
+				return errBadRequest("Custom users can only grant the same custom permissions that they have.")
+			}
+		}
 	}
 	return nil
 }
@@ -227,7 +236,7 @@ func (s *Server) inviteOrgUsers(c *call) (any, error) {
 	if !c.mayGrant(m, grants) {
 		return nil, errNotFound()
 	}
-	if err := c.checkRoleChange(m, role, nil); err != nil {
+	if err := c.checkRoleChange(m, role, nil, c.permissionSet(req.Permissions)); err != nil {
 		return nil, err
 	}
 	if role != RoleOwner && !c.st.hasConfirmedOwnerExcept(m.orgID, "") {
@@ -471,7 +480,7 @@ func (s *Server) putOrgUser(c *call) (any, error) {
 	}
 	role := Role(*req.Type)
 	old := t.role
-	if err := c.checkRoleChange(m, role, &old); err != nil {
+	if err := c.checkRoleChange(m, role, &old, c.permissionSet(req.Permissions)); err != nil {
 		return nil, err
 	}
 	if role != RoleOwner && !c.st.hasConfirmedOwnerExcept(m.orgID, t.id) {

@@ -354,6 +354,9 @@ func TestMemberRefusals(t *testing.T) {
 					{"manage with readOnly", f.alice, "PUT", "/users/" + f.bob.ID, map[string]any{"type": 2,
 						"collections": []map[string]any{{"id": f.eng, "readOnly": true, "manage": true}}}, 400,
 						"The Manage property is mutually exclusive and cannot be true while the ReadOnly or HidePasswords properties are also true.", ""},
+					{"custom grants only what it holds", f.coraS, "POST", "/users/invite", map[string]any{"emails": []string{"x@example.com"},
+						"type": 4, "permissions": map[string]bool{"manageUsers": true, "editAnyCollection": true}}, 400,
+						"Custom users can only grant the same custom permissions that they have.", ""},
 					{"no POST delete", f.alice, "POST", "/users/" + f.bob.ID + "/delete", nil, 404, "Resource not found.", ""},
 				}...)
 			} else {
@@ -382,6 +385,7 @@ func TestMemberRefusals(t *testing.T) {
 					}
 				})
 			}
+			wantErr(t, do(t, f.srv, "GET", "/api/users/00000000-1111-4222-8333-444444444444/public-key", f.bobS.token, nil), 404, "Resource not found.")
 			// Nothing a refusal touched changed.
 			after := f.members(t)
 			if len(after) != len(before) {
@@ -440,6 +444,32 @@ func TestEmailListMessages(t *testing.T) {
 		"emails": []string{"hello@world.planet.com", "hello+1@world.com", "hello@wörldé.com"}}))
 	if n := len(f.members(t)); n != 8 {
 		t.Errorf("%d members, want 8", n)
+	}
+}
+
+// TestCustomInvitesCustomCurrent: current servers let a Custom member
+// with manageUsers invite a Custom member with the permissions it holds.
+func TestCustomInvitesCustomCurrent(t *testing.T) {
+	t.Parallel()
+	f := newMemberFixture(t, safetest.GenCurrent)
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.coraS.token, map[string]any{"emails": []string{"c2@example.com"},
+		"type": 4, "permissions": map[string]bool{"manageUsers": true}}))
+	var l listResp[struct {
+		Email       *string         `json:"email"`
+		Permissions map[string]bool `json:"permissions"`
+	}]
+	do(t, f.srv, "GET", f.org+"/users", f.alice.token, nil).json(t, &l)
+	found := false
+	for _, m := range l.Data {
+		if m.Email != nil && *m.Email == "c2@example.com" {
+			found = true
+			if !m.Permissions["manageUsers"] || m.Permissions["editAnyCollection"] {
+				t.Errorf("invited custom member's permissions = %v", m.Permissions)
+			}
+		}
+	}
+	if !found {
+		t.Error("invited custom member not listed")
 	}
 }
 

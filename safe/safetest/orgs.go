@@ -1,8 +1,8 @@
 package safetest
 
-// Team (organization) endpoints. Member management (invite, confirm,
-// remove, account recovery) builds on memberRec and the helpers here:
-// each is one more handler registered in routes.go.
+// Team (organization) endpoints: listing members and the team keys.
+// Member management (invite, confirm, remove, ...) is in members.go;
+// account recovery will build on the same memberRec.
 
 // managesUsers reports whether m may see the team's member list. 2023.8
 // lets anyone who views or manages collections or groups list it; current
