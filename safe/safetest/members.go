@@ -1,6 +1,7 @@
 package safetest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/mail"
 	"regexp"
@@ -61,6 +62,28 @@ func (c *call) managingMember() (*memberRec, error) {
 	}
 	if !m.can("manageUsers") {
 		return nil, errNotFound()
+	}
+	return m, nil
+}
+
+// gated runs the ManageUsers gate and the body's validation in the
+// generation's order. Current servers authorize first ([Authorize<...>]
+// runs before model binding); 2023.8 checks ManageUsers inside the action,
+// after its global model-state filter has refused an invalid body.
+func (c *call) gated(body func() error) (*memberRec, error) {
+	if !c.current() {
+		if err := body(); err != nil {
+			return nil, err
+		}
+	}
+	m, err := c.managingMember()
+	if err != nil {
+		return nil, err
+	}
+	if c.current() {
+		if err := body(); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -127,6 +150,10 @@ type memberRequest struct {
 	AccessAll   bool               `json:"accessAll"`
 	Permissions map[string]any     `json:"permissions"`
 	Collections []selectionRequest `json:"collections"`
+
+	// late is the 2023.8 controller's own failure (new Guid(Id) on a
+	// collection id that is not a GUID: a 500), after the gate.
+	late error
 }
 
 // memberRequest decodes and validates an invite (invite true) or an
@@ -154,7 +181,10 @@ func (c *call) memberRequest(invite bool) (*memberRequest, error) {
 		return nil, &apiError{status: http.StatusBadRequest, message: msgModelInvalid, validation: invalid}
 	}
 	if err := c.checkSelectionLists(namedSelections{req.Collections, "Collections", "collections"}); err != nil {
-		return nil, err
+		if _, ok := err.(*apiError); ok {
+			return nil, err
+		}
+		req.late = err
 	}
 	if c.current() {
 		req.AccessAll = false // no such field since 2024
@@ -223,13 +253,13 @@ func (c *call) mayGrant(m *memberRec, grants map[string]access) bool {
 
 // POST /api/organizations/{orgId}/users/invite
 func (s *Server) inviteOrgUsers(c *call) (any, error) {
-	m, err := c.managingMember()
+	var req *memberRequest
+	m, err := c.gated(func() (err error) { req, err = c.memberRequest(true); return err })
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.memberRequest(true)
-	if err != nil {
-		return nil, err
+	if req.late != nil {
+		return nil, req.late
 	}
 	role := Role(*req.Type)
 	grants := c.grants(m.orgID, req)
@@ -364,11 +394,8 @@ func (c *call) bulkIDs() ([]string, error) {
 // POST /api/organizations/{orgId}/users/reinvite: one result per known
 // member, "User invalid." for those not in the invited state.
 func (s *Server) bulkReinviteOrgUsers(c *call) (any, error) {
-	m, err := c.managingMember()
-	if err != nil {
-		return nil, err
-	}
-	ids, err := c.bulkIDs()
+	var ids []string
+	m, err := c.gated(func() (err error) { ids, err = c.bulkIDs(); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -409,17 +436,25 @@ func (c *call) confirm(orgID string, t *memberRec, key string) bool {
 
 // POST /api/organizations/{orgId}/users/{id}/confirm {"key": ...}
 func (s *Server) confirmOrgUser(c *call) (any, error) {
-	m, err := c.managingMember()
-	if err != nil {
-		return nil, err
-	}
 	var req struct {
 		Key *string `json:"key"`
+		// Current servers only: the name of a "My items" collection that
+		// a policy (not modelled here) would create.
+		DefaultUserCollectionName json.RawMessage `json:"defaultUserCollectionName"`
 	}
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if err := confirmKey(req.Key, "Key"); err != nil {
+	m, err := c.gated(func() error {
+		if err := c.decode(&req); err != nil {
+			return err
+		}
+		if err := confirmKey(req.Key, "Key"); err != nil {
+			return err
+		}
+		if c.current() {
+			return checkEnc(req.DefaultUserCollectionName, "DefaultUserCollectionName", "DefaultUserCollectionName", 1000)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if !c.confirm(m.orgID, c.pathMember(m), *req.Key) {
@@ -431,30 +466,36 @@ func (s *Server) confirmOrgUser(c *call) (any, error) {
 // POST /api/organizations/{orgId}/users/confirm {"keys":[{id,key}]}:
 // results only for the members that could be confirmed, as upstream.
 func (s *Server) bulkConfirmOrgUsers(c *call) (any, error) {
-	m, err := c.managingMember()
+	var req struct {
+		Keys *[]struct {
+			ID  json.RawMessage `json:"id"`
+			Key *string         `json:"key"`
+		} `json:"keys"`
+	}
+	m, err := c.gated(func() error {
+		if err := c.decode(&req); err != nil {
+			return err
+		}
+		if req.Keys == nil {
+			return errValidation("Keys", "The Keys field is required.")
+		}
+		for i, k := range *req.Keys {
+			if id, ok := rawString(k.ID); !ok || !guidD.MatchString(id) {
+				path := "$.keys[" + strconv.Itoa(i) + "].id"
+				return errValidation(path, "The JSON value could not be converted to System.Guid. Path: "+path+".")
+			}
+			if err := confirmKey(k.Key, "Keys["+strconv.Itoa(i)+"].Key"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var req struct {
-		Keys *[]struct {
-			ID  string  `json:"id"`
-			Key *string `json:"key"`
-		} `json:"keys"`
-	}
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if req.Keys == nil {
-		return nil, errValidation("Keys", "The Keys field is required.")
-	}
-	for i, k := range *req.Keys {
-		if err := confirmKey(k.Key, "Keys["+strconv.Itoa(i)+"].Key"); err != nil {
-			return nil, err
-		}
-	}
 	var out []bulkResult
 	for _, k := range *req.Keys {
-		t := c.st.members[normID(k.ID)]
+		t := c.st.members[selectionID(k.ID)]
 		if c.confirm(m.orgID, t, *k.Key) {
 			out = append(out, bulkResult{Object: "OrganizationBulkConfirmResponseModel", ID: t.id})
 		}
@@ -466,7 +507,8 @@ func (s *Server) bulkConfirmOrgUsers(c *call) (any, error) {
 // OrganizationUserUpdateRequestModel replaces the role, permissions and
 // collection access (groups do not exist here).
 func (s *Server) putOrgUser(c *call) (any, error) {
-	m, err := c.managingMember()
+	var req *memberRequest
+	m, err := c.gated(func() (err error) { req, err = c.memberRequest(false); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -474,9 +516,8 @@ func (s *Server) putOrgUser(c *call) (any, error) {
 	if t == nil {
 		return nil, errNotFound()
 	}
-	req, err := c.memberRequest(false)
-	if err != nil {
-		return nil, err
+	if req.late != nil {
+		return nil, req.late
 	}
 	role := Role(*req.Type)
 	old := t.role

@@ -310,6 +310,10 @@ func TestMemberRefusals(t *testing.T) {
 				msg          string
 				field        string // a validation error's key, if any
 			}{
+				// 2023.8 validates the body before its ManageUsers check,
+				// current servers authorize first.
+				{"user, bad body", f.bobS, "POST", "/users/invite", map[string]any{"type": 2}, pickStatus(cur, 400, 404),
+					pick("The model state is invalid.", "Resource not found."), ""},
 				{"user cannot invite", f.bobS, "POST", "/users/invite", invite(2, "x@example.com"), 404, "Resource not found.", ""},
 				{"admin cannot invite an owner", f.adamS, "POST", "/users/invite", invite(0, "x@example.com"), 400, "Only an Owner can configure another Owner's account.", ""},
 				{"custom cannot invite an admin", f.coraS, "POST", "/users/invite", invite(1, "x@example.com"), 400, "Custom users can not manage Admins or Owners.", ""},
@@ -357,6 +361,8 @@ func TestMemberRefusals(t *testing.T) {
 					{"custom grants only what it holds", f.coraS, "POST", "/users/invite", map[string]any{"emails": []string{"x@example.com"},
 						"type": 4, "permissions": map[string]bool{"manageUsers": true, "editAnyCollection": true}}, 400,
 						"Custom users can only grant the same custom permissions that they have.", ""},
+					{"plaintext collection name", f.alice, "POST", "/users/" + f.bob.ID + "/confirm", map[string]string{"key": "4.AAAA",
+						"defaultUserCollectionName": "sensitive-plain"}, 400, "The model state is invalid.", "DefaultUserCollectionName"},
 					{"no POST delete", f.alice, "POST", "/users/" + f.bob.ID + "/delete", nil, 404, "Resource not found.", ""},
 				}...)
 			} else {
@@ -386,6 +392,11 @@ func TestMemberRefusals(t *testing.T) {
 				})
 			}
 			wantErr(t, do(t, f.srv, "GET", "/api/users/00000000-1111-4222-8333-444444444444/public-key", f.bobS.token, nil), 404, "Resource not found.")
+			// A collection id that is no GUID: 2023.8's controller fails
+			// on new Guid(Id) (500), current servers refuse the JSON.
+			r := do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"g@example.com"}, "type": 2,
+				"collections": []map[string]any{{"id": "not-a-guid"}}})
+			wantErr(t, r, pickStatus(cur, 500, 400), pick("An unhandled server error has occurred.", "The model state is invalid."))
 			// Nothing a refusal touched changed.
 			after := f.members(t)
 			if len(after) != len(before) {
