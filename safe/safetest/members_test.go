@@ -3,6 +3,7 @@ package safetest_test
 import (
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
@@ -602,5 +603,46 @@ func TestCollectionUsersPut2023(t *testing.T) {
 		if got := vaultItems(t, f.srv, "bob@example.com", "bob-pw"); len(got) != 0 {
 			t.Errorf("bob's items after the access list was emptied = %v", got)
 		}
+	}
+}
+
+// TestConfirmRace: two admins confirming one member at once: one wins,
+// the other is told the member is no longer confirmable.
+func TestConfirmRace(t *testing.T) {
+	t.Parallel()
+	f := newMemberFixture(t, safetest.GenCurrent)
+	u := addUser(t, f.srv, "race@example.com", "race-pw")
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"race@example.com"}, "type": 2}))
+	mustV(f.srv.AcceptInvite(f.team, u))(t)
+	id := f.members(t)["race@example.com"].ID
+	keys := []string{wrapTeamKey(t, f, f.alice, u.ID), wrapTeamKey(t, f, f.adamS, u.ID)}
+	sessions := []*session{f.alice, f.adamS}
+	results := make([]response, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			results[i] = do(t, f.srv, "POST", f.org+"/users/"+id+"/confirm", sessions[i].token, map[string]string{"key": keys[i]})
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for _, r := range results {
+		switch {
+		case r.status == 200:
+			ok++
+		case r.status != 400 || r.apiError(t).Message != "User not valid.":
+			t.Errorf("loser got %d %s", r.status, r.body)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d confirms succeeded, want 1", ok)
+	}
+	if got := vaultItems(t, f.srv, "race@example.com", "race-pw"); len(got) != 0 {
+		t.Errorf("user with no collection sees %v", got)
+	}
+	// Whichever key was stored, it unwraps to the team key.
+	s := login(t, f.srv, "race@example.com", "race-pw")
+	if k := s.teamKey(t, f.srv, f.team.ID); k == nil {
+		t.Error("no team key")
 	}
 }
