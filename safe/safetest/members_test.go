@@ -1,8 +1,11 @@
 package safetest_test
 
 import (
+	"encoding/json"
+	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -645,4 +648,70 @@ func TestConfirmRace(t *testing.T) {
 	if k := s.teamKey(t, f.srv, f.team.ID); k == nil {
 		t.Error("no team key")
 	}
+}
+
+// FuzzMemberRequest feeds arbitrary bodies to the member management
+// handlers of a current server: the answer is 200 or 4xx with a JSON
+// body, never a panic or a 500.
+func FuzzMemberRequest(f *testing.F) {
+	srv := safetest.NewUnstartedServer()
+	owner, err1 := srv.AddUser(safetest.UserSpec{Email: "fuzz@example.com", Password: "pw", KDF: fastKDF})
+	bob, err2 := srv.AddUser(safetest.UserSpec{Email: "bob@example.com", Password: "pw", KDF: fastKDF})
+	if err1 != nil || err2 != nil {
+		f.Fatal(err1, err2)
+	}
+	team, err := srv.AddTeam(owner, safetest.TeamSpec{Name: "T", DefaultCollection: "c"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	bm, err := srv.AddMember(team, bob, safetest.RoleUser)
+	if err != nil {
+		f.Fatal(err)
+	}
+	_, tr := fuzzLogin(f, srv, owner.Email, "pw")
+	org := "/api/organizations/" + team.ID
+	for _, s := range []string{
+		`{"emails":["a@example.com"],"type":2,"collections":[{"id":"` + team.DefaultCollectionID + `","readOnly":true}]}`,
+		`{"type":4,"permissions":{"manageUsers":true}}`, `{"key":"4.AAAA"}`, `{"keys":[{"id":"` + bm.ID + `","key":"x"}]}`,
+		`{"ids":["` + bm.ID + `"]}`, `{"emails":[null],"type":null}`, `[]`, `{}`, `{"type":1e400}`,
+	} {
+		f.Add(s)
+	}
+	serve := func(method, path, body string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tr.AccessToken)
+		srv.ServeHTTP(rec, req)
+		return rec
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, target := range []struct{ method, path string }{
+			{"POST", org + "/users/invite"}, {"PUT", org + "/users/" + bm.ID}, {"POST", org + "/users/" + bm.ID + "/confirm"},
+			{"POST", org + "/users/confirm"}, {"POST", org + "/users/reinvite"},
+		} {
+			rec := serve(target.method, target.path, body)
+			if rec.Code != 200 && (rec.Code < 400 || rec.Code >= 500) {
+				t.Fatalf("%s %s: status %d for %q", target.method, target.path, rec.Code, body)
+			}
+			if rec.Code != 200 && !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("%s %s: error body is not JSON: %q", target.method, target.path, rec.Body)
+			}
+		}
+		// Keep the store small and bob a plain User: drop the invites,
+		// put bob back.
+		var l listResp[memberResp]
+		if err := json.Unmarshal(serve("GET", org+"/users", "").Body.Bytes(), &l); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range l.Data {
+			if m.Status == 0 {
+				if rec := serve("DELETE", org+"/users/"+m.ID, ""); rec.Code != 200 {
+					t.Fatalf("removing an invite: %d %s", rec.Code, rec.Body)
+				}
+			}
+		}
+		if rec := serve("PUT", org+"/users/"+bm.ID, `{"type":2}`); rec.Code != 200 {
+			t.Fatalf("resetting bob: %d %s", rec.Code, rec.Body)
+		}
+	})
 }
