@@ -172,9 +172,11 @@ func (c *call) memberRequest(invite bool) (*memberRequest, error) {
 	switch {
 	case req.Type == nil:
 		invalid["Type"] = []string{"The Type field is required."}
-	case !validRole(Role(*req.Type)):
-		// Current: [EnumDataType]. 2023.8 would store any byte; this
-		// server knows only the four roles (not the retired Manager).
+	case !validRole(Role(*req.Type)) && (c.current() || *req.Type != roleManager):
+		// Current: [EnumDataType], and Manager (3) is gone. 2023.8 still
+		// has Manager, which it treats as a User when it comes to
+		// managing members, and would store any other number too: this
+		// server refuses those, as it cannot model them.
 		invalid["Type"] = []string{"The field Type is invalid."}
 	}
 	if len(invalid) > 0 {
@@ -191,6 +193,9 @@ func (c *call) memberRequest(invite bool) (*memberRequest, error) {
 	}
 	return &req, nil
 }
+
+// roleManager is 2023.8's Manager role, retired since.
+const roleManager = 3
 
 func validRole(r Role) bool {
 	switch r {

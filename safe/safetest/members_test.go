@@ -326,7 +326,7 @@ func TestMemberRefusals(t *testing.T) {
 				{"21 emails", f.alice, "POST", "/users/invite", invite(2, many...), 400, "The model state is invalid.", "Emails"},
 				{"bad email", f.alice, "POST", "/users/invite", invite(2, "ok@example.com", "Hello <h@example.com>"), 400, "The model state is invalid.", "Emails"},
 				{"no type", f.alice, "POST", "/users/invite", map[string]any{"emails": []string{"x@example.com"}}, 400, "The model state is invalid.", "Type"},
-				{"manager type", f.alice, "POST", "/users/invite", invite(3, "x@example.com"), 400, "The model state is invalid.", "Type"},
+				{"no such type", f.alice, "POST", "/users/invite", invite(5, "x@example.com"), 400, "The model state is invalid.", "Type"},
 				{"reinvite unknown", f.alice, "POST", unknown + "/reinvite", nil, 400, "User invalid.", ""},
 				{"reinvite confirmed", f.alice, "POST", "/users/" + f.bob.ID + "/reinvite", nil, 400, "User invalid.", ""},
 				{"confirm unknown", f.alice, "POST", unknown + "/confirm", map[string]string{"key": "4.AAAA"}, 400, "User not valid.", ""},
@@ -367,6 +367,7 @@ func TestMemberRefusals(t *testing.T) {
 						"Custom users can only grant the same custom permissions that they have.", ""},
 					{"plaintext collection name", f.alice, "POST", "/users/" + f.bob.ID + "/confirm", map[string]string{"key": "4.AAAA",
 						"defaultUserCollectionName": "sensitive-plain"}, 400, "The model state is invalid.", "DefaultUserCollectionName"},
+					{"manager type is gone", f.alice, "POST", "/users/invite", invite(3, "x@example.com"), 400, "The model state is invalid.", "Type"},
 					{"no POST delete", f.alice, "POST", "/users/" + f.bob.ID + "/delete", nil, 404, "Resource not found.", ""},
 				}...)
 			} else {
@@ -485,6 +486,18 @@ func TestCustomInvitesCustomCurrent(t *testing.T) {
 	}
 	if !found {
 		t.Error("invited custom member not listed")
+	}
+}
+
+// TestManagerInvite2023: 2023.8 still has the Manager role (3); a Custom
+// member with manageUsers may invite one (it is neither Owner, Admin nor
+// Custom).
+func TestManagerInvite2023(t *testing.T) {
+	t.Parallel()
+	f := newMemberFixture(t, safetest.Gen2023)
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.coraS.token, map[string]any{"emails": []string{"mgr@example.com"}, "type": 3}))
+	if m, ok := f.members(t)["mgr@example.com"]; !ok || m.Type != 3 || m.Status != 0 {
+		t.Errorf("manager invite = %+v (listed %v)", m, ok)
 	}
 }
 
