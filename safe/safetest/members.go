@@ -224,8 +224,11 @@ func (c *call) permissionSet(p map[string]any) map[string]bool {
 }
 
 // grants turns a request's collection list into the member's access, kept
-// to the team's own collections (as the stored procedures do). "manage"
-// exists only on current servers; 2023.8 AccessAll members get none.
+// to the team's own collections, as the stored procedure does
+// (src/Sql/dbo/Stored Procedures/OrganizationUser_UpdateWithCollections.sql;
+// a missing list is an empty one, src/Infrastructure.Dapper/DapperHelpers.cs,
+// so an update without "collections" removes all access). "manage" exists
+// only on current servers; 2023.8 AccessAll members get none.
 func (c *call) grants(orgID string, req *memberRequest) map[string]access {
 	out := map[string]access{}
 	if req.AccessAll {
