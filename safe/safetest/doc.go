@@ -73,8 +73,10 @@
 //     (WithTokenLifetime, WithClock), and the account's security stamp
 //     (RevokeSessions). Refresh tokens for password logins only; API-key
 //     logins (client_credentials, client_id user.<id>, scope api) get none.
-//   - Team membership and collection access: Owners and Admins see and
-//     edit everything in their team; other members see items of their
+//   - Team membership and collection access: only confirmed members have
+//     any (invited, accepted and revoked ones none); Owners and Admins, and
+//     on Gen2023 members with accessAll, see and edit everything in their
+//     team; other members see items of their
 //     collections, may change them only through a collection without
 //     readOnly, and get viewPassword false through hidePasswords. Items a
 //     user cannot see answer 404; items they can see but not change answer
