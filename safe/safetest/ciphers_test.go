@@ -435,6 +435,26 @@ func TestHostileCipherJSON(t *testing.T) {
 	}
 }
 
+// fuzzLogin logs in through ServeHTTP, without a listener, as a user
+// made with fastKDF.
+func fuzzLogin(f *testing.F, srv *safetest.Server, email, password string) (*vaultcrypto.MasterKey, tokenResp) {
+	f.Helper()
+	mk, err := vaultcrypto.DeriveMasterKey(password, email, vaultcrypto.KDFConfig{Type: vaultcrypto.PBKDF2SHA256, Iterations: 5000})
+	if err != nil {
+		f.Fatal(err)
+	}
+	hash, _ := mk.Hash(password, vaultcrypto.ServerAuthorization)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/identity/connect/token", strings.NewReader(passwordForm(email, hash).Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	srv.ServeHTTP(rec, req)
+	var tr tokenResp
+	if err := json.Unmarshal(rec.Body.Bytes(), &tr); err != nil || tr.AccessToken == "" {
+		f.Fatalf("login: %d %s", rec.Code, rec.Body)
+	}
+	return mk, tr
+}
+
 // FuzzCipherRequest feeds arbitrary bodies to the cipher create and update
 // handlers: the server must answer 200 or 4xx with a JSON body, never
 // panic or 500.
@@ -444,20 +464,7 @@ func FuzzCipherRequest(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	// Log in through ServeHTTP, without a listener.
-	mk, err := vaultcrypto.DeriveMasterKey("pw", u.Email, vaultcrypto.KDFConfig{Type: vaultcrypto.PBKDF2SHA256, Iterations: 5000})
-	if err != nil {
-		f.Fatal(err)
-	}
-	hash, _ := mk.Hash("pw", vaultcrypto.ServerAuthorization)
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", "/identity/connect/token", strings.NewReader(passwordForm(u.Email, hash).Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	srv.ServeHTTP(rec, req)
-	var tr tokenResp
-	if err := json.Unmarshal(rec.Body.Bytes(), &tr); err != nil || tr.AccessToken == "" {
-		f.Fatalf("login: %d %s", rec.Code, rec.Body)
-	}
+	mk, tr := fuzzLogin(f, srv, u.Email, "pw")
 	uk, _ := mk.UnwrapUserKey(mustParse(f, tr.Key))
 	name, _ := uk.EncryptString("n")
 	seed := `{"type":1,"name":"` + name.String() + `","login":{"username":null,"uris":[{"uri":null,"match":1,"response":null}]},"fields":[{"type":0,"name":null,"value":null}]}`
@@ -465,8 +472,8 @@ func FuzzCipherRequest(f *testing.F) {
 		f.Add(s)
 	}
 	// An existing cipher to PUT to.
-	rec = httptest.NewRecorder()
-	req = httptest.NewRequest("POST", "/api/ciphers", strings.NewReader(seed))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/api/ciphers", strings.NewReader(seed))
 	req.Header.Set("Authorization", "Bearer "+tr.AccessToken)
 	srv.ServeHTTP(rec, req)
 	var created cipherResp

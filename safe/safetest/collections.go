@@ -281,33 +281,47 @@ func selectionID(raw json.RawMessage) string {
 //     official message also gives the line and byte position, left out
 //     here). A missing id is the empty GUID, which names no one.
 func (c *call) checkSelections(users, groups []selectionRequest) error {
+	return c.checkSelectionLists(namedSelections{users, "Users", "users"}, namedSelections{groups, "Groups", "groups"})
+}
+
+// namedSelections is an access list of a request with its property name
+// in model-state keys (model) and in JSON paths (json); both empty for a
+// body that is the list itself.
+type namedSelections struct {
+	list        []selectionRequest
+	model, json string
+}
+
+// checkSelectionLists checks the ids of access lists as checkSelections
+// describes.
+func (c *call) checkSelectionLists(lists ...namedSelections) error {
 	invalid := map[string][]string{}
 	unparsable := false
-	check := func(list []selectionRequest, model, jsonName string) {
-		for i, sel := range list {
+	for _, l := range lists {
+		for i, sel := range l.list {
 			idx := "[" + strconv.Itoa(i) + "]"
 			s, isString := rawString(sel.ID)
+			path := "$." + l.json + idx + ".id"
+			if l.json == "" {
+				path = "$" + idx + ".id"
+			}
 			if c.current() {
 				if len(sel.ID) > 0 && !isNull(sel.ID) && (!isString || !guidD.MatchString(s)) {
-					path := "$." + jsonName + idx + ".id"
 					invalid[path] = append(invalid[path], "The JSON value could not be converted to System.Guid. Path: "+path+".")
 				}
 				continue
 			}
 			switch {
 			case len(sel.ID) > 0 && !isNull(sel.ID) && !isString:
-				path := "$." + jsonName + idx + ".id"
 				invalid[path] = append(invalid[path], "The JSON value could not be converted to System.String. Path: "+path+".")
 			case strings.TrimSpace(s) == "":
-				key := model + idx + ".Id"
+				key := l.model + idx + ".Id"
 				invalid[key] = append(invalid[key], "The Id field is required.")
 			case !dotnetGUID(s):
 				unparsable = true
 			}
 		}
 	}
-	check(users, "Users", "users")
-	check(groups, "Groups", "groups")
 	if len(invalid) > 0 {
 		return &apiError{status: http.StatusBadRequest, message: msgModelInvalid, validation: invalid}
 	}

@@ -73,12 +73,29 @@
 //     (WithTokenLifetime, WithClock), and the account's security stamp
 //     (RevokeSessions). Refresh tokens for password logins only; API-key
 //     logins (client_credentials, client_id user.<id>, scope api) get none.
-//   - Team membership and collection access: Owners and Admins see and
-//     edit everything in their team; other members see items of their
+//   - Team membership and collection access: only confirmed members have
+//     any (invited, accepted and revoked ones none); Owners and Admins, and
+//     on Gen2023 members with accessAll, see and edit everything in their
+//     team; other members see items of their
 //     collections, may change them only through a collection without
 //     readOnly, and get viewPassword false through hidePasswords. Items a
 //     user cannot see answer 404; items they can see but not change answer
 //     400 "You do not have permissions to edit this.".
+//   - Member management (members.go), with each generation's messages
+//     ("Team" in Bravura Safe's where upstream says "Organization"):
+//     invite (Invited status, the address kept until acceptance; known
+//     addresses skipped; the e-mail list rules of the official
+//     validator), re-invite (invited members only), confirm (Accepted
+//     members only, else 400 "User not valid."; the key sent is what the
+//     member's profile then carries), update, remove, revoke (status -1:
+//     no access) and restore (back to invited, accepted or confirmed, as
+//     the record shows). Only Owners, Admins and Custom members with
+//     manageUsers may call them (else 404); only Owners may make, change,
+//     remove, revoke or restore an Owner; Custom members may not touch
+//     Admins (and on Gen2023 not Custom roles either in invites and
+//     updates); nobody removes, revokes or restores themself; the last
+//     confirmed Owner stays. AcceptInvite stands in for the e-mailed
+//     acceptance link.
 //   - Revision dates: an update whose lastKnownRevisionDate is more than a
 //     second off the stored one is refused (400 "The item cannot be saved
 //     because it is out of date. ..."); creation ignores it. The account
@@ -107,9 +124,9 @@
 //
 // # Not implemented yet
 //
-// Member management (invite, accept, confirm, remove, revoke, account
-// recovery), groups, policies, Sends, attachments, the Public API and
-// organization API keys. The store's membership records carry a status and
-// the handlers are one file per area, so these are additions, not
+// Account recovery, the accept endpoint itself (AcceptInvite seeds its
+// effect), groups, policies (which can refuse a confirm or restore),
+// seat limits, Sends, attachments, the Public API and organization API
+// keys. The handlers are one file per area, so these are additions, not
 // rewrites.
 package safetest

@@ -1,8 +1,8 @@
 package safetest
 
-// Team (organization) endpoints. Member management (invite, confirm,
-// remove, account recovery) builds on memberRec and the helpers here:
-// each is one more handler registered in routes.go.
+// Team (organization) endpoints: listing members and the team keys.
+// Member management (invite, confirm, remove, ...) is in members.go;
+// account recovery will build on the same memberRec.
 
 // managesUsers reports whether m may see the team's member list. 2023.8
 // lets anyone who views or manages collections or groups list it; current
@@ -46,13 +46,15 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		out["name"] = u.name
 		out["email"] = u.email
 		out["twoFactorEnabled"] = u.twoFactor != nil
+	} else {
+		out["email"] = optString(m.email) // invited: the address the invite went to
 	}
 	if c.current() {
 		out["hasMasterPassword"] = true
 		out["claimedByOrganization"] = false
 		out["creationDate"] = fmtTime(m.created)
 	} else {
-		out["accessAll"] = false
+		out["accessAll"] = m.accessAll
 	}
 	if withCollections {
 		cols := []selectionJSON{}
@@ -117,6 +119,8 @@ func (s *Server) listOrgUsersMini(c *call) (any, error) {
 		}
 		if u := c.st.users[mm.userID]; u != nil {
 			o["name"], o["email"] = u.name, u.email
+		} else {
+			o["email"] = optString(mm.email)
 		}
 		out = append(out, o)
 	}

@@ -78,6 +78,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	h("GET "+cols+"/{id}", a(s.getOrgCollection))
 	h("GET "+cols+"/{id}/details", a(s.getOrgCollectionDetails))
 	h("GET "+cols+"/{id}/users", a(s.getOrgCollectionUsers))
+	if !current {
+		h("PUT "+cols+"/{id}/users", a(s.putOrgCollectionUsers))
+	}
 	h("PUT "+cols+"/{id}", a(s.putOrgCollection))
 	h("POST "+cols+"/{id}", a(s.putOrgCollection))
 	h("DELETE "+cols+"/{id}", a(s.deleteOrgCollection))
@@ -90,6 +93,27 @@ func (s *Server) routes(mux *http.ServeMux) {
 		h("GET "+org+"/users/mini-details", a(s.listOrgUsersMini))
 	}
 	h("GET "+org+"/users/{id}", a(s.getOrgUser))
+	h("POST "+org+"/users/invite", a(s.inviteOrgUsers))
+	h("POST "+org+"/users/reinvite", a(s.bulkReinviteOrgUsers))
+	h("POST "+org+"/users/{id}/reinvite", a(s.reinviteOrgUser))
+	h("POST "+org+"/users/confirm", a(s.bulkConfirmOrgUsers))
+	h("POST "+org+"/users/{id}/confirm", a(s.confirmOrgUser))
+	h("PUT "+org+"/users/{id}", a(s.putOrgUser))
+	h("DELETE "+org+"/users/{id}", a(s.deleteOrgUser))
+	if current {
+		h("POST "+org+"/users/{id}/remove", a(s.deleteOrgUser))
+	} else {
+		h("POST "+org+"/users/{id}", a(s.putOrgUser))
+		h("POST "+org+"/users/{id}/delete", a(s.deleteOrgUser))
+	}
+	for _, m := range []string{"PUT ", "PATCH "} {
+		h(m+org+"/users/{id}/revoke", a(s.revokeOrgUser))
+		h(m+org+"/users/{id}/restore", a(s.restoreOrgUser))
+		if !current { // the names before 2022-07, kept by 2023.8
+			h(m+org+"/users/{id}/deactivate", a(s.revokeOrgUser))
+			h(m+org+"/users/{id}/activate", a(s.restoreOrgUser))
+		}
+	}
 	h("GET "+org+"/keys", a(s.orgKeys))
 	h("GET "+org+"/public-key", a(s.orgPublicKey))
 

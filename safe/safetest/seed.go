@@ -98,7 +98,8 @@ type TeamSpec struct {
 	DefaultCollection string
 }
 
-// A Member is a confirmed team membership.
+// A Member is a team membership: confirmed when AddMember made it,
+// accepted when AcceptInvite did.
 type Member struct {
 	ID     string // the membership ("organization user") id
 	TeamID string
@@ -345,6 +346,41 @@ func (s *Server) AddMember(team *Team, user *User, role Role, grants ...Collecti
 	s.st.members[m.id] = m
 	s.st.touchOrg(o.id, now)
 	return &Member{ID: m.id, TeamID: o.id, UserID: u.id, Role: role}, nil
+}
+
+// AcceptInvite makes user accept the pending invite of team addressed to
+// user's e-mail, as the official client does with the invite link's
+// token (the link would come by e-mail, which this server does not
+// send): the membership gets user's id and the Accepted status, and no
+// team key until an admin confirms it (POST .../users/{id}/confirm).
+func (s *Server) AcceptInvite(team *Team, user *User) (*Member, error) {
+	if team == nil || user == nil {
+		return nil, errors.New("safetest: AcceptInvite needs a team and a user")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.st.users[user.ID]
+	if u == nil {
+		return nil, fmt.Errorf("safetest: AcceptInvite: user: %w", ErrNotFound)
+	}
+	var invite *memberRec
+	for _, m := range s.st.members {
+		if m.orgID != team.ID {
+			continue
+		}
+		if m.userID == u.id {
+			return nil, errors.New("safetest: AcceptInvite: already a member")
+		}
+		if m.status == statusInvited && m.userID == "" && strings.EqualFold(m.email, u.email) {
+			invite = m
+		}
+	}
+	if invite == nil {
+		return nil, fmt.Errorf("safetest: AcceptInvite: no invite for the user: %w", ErrNotFound)
+	}
+	invite.userID, invite.status, invite.email = u.id, statusAccepted, ""
+	s.st.touchOrg(team.ID, s.st.tick(s.now()))
+	return &Member{ID: invite.id, TeamID: team.ID, UserID: u.id, Role: invite.role}, nil
 }
 
 // SetCustomPermissions sets the permissions of a RoleCustom member, by

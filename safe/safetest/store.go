@@ -117,7 +117,9 @@ type memberRec struct {
 	role              Role
 	status            int
 	key               string // org key wrapped to the member's public key
+	email             string // the invited address, until the invite is accepted
 	externalID        string
+	accessAll         bool            // Gen2023 only: every collection, read and write
 	permissions       map[string]bool // Custom role permissions
 	collections       map[string]access
 	created           time.Time
@@ -289,7 +291,7 @@ func orgAccess(m *memberRec, c *cipherRec) cipherAccess {
 	if m == nil {
 		return cipherAccess{}
 	}
-	if m.isManager() || m.can("editAnyCollection") {
+	if m.isManager() || m.accessAll || m.can("editAnyCollection") {
 		return cipherAccess{true, true, true, true}
 	}
 	var a cipherAccess
@@ -315,6 +317,9 @@ func (st *store) collectionAccess(u *userRec, col *collectionRec) (access, bool)
 	}
 	if m.isManager() {
 		return access{manage: true}, true
+	}
+	if m.accessAll {
+		return access{}, true
 	}
 	a, ok := m.collections[col.id]
 	return a, ok
