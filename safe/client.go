@@ -34,7 +34,7 @@ type Client struct {
 	Collections *CollectionsService
 	// Folders reads and writes the user's folders.
 	Folders *FoldersService
-	// Members lists team members.
+	// Members lists and manages team members.
 	Members *MembersService
 
 	mu    sync.Mutex // guards sess, vault and info

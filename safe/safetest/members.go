@@ -2,6 +2,7 @@ package safetest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/mail"
 	"regexp"
@@ -288,18 +289,30 @@ func (s *Server) inviteOrgUsers(c *call) (any, error) {
 		}
 	}
 	seen := map[string]bool{} // Distinct(): case-sensitive, as upstream
+	var fresh []string
 	for _, e := range *req.Emails {
 		if seen[*e] || known[strings.ToLower(*e)] {
 			continue // already a member or invited: skipped silently
 		}
 		seen[*e] = true
+		fresh = append(fresh, *e)
+	}
+	if len(fresh) > 0 && req.Collections == nil && (c.current() || !req.AccessAll) {
+		// InviteUsersAsync calls invite.Collections.Any() for each address
+		// it invites (2023.8 unless AccessAll), and the request model
+		// leaves Collections null when the body has none: an
+		// ArgumentNullException, collected and rethrown as an
+		// AggregateException before anything is stored. A 500.
+		return nil, errors.New("ArgumentNullException: Value cannot be null. (Parameter 'source')")
+	}
+	for _, e := range fresh {
 		cols := map[string]access{}
 		for k, v := range grants {
 			cols[k] = v
 		}
 		nm := &memberRec{
 			id: newID(), orgID: m.orgID, role: role, status: statusInvited,
-			email: strings.ToLower(*e), accessAll: req.AccessAll,
+			email: strings.ToLower(e), accessAll: req.AccessAll,
 			permissions: c.permissionSet(req.Permissions), collections: cols, created: c.now,
 		}
 		c.st.members[nm.id] = nm
