@@ -188,3 +188,21 @@ func (s *Server) TeamAPIKey(team *Team) (string, error) {
 	}
 	return o.apiKey, nil
 }
+
+// RotateTeamAPIKey replaces the team API key's secret, as an owner does in
+// the web vault (POST .../rotate-api-key), and returns the new one. The
+// old secret no longer logs in; tokens issued with it stay valid until
+// they expire.
+func (s *Server) RotateTeamAPIKey(team *Team) (string, error) {
+	if team == nil {
+		return "", errors.New("safetest: RotateTeamAPIKey needs a team")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.st.orgs[team.ID]
+	if o == nil {
+		return "", fmt.Errorf("safetest: RotateTeamAPIKey: %w", ErrNotFound)
+	}
+	o.apiKey, o.apiKeyRevision = newAPIKey(), s.st.tick(s.now())
+	return o.apiKey, nil
+}
