@@ -27,7 +27,7 @@ type publicMemberRequest struct {
 	ExternalID  *string            `json:"externalId"`
 	Collections *[]association     `json:"collections"`
 	Groups      *[]json.RawMessage `json:"groups"`
-	Permissions map[string]any     `json:"permissions"`
+	Permissions map[string]any     `json:"permissions"` // current servers only
 }
 
 // checkedMember is a validated publicMemberRequest.
@@ -212,7 +212,7 @@ func (s *Server) publicInviteMember(c *call, o *orgRec) (any, error) {
 		email: strings.ToLower(email), externalID: deref(req.req.ExternalID), accessAll: req.accessAll(c),
 		permissions: map[string]bool{}, collections: map[string]access{}, created: c.now,
 	}
-	if req.role == RoleCustom && req.req.Permissions != nil {
+	if c.current() && req.role == RoleCustom && req.req.Permissions != nil {
 		m.permissions = c.permissionSet(req.req.Permissions)
 	}
 	if !m.accessAll {
@@ -274,7 +274,7 @@ func (s *Server) publicPutMember(c *call, o *orgRec) (any, error) {
 		return nil, err
 	}
 	m.role, m.externalID, m.accessAll = req.role, deref(req.req.ExternalID), req.accessAll(c)
-	if req.role == RoleCustom && req.req.Permissions != nil {
+	if c.current() && req.role == RoleCustom && req.req.Permissions != nil {
 		m.permissions = c.permissionSet(req.req.Permissions)
 	}
 	c.st.touchOrg(o.id, c.now) // a member losing access sees it too
