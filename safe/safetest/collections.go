@@ -50,7 +50,7 @@ func (c *call) collectionOut(col *collectionRec, kind collectionKind) collection
 			_, assigned = m.collections[col.id]
 		}
 		out["assigned"] = assigned
-		out["groups"] = []any{}
+		out["groups"] = c.groupSelections(col)
 		out["users"] = c.selections(col)
 		if c.current() {
 			out["unmanaged"] = false

@@ -380,3 +380,15 @@ func (s *Server) publicPutGroupMemberIDs(c *call, o *orgRec) (any, error) {
 	c.st.touchOrg(o.id, c.now)
 	return nil, nil
 }
+
+// groupSelections lists the groups with access to col, as the internal
+// API's collection details do (SelectionReadOnlyResponseModel).
+func (c *call) groupSelections(col *collectionRec) []selectionJSON {
+	out := []selectionJSON{}
+	for _, g := range c.st.orgGroups(col.orgID) {
+		if a, ok := g.collections[col.id]; ok {
+			out = append(out, c.selection(g.id, a))
+		}
+	}
+	return out
+}

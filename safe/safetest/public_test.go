@@ -655,6 +655,12 @@ func TestPublicCollections(t *testing.T) {
 			if one["externalId"] != "ext-eng" || !strings.Contains(toJSON(t, one["groups"]), g.ID) {
 				t.Errorf("collection = %v", one)
 			}
+			// The internal API's collection details show the same groups.
+			var details map[string]any
+			do(t, f.srv, "GET", f.org+"/collections/"+f.eng+"/details", f.alice.token, nil).json(t, &details)
+			if groups, _ := details["groups"].([]any); len(groups) != 1 || groups[0].(map[string]any)["id"] != g.ID {
+				t.Errorf("internal collection details groups = %v", details["groups"])
+			}
 			// 2023.8 removes every member's own access with the update;
 			// current servers keep it.
 			var users []map[string]any
