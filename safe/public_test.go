@@ -554,36 +554,38 @@ func TestPublicWriteOutcomes(t *testing.T) {
 // every later request fails; the write still reports its own answer.
 func TestPublicWriteSucceedsWhenFollowUpFails(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, safetest.Gen2023)
-	ctx := t.Context()
-	c, h := teamClient(t, e)
-	var armed atomic.Bool
-	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		if armed.Load() {
-			return unavailable(), nil
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		c, h := teamClient(t, e)
+		var armed atomic.Bool
+		h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+			if armed.Load() {
+				return unavailable(), nil
+			}
+			resp, err := next.RoundTrip(r)
+			if err == nil && resp.StatusCode == 200 && r.Method != http.MethodGet {
+				armed.Store(true)
+			}
+			return resp, err
+		})
+		m, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "f@example.com", Role: safe.RoleUser})
+		if err != nil || m.Email != "f@example.com" {
+			t.Fatalf("invite: %+v, %v", m, err)
 		}
-		resp, err := next.RoundTrip(r)
-		if err == nil && resp.StatusCode == 200 && r.Method != http.MethodGet {
-			armed.Store(true)
+		armed.Store(false)
+		g, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "g"})
+		if err != nil || g.Name != "g" {
+			t.Fatalf("create group: %+v, %v", g, err)
 		}
-		return resp, err
+		armed.Store(false)
+		if err := c.Public.SetMemberGroups(ctx, m.ID, []string{g.ID}); err != nil {
+			t.Fatalf("set groups: %v", err)
+		}
+		if _, err := c.Public.MemberGroupIDs(ctx, m.ID); err == nil {
+			t.Errorf("the follow-up read did not fail: the test proves nothing")
+		}
 	})
-	m, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "f@example.com", Role: safe.RoleUser})
-	if err != nil || m.Email != "f@example.com" {
-		t.Fatalf("invite: %+v, %v", m, err)
-	}
-	armed.Store(false)
-	g, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "g"})
-	if err != nil || g.Name != "g" {
-		t.Fatalf("create group: %+v, %v", g, err)
-	}
-	armed.Store(false)
-	if err := c.Public.SetMemberGroups(ctx, m.ID, []string{g.ID}); err != nil {
-		t.Fatalf("set groups: %v", err)
-	}
-	if _, err := c.Public.MemberGroupIDs(ctx, m.ID); err == nil {
-		t.Errorf("the follow-up read did not fail: the test proves nothing")
-	}
 }
 
 // TestPublicRateLimit: a 429 with Retry-After is waited out and the write
@@ -591,23 +593,25 @@ func TestPublicWriteSucceedsWhenFollowUpFails(t *testing.T) {
 // with a *RateLimitError, not an unknown outcome.
 func TestPublicRateLimit(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, safetest.GenCurrent)
-	ctx := t.Context()
-	c, _ := teamClient(t, e)
-	e.srv.InjectFault(safetest.Fault{Path: "/api/public/groups", Method: "POST", Status: http.StatusTooManyRequests, RetryAfter: time.Second})
-	if _, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "after 429"}); err != nil {
-		t.Fatalf("create after a 429: %v", err)
-	}
-	e.srv.InjectFault(safetest.Fault{Path: "/api/public/groups", Method: "POST", Status: http.StatusTooManyRequests, RetryAfter: time.Hour})
-	_, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "refused"})
-	var rl *safe.RateLimitError
-	if !errors.As(err, &rl) || rl.RetryAfter != time.Hour || errors.Is(err, safe.ErrOutcomeUnknown) {
-		t.Errorf("create with a long 429: %v, want a *RateLimitError", err)
-	}
-	groups := mustCollect(t, c.Public.Groups(ctx))
-	if len(groups) != 1 || groups[0].Name != "after 429" {
-		t.Errorf("groups = %+v, want the one made after the short 429", groups)
-	}
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		c, _ := teamClient(t, e)
+		e.srv.InjectFault(safetest.Fault{Path: "/api/public/groups", Method: "POST", Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+		if _, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "after 429"}); err != nil {
+			t.Fatalf("create after a 429: %v", err)
+		}
+		e.srv.InjectFault(safetest.Fault{Path: "/api/public/groups", Method: "POST", Status: http.StatusTooManyRequests, RetryAfter: time.Hour})
+		_, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "refused"})
+		var rl *safe.RateLimitError
+		if !errors.As(err, &rl) || rl.RetryAfter != time.Hour || errors.Is(err, safe.ErrOutcomeUnknown) {
+			t.Errorf("create with a long 429: %v, want a *RateLimitError", err)
+		}
+		groups := mustCollect(t, c.Public.Groups(ctx))
+		if len(groups) != 1 || groups[0].Name != "after 429" {
+			t.Errorf("groups = %+v, want the one made after the short 429", groups)
+		}
+	})
 }
 
 func ExampleClient_LoginTeamAPIKey() {
