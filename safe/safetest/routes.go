@@ -117,5 +117,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	h("GET "+org+"/keys", a(s.orgKeys))
 	h("GET "+org+"/public-key", a(s.orgPublicKey))
 
+	// The team API key and the Public API (public*.go).
+	s.publicRoutes(mux)
+
 	h("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound()) })
 }
