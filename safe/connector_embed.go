@@ -2,6 +2,7 @@ package safe
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/bsafe-go/bsafe"
 )
@@ -21,6 +22,22 @@ func (k *Connector) Session() (*Client, *Team, error) {
 		return nil, nil, err
 	}
 	return cn.client, cn.team, nil
+}
+
+// TeamAPIClient returns the client of k's session logged in with the
+// team's API key (the Public API's credential; see Client.Public), when
+// the target gave one in sysid and syspw. Without one it is an error of
+// code 11 that says so. The client belongs to the connector, as Session's
+// does.
+func (k *Connector) TeamAPIClient() (*Client, error) {
+	cn, err := k.current()
+	if err != nil {
+		return nil, err
+	}
+	if cn.public == nil {
+		return nil, fmt.Errorf("%w: this needs the team's API key (client_id \"organization.…\" and client_secret) in sysid and syspw", bsafe.ErrAccessDenied)
+	}
+	return cn.public, nil
 }
 
 // MapError gives an error of an operation on k's session the return code

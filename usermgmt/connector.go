@@ -2,7 +2,6 @@ package usermgmt
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -41,8 +40,8 @@ import (
 // vault connector, or the team's API key (client_id "organization.…",
 // which Bravura's set-up calls the second administrator credential). The
 // team API key is checked at Connect (it must be the team's, else code
-// 11) and then lists the members through the Public API; everything else
-// uses the administrator's login.
+// 11), and update uses it: the member's external ID can only be set
+// through the Public API. Everything else uses the administrator's login.
 //
 // Connections and sessions are the vault connector's: Connect returns a
 // *Connector pinned to its target, sessions are cached and shared, and
@@ -85,11 +84,20 @@ import (
 //     groupuserdelete takes the access away (code 9 for none);
 //   - create invites the e-mail address in the attribute email, else the
 //     acctid, as a user (the attribute type may say admin, manager or
-//     custom; owner needs an owner's login), with externalId when given.
+//     custom; owner needs an owner's login), with access at
+//     defaultAccessLevel to the collections _collectionNames names (by ID
+//     or unique name). The web API sets no external ID on an invitation.
 //     The invited person chooses their own master password when they
 //     accept, so newpw is not used. An address already in the team is
 //     code 6;
 //   - delete removes the member from the team;
+//   - update sets externalId (the only attribute it sets) through the
+//     Public API, which needs the team API key in sysid/syspw (else code
+//     11). The Public API replaces a member whole, so update reads the
+//     member's role and collection access and sends them back: a change
+//     to them by someone else between the two requests is lost. Custom
+//     members are refused (code 42): the Public API of Bravura Safe's
+//     server cannot send back their permissions;
 //   - isenabled, enable and disable: a member is enabled unless revoked;
 //     enable restores, disable revokes (each succeeds when the member is
 //     in that state already);
@@ -165,18 +173,11 @@ func (k *Connector) connect(ctx context.Context, t bsafe.Target) (*Connector, er
 		}
 		level = l
 	}
-	vt, teamKey := splitTeamKey(t)
-	v, err := k.vault.Connect(ctx, vt)
+	v, err := k.vault.Connect(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	p := &Connector{vault: v.(*safe.Connector), level: level, pinned: true, root: k.root}
-	if teamKey != nil {
-		if err := p.checkTeamKey(ctx, teamKey); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
+	return &Connector{vault: v.(*safe.Connector), level: level, pinned: true, root: k.root}, nil
 }
 
 // current is the pinned Connector operations run on.
@@ -272,22 +273,9 @@ var (
 	_ bsafe.GroupProvisioner      = (*Connector)(nil)
 	_ bsafe.Creator               = (*Connector)(nil)
 	_ bsafe.Deleter               = (*Connector)(nil)
+	_ bsafe.Updater               = (*Connector)(nil)
 	_ bsafe.CustomOperator        = (*Connector)(nil)
 )
 
 // ruleErrors are the client's refusals by the server's rules, code 42.
-var ruleErrors = []error{}
-
-// TODO(lead): team API key, after the Public API lands.
-func splitTeamKey(t bsafe.Target) (bsafe.Target, *[2]string) {
-	if strings.HasPrefix(strings.ToLower(t.SysID), "organization.") {
-		key := &[2]string{t.SysID, t.SysPassword}
-		t.SysID, t.SysPassword = "", ""
-		return t, key
-	}
-	return t, nil
-}
-
-func (k *Connector) checkTeamKey(ctx context.Context, key *[2]string) error {
-	return errors.New("usermgmt connector: the team API key is not supported yet")
-}
+var ruleErrors = []error{safe.ErrNotAccepted}

@@ -467,7 +467,7 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 }
 
 // invitation reads create's input: the e-mail address, the type, the
-// external ID and the collections.
+// collections. (The web API sets no external ID on an invitation.)
 func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (safe.Invitation, []*safe.Collection, error) {
 	inv := safe.Invitation{Role: safe.RoleUser}
 	email := strings.TrimSpace(refOf(req.Account))
@@ -494,13 +494,11 @@ func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (sa
 			if s, err = one(); err == nil {
 				inv.Role, err = parseRole(s)
 			}
-		case attrs.SameName(ins.Name, attrExternalID):
-			inv.ExternalID, err = one()
 		case attrs.SameName(ins.Name, attrCollections):
 			colRefs = ins.Values
 		default:
-			err = fmt.Errorf("%w: create cannot set the attribute %s (it sets %s, %s, %s and %s)", bsafe.ErrBadInput,
-				ins.Name, attrEmail, attrType, attrExternalID, attrCollections)
+			err = fmt.Errorf("%w: create cannot set the attribute %s (it sets %s, %s and %s)", bsafe.ErrBadInput,
+				ins.Name, attrEmail, attrType, attrCollections)
 		}
 		if err != nil {
 			return inv, nil, err
@@ -534,6 +532,55 @@ func parseRole(s string) (safe.Role, error) {
 		}
 	}
 	return 0, fmt.Errorf("%w: the attribute type is owner, admin, user, manager or custom", bsafe.ErrBadInput)
+}
+
+// Update sets the member's externalId through the Public API (see
+// Connector), and reports the member as it then is.
+func (k *Connector) Update(ctx context.Context, acct bsafe.AccountRef, changes bsafe.Instructions) (bsafe.Account, error) {
+	p, c, team, err := k.session()
+	if err != nil {
+		return bsafe.Account{}, err
+	}
+	var ext *string
+	for _, ins := range changes.Attrs {
+		switch {
+		case ins.Action == bsafe.ActionIgnore:
+		case !attrs.SameName(ins.Name, attrExternalID):
+			return bsafe.Account{}, fmt.Errorf("%w: update sets only the attribute %s", bsafe.ErrBadInput, attrExternalID)
+		case len(ins.Values) > 1:
+			return bsafe.Account{}, fmt.Errorf("%w: the attribute %s takes one value", bsafe.ErrBadInput, attrExternalID)
+		default:
+			v := strings.Join(ins.Values, "")
+			ext = &v
+		}
+	}
+	m, err := p.find(ctx, c, team, acct)
+	if err != nil {
+		return bsafe.Account{}, err
+	}
+	// Everything the answer needs is read before the write, so that a
+	// write the server applied is never reported as failed.
+	names, err := p.collectionNames(ctx, nil)
+	if err != nil || ext == nil || m.ExternalID == *ext {
+		return account(m, names, nil), err
+	}
+	pub, err := p.vault.TeamAPIClient()
+	if err != nil {
+		return bsafe.Account{}, err
+	}
+	pm, err := pub.Public.Member(ctx, m.ID)
+	if err != nil {
+		return bsafe.Account{}, p.errAccount(err)
+	}
+	if pm.Role == safe.RoleCustom {
+		return bsafe.Account{}, fmt.Errorf("usermgmt connector: member %s has the custom role, whose permissions the Public API would not keep: %w", m.ID, bsafe.ErrDenied)
+	}
+	spec := safe.PublicMemberSpec{Role: pm.Role, AccessAll: pm.AccessAll, ExternalID: *ext, Collections: pm.Collections}
+	if _, err := pub.Public.UpdateMember(ctx, m.ID, spec); err != nil {
+		return bsafe.Account{}, p.errAccount(err)
+	}
+	m.ExternalID = *ext
+	return account(m, names, nil), nil
 }
 
 // opConfirm is the custom operation that confirms an accepted member.
