@@ -335,3 +335,48 @@ func TestConnectorGroupAccess(t *testing.T) {
 		}
 	})
 }
+
+// enrol turns the team's account recovery on and enrols alice.
+func (e *umEnv) enrol(t *testing.T) {
+	t.Helper()
+	if err := e.srv.SetAccountRecoveryPolicy(e.team, true, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.EnrollAccountRecovery(e.aliceM); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConnectorConformance runs the conformance kit on the connector, on
+// both generations, with the team API key as the second credential, and
+// checks that alice's password is hers again at the end and that her
+// vault still opens.
+func TestConnectorConformance(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newUMEnv(t, gen)
+		e.enrol(t)
+		e.target.SysID, e.target.SysPassword = e.team.ClientID, e.team.ClientSecret
+		c := e.connect(t)
+		f := bsafe.Fixture{
+			Account: bsafe.AccountRef{ID: e.aliceM.ID}, Password: alicePassword, NewPassword: "sensitive-kit-new-pw",
+			NewAccount: bsafe.AccountRef{ID: "kit-newcomer@example.com"},
+			Group:      e.shared.ID, NewGroup: bsafe.GroupRequest{ID: "KIT-GROUP", Name: "KIT-GROUP"},
+			Attribute: "externalId",
+		}
+		if err := bsafe.TestConnector(t.Context(), c, f); err != nil {
+			t.Fatal(err)
+		}
+		alice := e.client(t, "alice@example.com", alicePassword)
+		it, err := alice.Items.Get(t.Context(), e.aliceItem)
+		if err != nil {
+			t.Fatalf("alice after the kit: %v", err)
+		}
+		if it.Login == nil || it.Login.Password != "sensitive-ad-pw" {
+			t.Errorf("alice's team item no longer decrypts to its password")
+		}
+		if m := e.member(t, "kit-newcomer@example.com"); m != nil {
+			t.Errorf("the kit's invitation is still there: %+v", m)
+		}
+	})
+}
