@@ -99,7 +99,7 @@ func TestMemberLifecycle(t *testing.T) {
 			t.Fatalf("Confirm: %v", err)
 		}
 		if len(seen) != 1 || seen[0].UserID != ann.ID || len(seen[0].PublicKey) < 270 ||
-			strings.Count(seen[0].Phrase(), "-") < 4 || len(seen[0].Digest()) != 32 {
+			len(seen[0].Words()) != 5 || seen[0].Phrase() != strings.Join(seen[0].Words(), "-") || len(seen[0].Digest()) != 32 {
 			t.Errorf("check saw %d fingerprints: %+v", len(seen), seen)
 		}
 		st := e.storedMember(t, invited[0].ID)
