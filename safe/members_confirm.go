@@ -135,6 +135,12 @@ func (s *MembersService) publicKey(ctx context.Context, userID string) (Fingerpr
 	if err != nil {
 		return Fingerprint{}, nil, err
 	}
+	return parsePublicKey(body, userID)
+}
+
+// parsePublicKey reads the answer of GET /users/{userID}/public-key, which
+// must be that user's RSA key.
+func parsePublicKey(body []byte, userID string) (Fingerprint, *vaultcrypto.PublicKey, error) {
 	var k struct {
 		UserID    string `json:"userId"`
 		PublicKey string `json:"publicKey"`
