@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bsafe-go/bsafe/safe"
 	"github.com/bsafe-go/bsafe/safe/safetest"
@@ -481,5 +482,43 @@ func TestGrantAccessTwoClientsAtOnce(t *testing.T) {
 				t.Errorf("ann has access: %v, bob: %v; the documented lost update leaves bob only", has(ann.ID), has(bob.ID))
 			}
 		})
+	})
+}
+
+// TestConfirmAttemptTimesOut: the confirmation reaches the server and is
+// applied, and its answer does not come within the request timeout (the
+// hook holds it until the attempt gives up). The attempt is repeated; the
+// server refuses the repeat (the member is confirmed now), and Confirm
+// reads the member back and reports success.
+func TestConfirmAttemptTimesOut(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newMemberEnv(t, gen)
+		_, m := e.accepted(t, "slow", safe.RoleUser)
+		c, h := hookedClient(t, e.env, safe.WithRequestTimeout(2*time.Second))
+		var held atomic.Bool
+		var posts atomic.Int32
+		h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+			if !isReq(http.MethodPost, "/confirm")(r) {
+				return next.RoundTrip(r)
+			}
+			posts.Add(1)
+			resp, err := next.RoundTrip(r)
+			if err != nil || !held.CompareAndSwap(false, true) {
+				return resp, err
+			}
+			resp.Body.Close()
+			<-r.Context().Done() // the attempt's own deadline
+			return nil, r.Context().Err()
+		})
+		if err := c.Members.Confirm(t.Context(), e.team.ID, m.ID, nil); err != nil {
+			t.Fatalf("Confirm whose first answer timed out: %v", err)
+		}
+		if n := posts.Load(); n != 2 {
+			t.Errorf("%d confirmations sent, want 2", n)
+		}
+		if st := e.storedMember(t, m.ID); st.Status != safetest.StatusConfirmed {
+			t.Errorf("status %v, want confirmed", st.Status)
+		}
 	})
 }
