@@ -21,8 +21,9 @@ type Invitation struct {
 	// Emails are the addresses to invite: 1 to 20, each a bare address
 	// ("jane@example.com"), none twice (ignoring case).
 	Emails []string
-	// Role is the members' role. RoleManager exists only on Bravura Safe's
-	// 2023.8 server; current servers refuse it.
+	// Role is the members' role. Set it: its zero value is RoleOwner, as
+	// on the wire (only owners may invite owners). RoleManager exists only
+	// on Bravura Safe's 2023.8 server; current servers refuse it.
 	Role Role
 	// Collections is the access the members get to collections of the
 	// team; Access.ID is a collection ID. Manage needs a server that has
