@@ -401,6 +401,10 @@ func (c *call) bulkIDs() ([]string, error) {
 	if req.IDs == nil {
 		return nil, errValidation("Ids", "The Ids field is required.")
 	}
+	if c.current() && len(*req.IDs) == 0 {
+		// [Required, MinLength(1)] since the model became null-safe.
+		return nil, errValidation("Ids", "The field Ids must be a string or array type with a minimum length of '1'.")
+	}
 	var ids []string
 	for i, id := range *req.IDs {
 		if !guidD.MatchString(id) {
@@ -539,6 +543,12 @@ func (s *Server) putOrgUser(c *call) (any, error) {
 	}
 	if req.late != nil {
 		return nil, req.late
+	}
+	if c.current() && req.Collections == nil {
+		// The current controller reads model.Collections.Select(...) to
+		// authorize each posted collection; the request model leaves it
+		// null when the body has none: an ArgumentNullException, a 500.
+		return nil, errors.New("ArgumentNullException: Value cannot be null. (Parameter 'source')")
 	}
 	role := Role(*req.Type)
 	old := t.role
