@@ -19,9 +19,10 @@ import (
 // Management connector on it. Collection access of one member is set
 // with Client.Collections (GrantAccess, RemoveAccess).
 //
-// Every call needs the caller to manage the team's users (an owner, an
-// admin, or a Custom member with "manage users"); the server answers
-// others as if the team had no such member (ErrNotFound).
+// The writes, and reading one member, need a caller who manages the
+// team's users (an owner, an admin, or a Custom member with "manage
+// users"); the server answers others as if the team had no such member
+// (ErrNotFound).
 //
 // # Retries
 //
