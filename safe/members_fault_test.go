@@ -522,3 +522,27 @@ func TestConfirmAttemptTimesOut(t *testing.T) {
 		}
 	})
 }
+
+// TestSetAccessLostAnswer: SetAccess writes the whole list through the
+// same write as GrantAccess; a lost answer is repeated, and the list is
+// the one set.
+func TestSetAccessLostAnswer(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newMemberEnv(t, gen)
+		_, m := e.confirmed(t, "set", safe.RoleUser)
+		c, h, cnt := countingClient(t, e.env)
+		h.set(loseFirst(isReq(http.MethodPut, "/collections/"+e.col.ID)))
+		err := c.Collections.SetAccess(t.Context(), e.team.ID, e.col.ID, safe.CollectionAccess{Users: []safe.Access{{ID: m.ID, HidePasswords: true}}})
+		if err != nil {
+			t.Fatalf("SetAccess with a lost answer: %v", err)
+		}
+		if n := cnt.suffix(http.MethodPut, "/collections/"+e.col.ID); n != 2 {
+			t.Errorf("%d writes, want 2", n)
+		}
+		got, err := e.srv.CollectionMembers(e.col.ID)
+		if err != nil || len(got) != 1 || !got[m.ID].HidePasswords {
+			t.Errorf("the collection's access is %+v, %v; want the member's only", got, err)
+		}
+	})
+}
