@@ -32,6 +32,10 @@ type vault struct {
 	order       []string // item IDs in server order, for stable listings
 	collections []*Collection
 	folders     []*Folder
+
+	// recovery is, per team ID, what account recovery needs to know of the
+	// team beyond Team (recovery.go).
+	recovery map[string]teamRecovery
 }
 
 // Profile is the logged-in user.

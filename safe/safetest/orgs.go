@@ -76,12 +76,19 @@ func (s *Server) listOrgUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !c.managesUsers(m) {
+	// Current servers show those who manage account recovery, but not
+	// users, the confirmed members enrolled in it
+	// (OrganizationUserUserDetailsQuery.GetAccountRecoveryEnrolledUsers).
+	enrolledOnly := c.current() && !c.managesUsers(m) && m.can("manageResetPassword")
+	if !c.managesUsers(m) && !enrolledOnly {
 		return nil, errNotFound()
 	}
 	withCols, withGroups := c.queryBool("includeCollections"), c.queryBool("includeGroups")
 	var out []map[string]any
 	for _, mm := range c.st.orgMembers(m.orgID) {
+		if enrolledOnly && (mm.status != statusConfirmed || !c.enrolled(mm)) {
+			continue
+		}
 		out = append(out, c.memberOut(mm, "organizationUserUserDetails", withCols, withGroups))
 	}
 	return newList(out), nil
