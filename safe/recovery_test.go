@@ -925,3 +925,29 @@ func TestResetByRecoveryManagerOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyPairLostAnswer: the answer to the key pair's upload is lost after
+// the server stored it; the upload is not repeated (a second one would be
+// refused), the client reads the pair back and enrols with it.
+func TestKeyPairLostAnswer(t *testing.T) {
+	t.Parallel()
+	for _, gen := range recoveryGens {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true, WithoutKeyPair: true})
+			owner, h := e.client(t, "owner@example.com", ownerPW)
+			loseFirst(h, "/keys", 1)
+			mark := e.log.mark()
+			if err := owner.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+				t.Fatalf("EnrollAccountRecovery: %v", err)
+			}
+			if n := e.log.count(mark, "/keys"); n != 1 {
+				t.Errorf("%d key pair uploads, want 1", n)
+			}
+			if has, err := e.srv.TeamKeyPair(e.team); !has || err != nil {
+				t.Errorf("TeamKeyPair = %v, %v", has, err)
+			}
+			e.checkEnrolled(t, e.ownerM, true)
+		})
+	}
+}
