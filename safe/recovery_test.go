@@ -409,6 +409,11 @@ func TestResetPasswordRules(t *testing.T) {
 						t.Errorf("the error holds a password: %v", err)
 					}
 					e.log.noWrites(t, mark)
+					if tc.memberID == "../admin" || tc.password == "" {
+						if sent := e.log.since(mark); len(sent) > 0 {
+							t.Errorf("a bad argument still sent %v", sent)
+						}
+					}
 				})
 			}
 			if gen == safetest.GenCurrent {
