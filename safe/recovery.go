@@ -132,8 +132,12 @@ func recoveryError(err error) error {
 	switch {
 	case strings.Contains(m, "does not allow password reset"), strings.Contains(m, "password reset policy enabled"):
 		return fmt.Errorf("%w: %w", ErrRecoveryDisabled, err)
-	case strings.Contains(m, "user not valid"):
+	case strings.Contains(m, "team user not valid"), strings.Contains(m, "organization user not valid"):
+		// A reset's target: not confirmed, not enrolled, not of the team.
 		return fmt.Errorf("%w: %w", ErrNotEnrolled, err)
+	case strings.Contains(m, "user not valid"):
+		// An enrolment: the caller is no longer a member.
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	case strings.Contains(m, "not permitted to recover"), strings.Contains(m, "does not have permission to reset"),
 		strings.Contains(m, "not allowed to withdraw"):
 		return fmt.Errorf("%w: %w", ErrForbidden, err)
@@ -160,7 +164,8 @@ func recoveryError(err error) error {
 // clients, Bravura Safe's among them, do the same.
 //
 // Errors: ErrNotFound (not a member), ErrRecoveryDisabled (the team does
-// not offer account recovery), ErrNoTeamKey, ErrForbidden, an
+// not offer account recovery), ErrForbidden, ErrNoTeamKey (making a key
+// pair needs the team key), an
 // *OutcomeUnknownError when the answer was lost (the enrolment is safe to
 // repeat), or an *APIError. Servers since 2024.7 want the master-password
 // hash of the login with the enrolment; a session resumed with
@@ -173,10 +178,6 @@ func (s *MembersService) EnrollAccountRecovery(ctx context.Context, teamID strin
 		return err
 	}
 	if err := recoveryOffered(team, rec); err != nil {
-		return err
-	}
-	teamKey, err := v.keyFor(sess, team.ID)
-	if err != nil {
 		return err
 	}
 	info, err := c.ServerInfo(ctx)
@@ -196,6 +197,10 @@ func (s *MembersService) EnrollAccountRecovery(ctx context.Context, teamID strin
 	if pub == nil {
 		if !managesRecovery(team, rec) {
 			return fmt.Errorf("%w: the team has no key pair yet, and only an owner, an admin or a member who manages account recovery can make it", ErrForbidden)
+		}
+		teamKey, err := v.keyFor(sess, team.ID)
+		if err != nil {
+			return err
 		}
 		if pub, err = c.createTeamKeyPair(ctx, team.ID, teamKey); err != nil {
 			return err

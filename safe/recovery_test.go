@@ -956,3 +956,44 @@ func TestKeyPairLostAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryStaleSnapshot: a client whose snapshot predates the policy
+// being turned off sends the request; the server's refusal, in either
+// generation's words, is the same ErrRecoveryDisabled, and nothing changes.
+func TestRecoveryStaleSnapshot(t *testing.T) {
+	t.Parallel()
+	for _, gen := range recoveryGens {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+			e.enrolMember(t)
+			member, _ := e.client(t, e.memberEmail, memberPW, safe.WithSyncInterval(time.Hour))
+			owner, _ := e.client(t, "owner@example.com", ownerPW, safe.WithSyncInterval(time.Hour))
+			for _, c := range []*safe.Client{member, owner} {
+				if err := c.Sync(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.srv.SetAccountRecoveryPolicy(e.team, false, false); err != nil {
+				t.Fatal(err)
+			}
+			mark := e.log.mark()
+			defer func() {
+				// The snapshots did not know: the server refused both.
+				if e.log.count(mark, "/reset-password-enrollment") != 1 || e.log.count(mark, "/reset-password")+e.log.count(mark, "/recover-account") != 1 {
+					t.Errorf("requests %v, want the withdrawal and the reset sent once each", e.log.since(mark))
+				}
+			}()
+			if err := member.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrRecoveryDisabled) {
+				t.Errorf("withdraw: %v, want ErrRecoveryDisabled", err)
+			}
+			if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-x"); !errors.Is(err, safe.ErrRecoveryDisabled) {
+				t.Errorf("reset: %v, want ErrRecoveryDisabled", err)
+			}
+			e.checkEnrolled(t, e.memberM, true)
+			if ok, _ := e.canLogin(t, e.memberEmail, memberPW); !ok {
+				t.Error("the member's password changed")
+			}
+		})
+	}
+}
