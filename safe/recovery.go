@@ -51,10 +51,13 @@ func (v *vault) noteRecovery(teamID string, f func(*teamRecovery)) {
 const policyResetPassword = 8
 
 // decodePolicies reads a sync's policies: the ResetPassword policy of
-// each team, with its automatic-enrolment option.
-func decodePolicies(v *vault, raw []byte) error {
+// each team, with its automatic-enrolment option. Only account recovery
+// uses them, so policies that do not parse do not fail the sync: they
+// leave the client not knowing the policies (policiesUnknown), and the
+// server to decide.
+func decodePolicies(v *vault, raw []byte) {
 	if raw == nil {
-		return nil
+		return
 	}
 	var ps []struct {
 		OrganizationID string `json:"organizationId"`
@@ -65,7 +68,8 @@ func decodePolicies(v *vault, raw []byte) error {
 		} `json:"data"`
 	}
 	if err := unmarshalJSON("sync policies", raw, &ps); err != nil {
-		return err
+		v.policiesUnknown = true
+		return
 	}
 	for _, p := range ps {
 		if p.Type != policyResetPassword {
@@ -76,7 +80,6 @@ func decodePolicies(v *vault, raw []byte) error {
 			r.autoEnroll = p.Enabled && p.Data != nil && p.Data.AutoEnrollEnabled
 		})
 	}
-	return nil
 }
 
 // recoveryTeam returns the team teamID from the snapshot with its
@@ -103,11 +106,11 @@ func (c *Client) recoveryTeam(ctx context.Context, teamID string) (*session, *va
 }
 
 // recoveryOffered checks that the team offers account recovery.
-func recoveryOffered(t *Team, r teamRecovery) error {
+func recoveryOffered(v *vault, t *Team, r teamRecovery) error {
 	if !t.UseResetPassword {
 		return fmt.Errorf("%w: the team's plan has no account recovery", ErrRecoveryDisabled)
 	}
-	if !r.policy {
+	if !r.policy && !v.policiesUnknown {
 		return fmt.Errorf("%w: the team's account recovery policy is off", ErrRecoveryDisabled)
 	}
 	return nil
@@ -177,7 +180,7 @@ func (s *MembersService) EnrollAccountRecovery(ctx context.Context, teamID strin
 	if err != nil {
 		return err
 	}
-	if err := recoveryOffered(team, rec); err != nil {
+	if err := recoveryOffered(v, team, rec); err != nil {
 		return err
 	}
 	info, err := c.ServerInfo(ctx)
@@ -225,11 +228,11 @@ func (s *MembersService) EnrollAccountRecovery(ctx context.Context, teamID strin
 // *APIError.
 func (s *MembersService) WithdrawAccountRecovery(ctx context.Context, teamID string) error {
 	c := s.c
-	sess, _, team, rec, err := c.recoveryTeam(ctx, teamID)
+	sess, v, team, rec, err := c.recoveryTeam(ctx, teamID)
 	if err != nil {
 		return err
 	}
-	if err := recoveryOffered(team, rec); err != nil {
+	if err := recoveryOffered(v, team, rec); err != nil {
 		return err
 	}
 	if rec.autoEnroll {
@@ -433,7 +436,7 @@ func (s *MembersService) ResetPassword(ctx context.Context, teamID, memberID, ne
 	if !managesRecovery(team, rec) {
 		return fmt.Errorf("%w: only owners, admins and members who manage account recovery reset passwords", ErrForbidden)
 	}
-	if err := recoveryOffered(team, rec); err != nil {
+	if err := recoveryOffered(v, team, rec); err != nil {
 		return err
 	}
 	info, err := c.ServerInfo(ctx)

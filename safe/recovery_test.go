@@ -997,3 +997,23 @@ func TestRecoveryStaleSnapshot(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryUnreadablePolicies: a sync whose policies do not parse still
+// syncs; the client, not knowing the policy, leaves it to the server.
+func TestRecoveryUnreadablePolicies(t *testing.T) {
+	t.Parallel()
+	e := newRecEnv(t, safetest.GenCurrent, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+	e.enrolMember(t)
+	owner, h := e.client(t, "owner@example.com", ownerPW)
+	editAnswers(t, h, func(r *http.Request) bool { return r.URL.Path == "/api/sync" },
+		func(m map[string]any) { m["policies"] = []any{map[string]any{"type": "eight", "data": 3}} })
+	if err := owner.Sync(t.Context()); err != nil {
+		t.Fatalf("sync with unreadable policies: %v", err)
+	}
+	if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-anyway"); err != nil {
+		t.Errorf("ResetPassword: %v", err)
+	}
+	if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-anyway"); !ok {
+		t.Error("the reset did not happen")
+	}
+}

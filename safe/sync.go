@@ -106,9 +106,7 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 	if err := c.decodeProfile(v, s, profileRaw); err != nil {
 		return nil, err
 	}
-	if err := decodePolicies(v, policiesRaw); err != nil {
-		return nil, err
-	}
+	decodePolicies(v, policiesRaw)
 	if err := decodeFolders(v, s, foldersRaw, c.cfg.lenient); err != nil {
 		return nil, err
 	}

@@ -34,8 +34,10 @@ type vault struct {
 	folders     []*Folder
 
 	// recovery is, per team ID, what account recovery needs to know of the
-	// team beyond Team (recovery.go).
-	recovery map[string]teamRecovery
+	// team beyond Team (recovery.go); policiesUnknown is set when the
+	// sync's policies did not parse.
+	recovery        map[string]teamRecovery
+	policiesUnknown bool
 }
 
 // Profile is the logged-in user.
