@@ -18,6 +18,16 @@
 // the providers; call LoginPassword again with WithTwoFactor. Tokens are
 // refreshed by the client, once for all goroutines.
 //
+// A team's API key ("organization.<uuid>") logs in to the team's Public
+// API instead, with no member account and no vault keys:
+//
+//	err = c.LoginTeamAPIKey(ctx, "organization.<uuid>", secret)
+//	for m, err := range c.Public.Members(ctx) { ... }
+//
+// Such a session manages members, groups and collection access, cannot
+// decrypt anything (not even collection names) and fails every vault call
+// with ErrTeamKeySession; see PublicService for what each login can do.
+//
 // A login costs a key derivation (up to seconds, by design). A process
 // that must not repeat it saves the unlocked session with ExportSession
 // and resumes it with ResumeSession; the blob is encrypted under a fresh

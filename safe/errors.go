@@ -47,6 +47,15 @@ var (
 	// pre-2018 EncString type (0 or 1). The server chooses that type, so
 	// such keys are refused unless WithLegacyUserKeys allows them.
 	ErrLegacyUserKey = errors.New("safe: the account's user key uses a legacy encryption type")
+	// ErrWrongKeyKind is an API key given to the login of the other kind:
+	// a team's ("organization.<id>") to LoginAPIKey, or a personal one
+	// ("user.<id>") or anything else to LoginTeamAPIKey. Nothing is sent.
+	// It also matches ErrInvalidArgument.
+	ErrWrongKeyKind = errors.New("safe: wrong kind of API key")
+	// ErrTeamKeySession is a call that needs a user login (the vault, its
+	// keys, the internal API) made on a team API key session, which holds
+	// a token for the team's Public API and no keys. Nothing is sent.
+	ErrTeamKeySession = errors.New("safe: a team API key session has no vault keys and reaches only the Public API; log in as a member (LoginPassword, LoginAPIKey) for this call")
 
 	// Cryptographic failures, from the vault's cryptography core.
 	ErrMAC              = vaultcrypto.ErrMAC              // ciphertext tampered with, or the wrong key
@@ -58,6 +67,12 @@ var (
 // must name the mistake, never a secret value.
 func invalidArg(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidArgument}, args...)...)
+}
+
+// wrongKeyKind returns an error matching ErrWrongKeyKind and
+// ErrInvalidArgument.
+func wrongKeyKind(msg string) error {
+	return fmt.Errorf("%w: %w: %s", ErrInvalidArgument, ErrWrongKeyKind, msg)
 }
 
 // APIError is an error response from the server.

@@ -65,7 +65,7 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		out["collections"] = cols
 	}
 	if withGroups {
-		out["groups"] = []string{}
+		out["groups"] = c.st.memberGroupIDs(m)
 	}
 	return out
 }

@@ -128,5 +128,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 	h("PUT /api/accounts/update-temp-password", a(s.putUpdateTempPassword))
 
+	// The team API key and the Public API (public*.go).
+	s.publicRoutes(mux)
+
 	h("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound()) })
 }

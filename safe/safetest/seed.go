@@ -84,6 +84,14 @@ type Team struct {
 	// TeamSpec.DefaultCollection, if any.
 	DefaultCollectionID string
 
+	// ClientID ("organization.<team id>") and ClientSecret are the team
+	// API key, for grant_type=client_credentials with scope
+	// api.organization and the Public API. The official server makes the
+	// key with the team; POST /api/organizations/{id}/rotate-api-key
+	// replaces the secret (this one then no longer logs in).
+	ClientID     string
+	ClientSecret string
+
 	ownerUserID string
 }
 
@@ -281,7 +289,7 @@ func (s *Server) AddTeam(owner *User, spec TeamSpec) (*Team, error) {
 	}
 	now := s.st.tick(s.now())
 	o := &orgRec{id: newID(), name: spec.Name, billingEmail: u.email, publicKey: orgPub, privateKey: wrappedOrgPriv, created: now,
-		useResetPassword: !spec.WithoutResetPassword}
+		apiKey: newAPIKey(), apiKeyRevision: now, useResetPassword: !spec.WithoutResetPassword}
 	o.setRecoveryPolicy(spec.AccountRecovery, spec.AutoEnroll, now)
 	m := &memberRec{
 		id: newID(), orgID: o.id, userID: u.id, role: RoleOwner, status: statusConfirmed,
@@ -290,7 +298,7 @@ func (s *Server) AddTeam(owner *User, spec TeamSpec) (*Team, error) {
 	s.st.orgs[o.id] = o
 	s.st.members[m.id] = m
 	s.keys.orgs[o.id] = orgKey
-	t := &Team{ID: o.id, Name: o.name, OwnerMemberID: m.id, ownerUserID: u.id}
+	t := &Team{ID: o.id, Name: o.name, OwnerMemberID: m.id, ClientID: "organization." + o.id, ClientSecret: o.apiKey, ownerUserID: u.id}
 	if colName != "" {
 		col := &collectionRec{id: newID(), orgID: o.id, name: colName}
 		s.st.collections[col.id] = col

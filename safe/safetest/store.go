@@ -24,6 +24,7 @@ type store struct {
 	collections map[string]*collectionRec
 	ciphers     map[string]*cipherRec
 	folders     map[string]*folderRec
+	groups      map[string]*groupRec
 	refresh     map[string]*refreshRec // by sha256 of the token
 
 	last time.Time // last timestamp handed out by tick
@@ -38,6 +39,7 @@ func newStore() *store {
 		collections: map[string]*collectionRec{},
 		ciphers:     map[string]*cipherRec{},
 		folders:     map[string]*folderRec{},
+		groups:      map[string]*groupRec{},
 		refresh:     map[string]*refreshRec{},
 	}
 }
@@ -105,6 +107,12 @@ type orgRec struct {
 	id, name, billingEmail string
 	publicKey, privateKey  string // SPKI and EncString under the org key; empty: no key pair
 	created                time.Time
+
+	// The team API key (OrganizationApiKey of type Default), and whether
+	// its client may log in (Organization.Enabled && UseApi).
+	apiKey         string
+	apiKeyRevision time.Time
+	apiDisabled    bool
 
 	// Account recovery (recovery.go): the plan's UseResetPassword, and
 	// the team's ResetPassword policy (type 8) with its auto-enrolment
