@@ -106,7 +106,7 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	return c.unlock(tr, master, pre.kdf, email, nil, true)
+	return c.unlock(tr, master, pre.kdf, email, nil, true, hash)
 }
 
 // LoginAPIKey logs in with a personal API key (client ID "user.<uuid>" and
@@ -126,17 +126,12 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 // wiped.
 func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, password string) error {
 	if !strings.HasPrefix(clientID, "user.") {
-		return invalidArg(`a personal API key's client ID starts with "user."`)
+		return wrongKeyKind(`a personal API key's client ID starts with "user." (a team's, "organization.", is for LoginTeamAPIKey)`)
 	}
 	if clientSecret == "" || password == "" {
 		return invalidArg("login: empty client secret or master password")
 	}
-	form := c.deviceForm()
-	form.Set("grant_type", "client_credentials")
-	form.Set("scope", "api")
-	form.Set("client_id", clientID)
-	form.Set("client_secret", clientSecret)
-	tr, err := c.tokenGrant(ctx, form, nil)
+	tr, err := c.tokenGrant(ctx, c.apiKeyForm(&apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false), nil)
 	if err != nil {
 		return apiKeyError(err)
 	}
@@ -152,7 +147,24 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
-	return c.unlock(tr, master, kdf, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false)
+	hash, err := master.Hash(password, vaultcrypto.ServerAuthorization)
+	if err != nil {
+		return err
+	}
+	return c.unlock(tr, master, kdf, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false, hash)
+}
+
+// apiKeyForm is the client-credentials grant of an API key: a personal
+// one (scope api) or a team's (scope api.organization). The device fields
+// are sent for both: Bitwarden ignores them for a team key, Vaultwarden
+// wants them for every client-credentials grant.
+func (c *Client) apiKeyForm(k *apiKeyCredentials, team bool) url.Values {
+	form := c.deviceForm()
+	form.Set("grant_type", "client_credentials")
+	form.Set("scope", map[bool]string{false: "api", true: scopeTeamAPI}[team])
+	form.Set("client_id", k.clientID)
+	form.Set("client_secret", k.clientSecret)
+	return form
 }
 
 // apiKeyError makes an identity server's invalid_client answer (a client
@@ -207,8 +219,9 @@ func (c *Client) deviceForm() url.Values {
 // KDF the master key was derived with; the KDF and salt the token response
 // names must be acceptable too (the session keeps used). serverChecked says whether the server verified the password hash (a
 // password grant); if not, a user key that does not decrypt means a wrong
-// password.
-func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used vaultcrypto.KDFConfig, email string, apiKey *apiKeyCredentials, serverChecked bool) error {
+// password. authHash is the login's master-password hash, kept for account
+// recovery enrolment.
+func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used vaultcrypto.KDFConfig, email string, apiKey *apiKeyCredentials, serverChecked bool, authHash string) error {
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
 		return err
@@ -272,6 +285,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used v
 		privateKey:         priv,
 		forcePasswordReset: tr.ForcePasswordReset,
 		twoFactorToken:     tr.TwoFactorToken,
+		authHash:           authHash,
 	}
 	if s.clientID == "" {
 		s.clientID = tokenClientID
@@ -288,7 +302,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used v
 // repeating the client-credentials grant after an API-key login.
 func (c *Client) refreshToken(ctx context.Context, stale string) error {
 	_, err := c.shared(ctx, &c.refreshes, "refresh", func(ctx context.Context) (any, error) {
-		s, err := c.current()
+		s, err := c.session()
 		if err != nil {
 			return nil, err
 		}
@@ -306,11 +320,7 @@ func (c *Client) refreshToken(ctx context.Context, stale string) error {
 			form.Set("client_id", clientID)
 			form.Set("refresh_token", refresh)
 		case s.apiKey != nil:
-			form = c.deviceForm()
-			form.Set("grant_type", "client_credentials")
-			form.Set("scope", "api")
-			form.Set("client_id", s.apiKey.clientID)
-			form.Set("client_secret", s.apiKey.clientSecret)
+			form = c.apiKeyForm(s.apiKey, s.teamID != "")
 		default:
 			return nil, fmt.Errorf("%w: the session expired; log in again", ErrUnauthorized)
 		}
@@ -483,9 +493,22 @@ type claims struct {
 	Sub      string `json:"sub"`
 	Email    string `json:"email"`
 	ClientID string `json:"client_id"`
+	// ClientSub is the subject of a token without a user: the team of a
+	// team API key's token.
+	ClientSub string `json:"client_sub"`
 }
 
+// parseClaims reads the claims of a user's token, which has a subject.
 func parseClaims(jwt string) (claims, error) {
+	cl, err := decodeClaims(jwt)
+	if err == nil && cl.Sub == "" {
+		return cl, errors.New("safe: access token has no subject")
+	}
+	return cl, err
+}
+
+// decodeClaims reads the claims of any access token.
+func decodeClaims(jwt string) (claims, error) {
 	var cl claims
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
@@ -497,9 +520,6 @@ func parseClaims(jwt string) (claims, error) {
 	}
 	if err := json.Unmarshal(payload, &cl); err != nil {
 		return cl, errors.New("safe: access token payload is not JSON")
-	}
-	if cl.Sub == "" {
-		return cl, errors.New("safe: access token has no subject")
 	}
 	return cl, nil
 }

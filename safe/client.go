@@ -36,6 +36,9 @@ type Client struct {
 	Folders *FoldersService
 	// Members lists and manages team members.
 	Members *MembersService
+	// Public is the Public API of a team: members, groups and collections
+	// through a team API key (LoginTeamAPIKey).
+	Public *PublicService
 
 	mu    sync.Mutex // guards sess, vault and info
 	sess  *session
@@ -94,6 +97,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.Collections = (*CollectionsService)(&c.common)
 	c.Folders = (*FoldersService)(&c.common)
 	c.Members = (*MembersService)(&c.common)
+	c.Public = (*PublicService)(&c.common)
 	return c, nil
 }
 
@@ -110,6 +114,9 @@ type session struct {
 	refresh       string // empty for API-key logins
 	expiry        time.Time
 	apiKey        *apiKeyCredentials
+	// teamID is set for a team API key session (LoginTeamAPIKey): a token
+	// for the Public API of that team and no keys at all.
+	teamID string
 
 	kdf        vaultcrypto.KDFConfig
 	userKey    *vaultcrypto.SymmetricKey
@@ -117,12 +124,26 @@ type session struct {
 
 	forcePasswordReset bool
 	twoFactorToken     string // the two-factor remember token, if the server issued one
+	// authHash is the login's master-password hash (ServerAuthorization),
+	// which servers since 2024.7 want with an account recovery enrolment.
+	// A resumed session does not have it: ExportSession never writes it.
+	authHash string
 }
 
 type apiKeyCredentials struct{ clientID, clientSecret string }
 
-// current returns the session or ErrNotLoggedIn.
+// current returns the session of a user login, with its keys, or
+// ErrNotLoggedIn, or ErrTeamKeySession for a team API key session.
 func (c *Client) current() (*session, error) {
+	s, err := c.session()
+	if err == nil && s.teamID != "" {
+		return nil, ErrTeamKeySession
+	}
+	return s, err
+}
+
+// session returns the session of any kind, or ErrNotLoggedIn.
+func (c *Client) session() (*session, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sess == nil {
@@ -140,9 +161,10 @@ func (c *Client) Logout() {
 	c.vault = nil
 }
 
-// LoggedIn reports whether the client holds an unlocked session.
+// LoggedIn reports whether the client holds a session: an unlocked user
+// login, or a team API key session.
 func (c *Client) LoggedIn() bool {
-	_, err := c.current()
+	_, err := c.session()
 	return err == nil
 }
 
@@ -162,7 +184,7 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // accessToken returns a valid access token, refreshing it first when it
 // expires within a minute (or a tenth of its lifetime, if shorter).
 func (c *Client) accessToken(ctx context.Context) (string, error) {
-	s, err := c.current()
+	s, err := c.session()
 	if err != nil {
 		return "", err
 	}

@@ -18,6 +18,16 @@
 // the providers; call LoginPassword again with WithTwoFactor. Tokens are
 // refreshed by the client, once for all goroutines.
 //
+// A team's API key ("organization.<uuid>") logs in to the team's Public
+// API instead, with no member account and no vault keys:
+//
+//	err = c.LoginTeamAPIKey(ctx, "organization.<uuid>", secret)
+//	for m, err := range c.Public.Members(ctx) { ... }
+//
+// Such a session manages members, groups and collection access, cannot
+// decrypt anything (not even collection names) and fails every vault call
+// with ErrTeamKeySession; see PublicService for what each login can do.
+//
 // A login costs a key derivation (up to seconds, by design). A process
 // that must not repeat it saves the unlocked session with ExportSession
 // and resumes it with ResumeSession; the blob is encrypted under a fresh
@@ -80,6 +90,17 @@
 // Auth-Email header the older servers require, reads the KDF from either
 // prelogin route (choosing by the version /api/config reports, falling back
 // on 404), and accepts both shapes of the token response.
+//
+// # Account recovery
+//
+// A member enrols with Members.EnrollAccountRecovery; an owner or admin
+// then resets the member's forgotten master password with
+// Members.ResetPassword, which re-wraps the member's user key under the
+// new password's master key (the member's own KDF) on the client: the
+// vault stays as it was. The server's rules (enrolled, confirmed, only
+// owners reset owners, not oneself) are checked before anything is
+// written. A login after a forced reset reports MustUpdatePassword; the
+// member replaces the temporary password with UpdateTempPassword.
 //
 // # The vault connector
 //

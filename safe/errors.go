@@ -47,6 +47,15 @@ var (
 	// pre-2018 EncString type (0 or 1). The server chooses that type, so
 	// such keys are refused unless WithLegacyUserKeys allows them.
 	ErrLegacyUserKey = errors.New("safe: the account's user key uses a legacy encryption type")
+	// ErrWrongKeyKind is an API key given to the login of the other kind:
+	// a team's ("organization.<id>") to LoginAPIKey, or a personal one
+	// ("user.<id>") or anything else to LoginTeamAPIKey. Nothing is sent.
+	// It also matches ErrInvalidArgument.
+	ErrWrongKeyKind = errors.New("safe: wrong kind of API key")
+	// ErrTeamKeySession is a call that needs a user login (the vault, its
+	// keys, the internal API) made on a team API key session, which holds
+	// a token for the team's Public API and no keys. Nothing is sent.
+	ErrTeamKeySession = errors.New("safe: a team API key session has no vault keys and reaches only the Public API; log in as a member (LoginPassword, LoginAPIKey) for this call")
 
 	// Cryptographic failures, from the vault's cryptography core.
 	ErrMAC              = vaultcrypto.ErrMAC              // ciphertext tampered with, or the wrong key
@@ -58,6 +67,12 @@ var (
 // must name the mistake, never a secret value.
 func invalidArg(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidArgument}, args...)...)
+}
+
+// wrongKeyKind returns an error matching ErrWrongKeyKind and
+// ErrInvalidArgument.
+func wrongKeyKind(msg string) error {
+	return fmt.Errorf("%w: %w: %s", ErrInvalidArgument, ErrWrongKeyKind, msg)
 }
 
 // APIError is an error response from the server.
@@ -252,4 +267,24 @@ var (
 	// ErrItemKeyNotKept: the server dropped the item key a write sent, and
 	// the item could not be repaired.
 	ErrItemKeyNotKept = errors.New("safe: the server did not keep the item's own key")
+)
+
+// Errors of account recovery (MembersService.EnrollAccountRecovery,
+// WithdrawAccountRecovery and ResetPassword, Client.UpdateTempPassword).
+// Each is found before the write is sent, from the client's snapshot and
+// the team's member list, or read from the server's refusal.
+var (
+	// ErrRecoveryDisabled: the team does not offer account recovery (its
+	// plan lacks it, or its account recovery policy is off).
+	ErrRecoveryDisabled = errors.New("safe: account recovery is not enabled for this team")
+	// ErrNotEnrolled: the member has not enrolled in the team's account
+	// recovery, so no admin can reset their password.
+	ErrNotEnrolled = errors.New("safe: the member is not enrolled in account recovery")
+	// ErrNotConfirmed: the membership is not in a state whose password
+	// the server lets an admin reset (confirmed; on servers since 2026.4
+	// also accepted or revoked).
+	ErrNotConfirmed = errors.New("safe: the membership is not confirmed")
+	// ErrNoTemporaryPassword: UpdateTempPassword on a session whose login
+	// did not ask for a password update (see Client.MustUpdatePassword).
+	ErrNoTemporaryPassword = errors.New("safe: the account has no temporary password to update")
 )

@@ -200,17 +200,17 @@ func countingClient(t *testing.T, e *env) (*safe.Client, *hook, *reqCounter) {
 	cnt := &reqCounter{}
 	h.set(nil)
 	inner := h.next
-	h.next = &counting{cnt: cnt, next: inner}
+	h.next = &countingTransport{cnt: cnt, next: inner}
 	return c, h, cnt
 }
 
-// counting is a transport that counts what passes it.
-type counting struct {
+// countingTransport counts what passes it.
+type countingTransport struct {
 	cnt  *reqCounter
 	next http.RoundTripper
 }
 
-func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.cnt.add(r)
 	return c.next.RoundTrip(r)
 }

@@ -178,7 +178,7 @@ func permissionName(p string) bool {
 func checkAccessList(list []Access, what string) error {
 	seen := make(map[string]bool, len(list))
 	for i, a := range list {
-		if err := checkAccess(a); err != nil {
+		if err := checkAccessEntry(a); err != nil {
 			return fmt.Errorf("%w (%s access #%d)", err, what, i+1)
 		}
 		k := strings.ToLower(a.ID)
@@ -190,8 +190,8 @@ func checkAccessList(list []Access, what string) error {
 	return nil
 }
 
-// checkAccess checks one access entry (see checkAccessList).
-func checkAccess(a Access) error {
+// checkAccessEntry checks one access entry (see checkAccessList).
+func checkAccessEntry(a Access) error {
 	if err := validGUIDs(a.ID); err != nil {
 		return err
 	}

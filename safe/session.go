@@ -66,6 +66,10 @@ type savedSession struct {
 // The resuming client must be made for the same server (base URL); give it
 // the same device ID too (WithDeviceID(c.DeviceID())), as the server
 // records sessions per device.
+//
+// A team API key session (LoginTeamAPIKey) has no keys to save and cannot
+// be exported (ErrTeamKeySession): it costs no key derivation, so log in
+// with the key again.
 func (c *Client) ExportSession() (blob []byte, sessionKey string, err error) {
 	s, err := c.current()
 	if err != nil {

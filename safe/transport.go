@@ -38,6 +38,9 @@ type apiRequest struct {
 	// that may have reached the server. It is decided per endpoint, not
 	// per HTTP method: the zero value repeats only reads (GET, HEAD).
 	retry retryMode
+	// public marks a Public API request, the only kind a team API key
+	// session may send.
+	public bool
 }
 
 // retryMode is the retry safety of one endpoint.
@@ -116,6 +119,11 @@ func (c *Client) send(ctx context.Context, r apiRequest) (_ []byte, err error) {
 	}()
 	if r.bodyErr != nil {
 		return nil, r.bodyErr
+	}
+	if r.auth && !r.public {
+		if s, err := c.session(); err == nil && s.teamID != "" {
+			return nil, fmt.Errorf("safe: %s %s: %w", r.method, r.path, ErrTeamKeySession)
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		if lost {
@@ -484,6 +492,7 @@ func parseAPIError(r *apiRequest, status int, body []byte) *APIError {
 	var m struct {
 		Message          string              `json:"message"`
 		ValidationErrors map[string][]string `json:"validationErrors"`
+		Errors           json.RawMessage     `json:"errors"` // the Public API's name for them
 		Error            json.RawMessage     `json:"error"`
 		ErrorDescription string              `json:"error_description"`
 		ErrorModel       *struct {
@@ -503,6 +512,11 @@ func parseAPIError(r *apiRequest, status int, body []byte) *APIError {
 			e.Code = code
 		}
 		e.ValidationErrors = m.ValidationErrors
+		if e.ValidationErrors == nil {
+			// Read apart, so that another server's "errors" of another
+			// shape cannot cost the message.
+			_ = json.Unmarshal(m.Errors, &e.ValidationErrors)
+		}
 		e.twoFactor = parseTwoFactor(body)
 	}
 	if e.Message == "" {

@@ -237,29 +237,53 @@ func maskEmail(e string) string {
 	return local[:1] + "***@" + domain
 }
 
+// clientCredentialsGrant serves the API keys, in IdentityServer's order
+// (src/Identity/IdentityServer/ClientStore.cs, then IdentityServer4's
+// ClientSecretValidator and TokenRequestValidator, then Bitwarden's
+// CustomTokenRequestValidator): the client and its secret
+// (invalid_client), the scope against the client's allowed scopes
+// (invalid_scope), and only for personal keys the device fields.
 func (s *Server) clientCredentialsGrant(c *call, f tokenForm) (any, error) {
 	clientID := f.get("client_id")
+	if teamID, ok := strings.CutPrefix(clientID, "organization."); ok {
+		return s.teamKeyGrant(c, f, teamID)
+	}
 	userID, ok := strings.CutPrefix(clientID, "user.")
 	if !ok {
-		// Organization API keys (scope api.organization) belong to the
-		// Public API, which this server does not implement yet.
 		return nil, newOAuthError("invalid_client", "", "")
-	}
-	if f.get("scope") != "api" {
-		return nil, newOAuthError("invalid_scope", "", "")
-	}
-	dev, ok := deviceOf(f)
-	if !ok {
-		return nil, newOAuthError("invalid_grant", msgNoDevice, msgNoDevice)
 	}
 	u := c.st.users[normID(userID)]
 	secret := f.get("client_secret")
 	if u == nil || secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(u.apiKey)) != 1 {
 		return nil, newOAuthError("invalid_client", "", "")
 	}
+	scope, ok := grantedScope(f.get("scope"), "api")
+	if !ok {
+		return nil, newOAuthError("invalid_scope", "", "")
+	}
+	dev, ok := deviceOf(f)
+	if !ok {
+		return nil, newOAuthError("invalid_grant", msgNoDevice, msgNoDevice)
+	}
 	// API-key logins bypass two-factor and new-device checks.
 	u.knownDevices[dev.id] = true
-	return s.issue(c, u, clientID, dev, []string{"api"}, false)
+	return s.issue(c, u, clientID, dev, []string{scope}, false)
+}
+
+// grantedScope is IdentityServer4's scope check of a client-credentials
+// request for a client allowed the one scope allowed: no scope asks for
+// every allowed one, and each scope asked for must be allowed.
+func grantedScope(requested, allowed string) (string, bool) {
+	fields := strings.Fields(requested)
+	if len(fields) == 0 {
+		return allowed, true
+	}
+	for _, f := range fields {
+		if f != allowed {
+			return "", false
+		}
+	}
+	return allowed, true
 }
 
 func (s *Server) refreshGrant(c *call, f tokenForm) (any, error) {
@@ -345,7 +369,7 @@ func (s *Server) issue(c *call, u *userRec, clientID string, dev device, scope [
 		"KdfMemory":            u.kdf.memPtr(),
 		"KdfParallelism":       u.kdf.parPtr(),
 		"ResetMasterPassword":  false,
-		"ForcePasswordReset":   false,
+		"ForcePasswordReset":   u.forcePasswordReset,
 		"MasterPasswordPolicy": map[string]any{"Object": "masterPasswordPolicy"},
 	}
 	udo := map[string]any{

@@ -50,7 +50,7 @@ func (c *call) collectionOut(col *collectionRec, kind collectionKind) collection
 			_, assigned = m.collections[col.id]
 		}
 		out["assigned"] = assigned
-		out["groups"] = []any{}
+		out["groups"] = c.groupSelections(col)
 		out["users"] = c.selections(col)
 		if c.current() {
 			out["unmanaged"] = false
@@ -452,16 +452,6 @@ func (s *Server) deleteOrgCollection(c *call) (any, error) {
 	if !c.managesCollection(m, col, "deleteAnyCollection") {
 		return nil, errNotFound()
 	}
-	c.st.touchOrg(col.orgID, c.now)
-	for _, mm := range c.st.orgMembers(col.orgID) {
-		delete(mm.collections, col.id)
-	}
-	for _, ci := range c.st.ciphers {
-		if ci.collections[col.id] {
-			delete(ci.collections, col.id)
-			ci.revision = c.now
-		}
-	}
-	delete(c.st.collections, col.id)
+	c.st.deleteCollection(col, c.now)
 	return nil, nil
 }

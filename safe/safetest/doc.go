@@ -96,6 +96,43 @@
 //     updates); nobody removes, revokes or restores themself; the last
 //     confirmed Owner stays. AcceptInvite stands in for the e-mailed
 //     acceptance link.
+//   - Account recovery (recovery.go): the team key pair (POST .../keys by
+//     those who manage account recovery; TeamSpec.WithoutKeyPair seeds a
+//     team without one), the plan's UseResetPassword and the ResetPassword
+//     policy (TeamSpec, SetAccountRecoveryPolicy; the policy is in the
+//     sync), enrolment and withdrawal (a member enrols only themself;
+//     current servers want the master-password hash), the reset details,
+//     and the reset at PUT .../reset-password (Gen2023) or
+//     .../recover-account (GenCurrent, 204): only Owners, Admins and
+//     Custom members with manageResetPassword (else 404), only Owners
+//     reset Owners, Custom members neither Owners nor Admins, the member
+//     confirmed (on GenCurrent also accepted or revoked) and enrolled. A
+//     reset ends the member's sessions; it forces a password update
+//     (ForcePasswordReset in the login and the profile) always on
+//     GenCurrent and, as Bravura Safe does, on Gen2023 only if the
+//     resetting admin's membership has the flag (SetForcePasswordResetFlag,
+//     or forcePasswordReset in an invite or update); PUT
+//     /api/accounts/update-temp-password clears it. AccountRecoveryEnrollment,
+//     TeamKeyPair, MustUpdatePassword and PasswordHint inspect the result.
+//   - The team API key (public_apikey.go): Team.ClientID
+//     ("organization.<id>") and Team.ClientSecret log in with
+//     grant_type=client_credentials and scope api.organization (no device
+//     fields, no keys, no refresh token in the answer; the client, then
+//     the scope, are checked in IdentityServer's order). Owners read and
+//     rotate it at POST /api/organizations/{id}/api-key and
+//     .../rotate-api-key; SetTeamAPI turns the team's API use off.
+//   - The Public API (public*.go): members, groups and collections under
+//     /api/public, for a team API key's token only. A user's token gets a
+//     bare 403 there, and a team token gets one on every user endpoint.
+//     Each generation's shapes (accessAll and "continuationToken" on
+//     Gen2023; hidePasswords, manage and permissions on GenCurrent), its
+//     public error model ("errors", not "validationErrors"), bare 404s for
+//     other teams' objects, and its quirks: on Gen2023 an invite without
+//     "collections" fails with a 400, and a collection update removes
+//     every member's own access to it.
+//   - Groups (public_groups.go), with members and collection access,
+//     reported in the member listings' "groups". A group's collection
+//     access does not yet give its members access to items.
 //   - Revision dates: an update whose lastKnownRevisionDate is more than a
 //     second off the stored one is refused (400 "The item cannot be saved
 //     because it is out of date. ..."); creation ignores it. The account
@@ -124,9 +161,11 @@
 //
 // # Not implemented yet
 //
-// Account recovery, the accept endpoint itself (AcceptInvite seeds its
-// effect), groups, policies (which can refuse a confirm or restore),
-// seat limits, Sends, attachments, the Public API and organization API
-// keys. The handlers are one file per area, so these are additions, not
+// The accept endpoint itself (AcceptInvite seeds its effect), the
+// internal API's group endpoints and the item access groups give, policies
+// other than ResetPassword and the policy endpoints (a policy can refuse a
+// confirm or restore), seat limits, Sends, attachments, and the Public
+// API's events, policies, import and (current servers') member revoke and
+// restore. The handlers are one file per area, so these are additions, not
 // rewrites.
 package safetest

@@ -38,6 +38,10 @@ func (b jsonBytes) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
+// noContent is the answer of a handler whose official endpoint answers
+// 204 No Content.
+type noContent struct{}
+
 // pooledJSON is a jsonBytes answer written into a buffer from
 // Server.buffer: serve gives the buffer back once it has been written.
 type pooledJSON []byte
@@ -94,6 +98,17 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 				writeError(w, errUnauthorized())
 				return
 			}
+			if err == nil && !cl.hasScope("api") {
+				// A valid token of another scope (a team API key's
+				// api.organization): the "Application" policy of the user
+				// endpoints refuses it with a bare 403 (src/Api/Startup.cs;
+				// ASP.NET's forbid answer has no body).
+				if needAuth {
+					w.WriteHeader(http.StatusForbidden)
+					return
+				}
+				cl = nil
+			}
 		}
 		b, pooled, err := s.locked(r, body, cl, needAuth, h)
 		if err != nil {
@@ -102,6 +117,10 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 		}
 		if b == nil {
 			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if len(b) == 0 { // noContent
+			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -117,8 +136,8 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 }
 
 // locked runs h with the store locked (and unlocked again even if h
-// panics) and marshals its answer; pooled reports an answer in a buffer
-// to recycle once written.
+// panics) and marshals its answer: nil for an empty 200, empty (not nil)
+// for a 204; pooled reports an answer in a buffer to recycle once written.
 func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool, h handlerFunc) (b []byte, pooled bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,6 +161,8 @@ func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool,
 		return nil, false, err
 	}
 	switch v := v.(type) {
+	case noContent:
+		return []byte{}, false, nil
 	case jsonBytes:
 		return v, false, nil
 	case pooledJSON:
@@ -151,23 +172,14 @@ func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool,
 	return b, false, err
 }
 
-// bearer verifies the request's access token.
+// bearer verifies the request's access token, of any scope.
 func (s *Server) bearer(r *http.Request) (*claims, error) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return nil, errBadToken
 	}
-	cl, err := verifyJWT(s.jwtKey, strings.TrimSpace(tok), s.now())
-	if err != nil {
-		return nil, err
-	}
-	for _, sc := range cl.Scope {
-		if sc == "api" {
-			return cl, nil
-		}
-	}
-	return nil, errBadToken
+	return verifyJWT(s.jwtKey, strings.TrimSpace(tok), s.now())
 }
 
 // decode unmarshals the JSON body into v. A body that is not JSON, or not

@@ -28,14 +28,28 @@ type claims struct {
 	ClientID      string   `json:"client_id"`
 	Scope         []string `json:"scope"`
 	AMR           []string `json:"amr"`
+
+	// ClientSub is the subject of a client-credentials token without a
+	// user: the team of a team API key (see teamClaims).
+	ClientSub string `json:"client_sub,omitempty"`
+}
+
+// hasScope reports whether the token grants scope.
+func (c *claims) hasScope(scope string) bool {
+	for _, s := range c.Scope {
+		if s == scope {
+			return true
+		}
+	}
+	return false
 }
 
 var errBadToken = errors.New("safetest: invalid access token")
 
 var jwtHeader = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 
-// signJWT returns an HS256 JSON Web Token of c.
-func signJWT(key []byte, c *claims) (string, error) {
+// signJWT returns an HS256 JSON Web Token of c (*claims or *teamClaims).
+func signJWT(key []byte, c any) (string, error) {
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return "", err
