@@ -34,7 +34,7 @@ type Client struct {
 	Collections *CollectionsService
 	// Folders reads and writes the user's folders.
 	Folders *FoldersService
-	// Members lists team members.
+	// Members lists and manages team members.
 	Members *MembersService
 	// Public is the Public API of a team: members, groups and collections
 	// through a team API key (LoginTeamAPIKey).

@@ -185,14 +185,14 @@ func (s *CollectionsService) Access(ctx context.Context, teamID, id string) (*Co
 	return &a, nil
 }
 
-// SetAccess replaces the access list of a collection.
+// SetAccess replaces the access list of a collection. To change the
+// access of one member, use GrantAccess or RemoveAccess.
 func (s *CollectionsService) SetAccess(ctx context.Context, teamID, id string, access CollectionAccess) error {
 	d, err := s.details(ctx, teamID, id)
 	if err != nil {
 		return err
 	}
-	_, err = s.c.send(ctx, s.req(http.MethodPut, teamID, id, collectionBody(d.Name, d.ExternalID, access)))
-	s.c.invalidate()
+	_, err = s.putAccess(ctx, teamID, id, d, access)
 	return err
 }
 

@@ -56,6 +56,22 @@
 //
 //	it, err = c.Items.Edit(ctx, id, func(it *safe.Item) error { it.Name = "AD (old)"; return nil })
 //
+// # Team members
+//
+// Managing a team's members is part of the vault client, on Client.Members
+// (package usermgmt builds the User Management connector on it): list
+// them, invite by e-mail, confirm a member who accepted (the team key is
+// wrapped to the member's public key, whose fingerprint a callback checks
+// first), remove, revoke and restore. A member's access to a collection is
+// changed with Collections.GrantAccess and RemoveAccess.
+//
+//	invited, err := c.Members.Invite(ctx, team.ID, safe.Invitation{
+//		Emails: []string{"jane@example.com"}, Role: safe.RoleUser,
+//		Collections: []safe.Access{{ID: colID, ReadOnly: true}}})
+//	err = c.Members.Confirm(ctx, team.ID, memberID, func(fp safe.Fingerprint) error {
+//		return askAdmin(fp.Phrase()) // the phrase the member reads in their client
+//	})
+//
 // # What a write reports
 //
 // A write that the server answered is reported as it went: its result is

@@ -241,6 +241,20 @@ func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcom
 // Unwrap returns the cause.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
+// Errors of member management.
+var (
+	// ErrNotAccepted: only a member who accepted the invitation (status
+	// accepted) can be confirmed; nothing was sent.
+	ErrNotAccepted = errors.New("safe: the member has not accepted the invitation (or is already confirmed)")
+	// ErrNotInvited: only a member who has not yet accepted (status
+	// invited) can be invited again.
+	ErrNotInvited = errors.New("safe: the member is not in the invited state")
+	// ErrManageUnsupported: "Can manage" access (Access.Manage) on a server
+	// without it (Bravura Safe's 2023.8 server, which would silently drop
+	// it); nothing was sent.
+	ErrManageUnsupported = errors.New("safe: the server has no manage access to collections (Bravura Safe 2023.8)")
+)
+
 // Errors of item writes.
 var (
 	// ErrHandBuiltItem: Update needs an item read from the client, whose

@@ -438,7 +438,7 @@ func TestResetPasswordRules(t *testing.T) {
 // invite invites an e-mail to the team as the owner, over the API.
 func invite(t *testing.T, e *recEnv, email string) {
 	t.Helper()
-	if st, _ := ownerAPI(t, e, "POST", "/api/organizations/"+e.team.ID+"/users/invite", `{"emails":["`+email+`"],"type":2}`); st != 200 {
+	if st, _ := ownerAPI(t, e, "POST", "/api/organizations/"+e.team.ID+"/users/invite", `{"emails":["`+email+`"],"type":2,"collections":[]}`); st != 200 {
 		t.Fatalf("invite: %d", st)
 	}
 }

@@ -68,10 +68,14 @@ type Role int
 
 // Roles.
 const (
-	RoleOwner  = Role(wire.RoleOwner)
-	RoleAdmin  = Role(wire.RoleAdmin)
-	RoleUser   = Role(wire.RoleUser)
-	RoleCustom = Role(wire.RoleCustom)
+	RoleOwner = Role(wire.RoleOwner)
+	RoleAdmin = Role(wire.RoleAdmin)
+	RoleUser  = Role(wire.RoleUser)
+	// RoleManager is the Manager role of Bravura Safe's 2023.8 server: it
+	// manages the collections assigned to it. Current Bitwarden servers
+	// retired it in 2024 and refuse it in invites and updates.
+	RoleManager = Role(wire.RoleManager)
+	RoleCustom  = Role(wire.RoleCustom)
 )
 
 // MemberStatus is a membership's state, numbered as on the wire.

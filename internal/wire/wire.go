@@ -82,12 +82,14 @@ const SecureNoteGeneric = 0
 // OrgUserType is a member's role ("type" of a membership).
 type OrgUserType int
 
-// Member roles. 3 (Manager) was retired by the official server.
+// Member roles. 3 (Manager) was retired by the official server in 2024;
+// 2023.8 (Bravura Safe) still has it.
 const (
-	RoleOwner  OrgUserType = 0
-	RoleAdmin  OrgUserType = 1
-	RoleUser   OrgUserType = 2
-	RoleCustom OrgUserType = 4
+	RoleOwner   OrgUserType = 0
+	RoleAdmin   OrgUserType = 1
+	RoleUser    OrgUserType = 2
+	RoleManager OrgUserType = 3
+	RoleCustom  OrgUserType = 4
 )
 
 // OrgUserStatus is the "status" of a membership.

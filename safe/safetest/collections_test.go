@@ -204,8 +204,10 @@ func TestOrgMembersAndKeys(t *testing.T) {
 				t.Errorf("bob's collections = %+v", c)
 			}
 			r := do(t, f.srv, "GET", org+"/users/mini-details", f.bob.token, nil)
-			if gen == safetest.Gen2023 && r.status != 404 {
-				t.Errorf("2023 mini-details: %d, want 404", r.status)
+			// 2023.8 has no such route: "mini-details" is the {id} of
+			// GET users/{id}, whose first statement, new Guid(id), throws.
+			if gen == safetest.Gen2023 && r.status != 500 {
+				t.Errorf("2023 mini-details: %d, want 500", r.status)
 			}
 			if gen == safetest.GenCurrent {
 				var mini listResp[member]

@@ -2,6 +2,7 @@ package safetest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/mail"
 	"regexp"
@@ -292,18 +293,30 @@ func (s *Server) inviteOrgUsers(c *call) (any, error) {
 		}
 	}
 	seen := map[string]bool{} // Distinct(): case-sensitive, as upstream
+	var fresh []string
 	for _, e := range *req.Emails {
 		if seen[*e] || known[strings.ToLower(*e)] {
 			continue // already a member or invited: skipped silently
 		}
 		seen[*e] = true
+		fresh = append(fresh, *e)
+	}
+	if len(fresh) > 0 && req.Collections == nil && (c.current() || !req.AccessAll) {
+		// InviteUsersAsync calls invite.Collections.Any() for each address
+		// it invites (2023.8 unless AccessAll), and the request model
+		// leaves Collections null when the body has none: an
+		// ArgumentNullException, collected and rethrown as an
+		// AggregateException before anything is stored. A 500.
+		return nil, errors.New("ArgumentNullException: Value cannot be null. (Parameter 'source')")
+	}
+	for _, e := range fresh {
 		cols := map[string]access{}
 		for k, v := range grants {
 			cols[k] = v
 		}
 		nm := &memberRec{
 			id: newID(), orgID: m.orgID, role: role, status: statusInvited,
-			email: strings.ToLower(*e), accessAll: req.AccessAll, forcePasswordReset: req.ForcePasswordReset,
+			email: strings.ToLower(e), accessAll: req.AccessAll, forcePasswordReset: req.ForcePasswordReset,
 			permissions: c.permissionSet(req.Permissions), collections: cols, created: c.now,
 		}
 		c.st.members[nm.id] = nm
@@ -391,6 +404,10 @@ func (c *call) bulkIDs() ([]string, error) {
 	}
 	if req.IDs == nil {
 		return nil, errValidation("Ids", "The Ids field is required.")
+	}
+	if c.current() && len(*req.IDs) == 0 {
+		// [Required, MinLength(1)] since the model became null-safe.
+		return nil, errValidation("Ids", "The field Ids must be a string or array type with a minimum length of '1'.")
 	}
 	var ids []string
 	for i, id := range *req.IDs {
@@ -530,6 +547,12 @@ func (s *Server) putOrgUser(c *call) (any, error) {
 	}
 	if req.late != nil {
 		return nil, req.late
+	}
+	if c.current() && req.Collections == nil {
+		// The current controller reads model.Collections.Select(...) to
+		// authorize each posted collection; the request model leaves it
+		// null when the body has none: an ArgumentNullException, a 500.
+		return nil, errors.New("ArgumentNullException: Value cannot be null. (Parameter 'source')")
 	}
 	role := Role(*req.Type)
 	old := t.role

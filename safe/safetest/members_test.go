@@ -179,7 +179,7 @@ func TestMemberLifecycle(t *testing.T) {
 			}
 			user := "/users/" + m.ID
 			// A second invite of the same address is skipped, not doubled.
-			wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"newbie@EXAMPLE.com"}, "type": 2}))
+			wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"newbie@EXAMPLE.com"}, "type": 2, "collections": []any{}}))
 			if n := len(f.members(t)); n != 6 {
 				t.Errorf("%d members after a repeated invite, want 6", n)
 			}
@@ -271,7 +271,7 @@ func TestRestoreKeepsPriorStatus(t *testing.T) {
 	f := newMemberFixture(t, safetest.Gen2023)
 	u := addUser(t, f.srv, "acc@example.com", "acc-pw")
 	for _, e := range []string{"inv@example.com", "acc@example.com"} {
-		wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{e}, "type": 2}))
+		wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{e}, "type": 2, "collections": []any{}}))
 	}
 	mustV(f.srv.AcceptInvite(f.team, u))(t)
 	for email, want := range map[string]int{"inv@example.com": 0, "acc@example.com": 1} {
@@ -299,7 +299,7 @@ func TestMemberRefusals(t *testing.T) {
 			}
 			f := newMemberFixture(t, gen)
 			invite := func(typ any, emails ...string) map[string]any {
-				return map[string]any{"emails": emails, "type": typ}
+				return map[string]any{"emails": emails, "type": typ, "collections": []any{}}
 			}
 			many := make([]string, 21)
 			for i := range many {
@@ -343,8 +343,8 @@ func TestMemberRefusals(t *testing.T) {
 				{"admin cannot restore owner", f.adamS, "PUT", "/users/" + f.olga.ID + "/restore", nil, 400, "Only owners can restore other owners.", ""},
 				{"restore active", f.alice, "PUT", "/users/" + f.bob.ID + "/restore", nil, 400, "Already active.", ""},
 				{"update unknown", f.alice, "PUT", unknown, map[string]any{"type": 2}, 404, "Resource not found.", ""},
-				{"admin cannot demote owner", f.adamS, "PUT", "/users/" + f.olga.ID, map[string]any{"type": 2}, 400, "Only an Owner can configure another Owner's account.", ""},
-				{"custom cannot promote to admin", f.coraS, "PUT", "/users/" + f.bob.ID, map[string]any{"type": 1}, 400, "Custom users can not manage Admins or Owners.", ""},
+				{"admin cannot demote owner", f.adamS, "PUT", "/users/" + f.olga.ID, map[string]any{"type": 2, "collections": []any{}}, 400, "Only an Owner can configure another Owner's account.", ""},
+				{"custom cannot promote to admin", f.coraS, "PUT", "/users/" + f.bob.ID, map[string]any{"type": 1, "collections": []any{}}, 400, "Custom users can not manage Admins or Owners.", ""},
 				{"user cannot update", f.bobS, "PUT", "/users/" + f.bob.ID, map[string]any{"type": 1}, 404, "Resource not found.", ""},
 			}
 			if cur {
@@ -456,7 +456,7 @@ func TestEmailListMessages(t *testing.T) {
 		}
 	}
 	// Valid forms pass: sub-domain, alias, unicode domain.
-	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"type": 2,
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"type": 2, "collections": []any{},
 		"emails": []string{"hello@world.planet.com", "hello+1@world.com", "hello@wörldé.com"}}))
 	if n := len(f.members(t)); n != 8 {
 		t.Errorf("%d members, want 8", n)
@@ -469,7 +469,7 @@ func TestCustomInvitesCustomCurrent(t *testing.T) {
 	t.Parallel()
 	f := newMemberFixture(t, safetest.GenCurrent)
 	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.coraS.token, map[string]any{"emails": []string{"c2@example.com"},
-		"type": 4, "permissions": map[string]bool{"manageUsers": true}}))
+		"type": 4, "permissions": map[string]bool{"manageUsers": true}, "collections": []any{}}))
 	var l listResp[struct {
 		Email       *string         `json:"email"`
 		Permissions map[string]bool `json:"permissions"`
@@ -495,7 +495,7 @@ func TestCustomInvitesCustomCurrent(t *testing.T) {
 func TestManagerInvite2023(t *testing.T) {
 	t.Parallel()
 	f := newMemberFixture(t, safetest.Gen2023)
-	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.coraS.token, map[string]any{"emails": []string{"mgr@example.com"}, "type": 3}))
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.coraS.token, map[string]any{"emails": []string{"mgr@example.com"}, "type": 3, "collections": []any{}}))
 	if m, ok := f.members(t)["mgr@example.com"]; !ok || m.Type != 3 || m.Status != 0 {
 		t.Errorf("manager invite = %+v (listed %v)", m, ok)
 	}
@@ -527,7 +527,7 @@ func TestLastOwner(t *testing.T) {
 			if gen == safetest.GenCurrent {
 				word = "Organization"
 			}
-			r := do(t, srv, "PUT", "/api/organizations/"+team.ID+"/users/"+team.OwnerMemberID, s.token, map[string]any{"type": 1})
+			r := do(t, srv, "PUT", "/api/organizations/"+team.ID+"/users/"+team.OwnerMemberID, s.token, map[string]any{"type": 1, "collections": []any{}})
 			wantErr(t, r, 400, word+" must have at least one confirmed owner.")
 		})
 	}
@@ -543,7 +543,7 @@ func TestAccessAll2023(t *testing.T) {
 			f := newMemberFixture(t, gen)
 			u := addUser(t, f.srv, "all@example.com", "all-pw")
 			wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{
-				"emails": []string{"all@example.com"}, "type": 2, "accessAll": true}))
+				"emails": []string{"all@example.com"}, "type": 2, "accessAll": true, "collections": []any{}}))
 			mustV(f.srv.AcceptInvite(f.team, u))(t)
 			id := f.members(t)["all@example.com"].ID
 			wantOK(t, do(t, f.srv, "POST", f.org+"/users/"+id+"/confirm", f.alice.token, map[string]string{"key": wrapTeamKey(t, f, f.alice, u.ID)}))
@@ -564,7 +564,7 @@ func TestBulkConfirmAndReinvite(t *testing.T) {
 	t.Parallel()
 	f := newMemberFixture(t, safetest.GenCurrent)
 	u := addUser(t, f.srv, "b1@example.com", "b1-pw")
-	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"b1@example.com", "b2@example.com"}, "type": 2}))
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"b1@example.com", "b2@example.com"}, "type": 2, "collections": []any{}}))
 	ms := f.members(t)
 	b1, b2 := ms["b1@example.com"].ID, ms["b2@example.com"].ID
 	var l listResp[struct{ Object, ID, Error string }]
@@ -628,7 +628,7 @@ func TestConfirmRace(t *testing.T) {
 	t.Parallel()
 	f := newMemberFixture(t, safetest.GenCurrent)
 	u := addUser(t, f.srv, "race@example.com", "race-pw")
-	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"race@example.com"}, "type": 2}))
+	wantOK(t, do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"race@example.com"}, "type": 2, "collections": []any{}}))
 	mustV(f.srv.AcceptInvite(f.team, u))(t)
 	id := f.members(t)["race@example.com"].ID
 	keys := []string{wrapTeamKey(t, f, f.alice, u.ID), wrapTeamKey(t, f, f.adamS, u.ID)}
@@ -665,7 +665,9 @@ func TestConfirmRace(t *testing.T) {
 
 // FuzzMemberRequest feeds arbitrary bodies to the member management
 // handlers of a current server: the answer is 200 or 4xx with a JSON
-// body, never a panic or a 500.
+// body, never a panic or a 500, but for the one 500 the real server gives
+// too: an invite of a new address, or an update, without collections
+// (TestInviteWithoutCollections, TestUpdateWithoutCollections).
 func FuzzMemberRequest(f *testing.F) {
 	srv := safetest.NewUnstartedServer()
 	owner, err1 := srv.AddUser(safetest.UserSpec{Email: "fuzz@example.com", Password: "pw", KDF: fastKDF})
@@ -703,6 +705,9 @@ func FuzzMemberRequest(f *testing.F) {
 			{"POST", org + "/users/confirm"}, {"POST", org + "/users/reinvite"},
 		} {
 			rec := serve(target.method, target.path, body)
+			if rec.Code == 500 && (strings.HasSuffix(target.path, "/users/invite") || target.method == "PUT") && noCollections(body) {
+				continue
+			}
 			if rec.Code != 200 && (rec.Code < 400 || rec.Code >= 500) {
 				t.Fatalf("%s %s: status %d for %q", target.method, target.path, rec.Code, body)
 			}
@@ -723,8 +728,24 @@ func FuzzMemberRequest(f *testing.F) {
 				}
 			}
 		}
-		if rec := serve("PUT", org+"/users/"+bm.ID, `{"type":2}`); rec.Code != 200 {
+		if rec := serve("PUT", org+"/users/"+bm.ID, `{"type":2,"collections":[]}`); rec.Code != 200 {
 			t.Fatalf("resetting bob: %d %s", rec.Code, rec.Body)
 		}
 	})
+}
+
+// noCollections reports whether an invite or update body has no
+// "collections" list (absent or null), which the servers' invite and the
+// current server's update turn into a 500.
+func noCollections(body string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal([]byte(body), &m) != nil {
+		return false
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, "collections") && string(v) != "null" {
+			return false
+		}
+	}
+	return true
 }

@@ -1,5 +1,7 @@
 package safetest
 
+import "errors"
+
 // Team (organization) endpoints: listing members and the team keys.
 // Member management (invite, confirm, remove, ...) is in members.go,
 // account recovery in recovery.go.
@@ -21,14 +23,17 @@ func (c *call) managesUsers(m *memberRec) bool {
 }
 
 // memberOut renders a membership as organizationUserUserDetails (list) or
-// organizationUserDetails (single).
+// organizationUserDetails (single), the two response models of
+// OrganizationUserResponseModel.cs (src/Api/Models/Response/Organizations/
+// on 2023.8, src/Api/AdminConsole/Models/Response/Organizations/ now).
+// Neither has an organizationId; only the list's model has the user's
+// name, e-mail, avatar colour, two-factor flag and SSO binding.
 func (c *call) memberOut(m *memberRec, object string, withCollections, withGroups bool) map[string]any {
 	u := c.st.users[m.userID]
 	out := map[string]any{
 		"object":                object,
 		"id":                    m.id,
 		"userId":                optString(m.userID),
-		"organizationId":        m.orgID,
 		"type":                  int(m.role),
 		"status":                m.status,
 		"externalId":            optString(m.externalID),
@@ -36,18 +41,17 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		"permissions":           c.permissionsJSON(m),
 		"resetPasswordEnrolled": c.enrolled(m),
 		"usesKeyConnector":      false,
-		"name":                  nil,
-		"email":                 nil,
-		"avatarColor":           nil,
-		"twoFactorEnabled":      false,
-		"ssoBound":              false,
 	}
-	if u != nil {
-		out["name"] = u.name
-		out["email"] = u.email
-		out["twoFactorEnabled"] = u.twoFactor != nil
-	} else {
-		out["email"] = optString(m.email) // invited: the address the invite went to
+	if object == "organizationUserUserDetails" {
+		out["name"], out["email"], out["avatarColor"] = nil, nil, nil
+		out["twoFactorEnabled"], out["ssoBound"] = false, false
+		if u != nil {
+			out["name"] = u.name
+			out["email"] = u.email
+			out["twoFactorEnabled"] = u.twoFactor != nil
+		} else {
+			out["email"] = optString(m.email) // invited: the address the invite went to
+		}
 	}
 	if c.current() {
 		out["hasMasterPassword"] = true
@@ -94,14 +98,23 @@ func (s *Server) listOrgUsers(c *call) (any, error) {
 	return newList(out), nil
 }
 
-// GET /api/organizations/{orgId}/users/{id}
+// GET /api/organizations/{orgId}/users/{id}. Current servers authorize
+// ManageUsers on the path's team and answer 404 for a member of another
+// team. 2023.8 ignores the path's team: it parses the id (new Guid(id), a
+// 500 for anything that is not a GUID), loads that membership and checks
+// ManageUsers on the membership's own team, so a caller who manages two
+// teams reads a member of either through the other's path.
 func (s *Server) getOrgUser(c *call) (any, error) {
-	m, err := c.orgMember()
-	if err != nil {
-		return nil, err
+	if !c.current() && !dotnetGUID(c.r.PathValue("id")) {
+		return nil, errors.New("FormatException: Guid should contain 32 digits with 4 dashes")
 	}
+	orgID := c.id("orgId")
 	target := c.st.members[c.id("id")]
-	if !m.can("manageUsers") || target == nil || target.orgID != m.orgID {
+	if target != nil && !c.current() {
+		orgID = target.orgID
+	}
+	m := c.st.membership(c.user.id, orgID)
+	if m == nil || !m.can("manageUsers") || target == nil || target.orgID != m.orgID {
 		return nil, errNotFound()
 	}
 	return c.memberOut(target, "organizationUserDetails", true, c.queryBool("includeGroups")), nil

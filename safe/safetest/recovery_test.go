@@ -352,12 +352,12 @@ func TestRecoveryBravuraFlagOnInvite(t *testing.T) {
 			t.Parallel()
 			f := newRecoveryFixture(t, gen, safetest.TeamSpec{AccountRecovery: true})
 			r := do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token,
-				map[string]any{"emails": []string{"dora@example.com"}, "type": 1, "forcePasswordReset": true})
+				map[string]any{"emails": []string{"dora@example.com"}, "type": 1, "forcePasswordReset": true, "collections": []any{}})
 			if r.status != 200 {
 				t.Fatalf("invite: %d %s", r.status, r.body)
 			}
 			if r := do(t, f.srv, "PUT", f.org+"/users/"+f.members["adam"].ID, f.alice.token,
-				map[string]any{"type": 1, "forcePasswordReset": true}); r.status != 200 {
+				map[string]any{"type": 1, "forcePasswordReset": true, "collections": []any{}}); r.status != 200 {
 				t.Fatalf("update: %d %s", r.status, r.body)
 			}
 			var list listResp[map[string]any]
@@ -636,7 +636,7 @@ func TestRecoveryAcceptedMember(t *testing.T) {
 			t.Parallel()
 			f := newRecoveryFixture(t, gen, safetest.TeamSpec{AccountRecovery: true})
 			dora := addUser(t, f.srv, "dora@example.com", "sensitive-dora")
-			if r := do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"dora@example.com"}, "type": 2}); r.status != 200 {
+			if r := do(t, f.srv, "POST", f.org+"/users/invite", f.alice.token, map[string]any{"emails": []string{"dora@example.com"}, "type": 2, "collections": []any{}}); r.status != 200 {
 				t.Fatal(r.status)
 			}
 			m, err := f.srv.AcceptInvite(f.team, dora)
