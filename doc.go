@@ -35,10 +35,10 @@
 //
 // Planned, and not in the module yet (see the README for what has landed):
 //
-//   - usermgmt: team-member management, of which AccessLevel (the five
-//     access levels of a member to a collection) has landed; members,
-//     invitations, account recovery and the User Management connector
-//     come next.
+//   - usermgmt: the User Management connector, built on the member
+//     management of safe (Client.Members); its AccessLevel (the five
+//     access levels of a member to a collection) has landed, the
+//     connector comes next.
 //   - safe/massreset (planned): mass password onboarding and reset.
 //
 // # Security

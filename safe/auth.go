@@ -106,7 +106,7 @@ func (c *Client) LoginPassword(ctx context.Context, email, password string, opts
 	if err != nil {
 		return err
 	}
-	return c.unlock(tr, master, pre.kdf, email, nil, true)
+	return c.unlock(tr, master, pre.kdf, email, nil, true, hash)
 }
 
 // LoginAPIKey logs in with a personal API key (client ID "user.<uuid>" and
@@ -147,7 +147,11 @@ func (c *Client) LoginAPIKey(ctx context.Context, clientID, clientSecret, passwo
 	if err != nil {
 		return fmt.Errorf("safe: login: %w", err)
 	}
-	return c.unlock(tr, master, kdf, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false)
+	hash, err := master.Hash(password, vaultcrypto.ServerAuthorization)
+	if err != nil {
+		return err
+	}
+	return c.unlock(tr, master, kdf, claims.Email, &apiKeyCredentials{clientID: clientID, clientSecret: clientSecret}, false, hash)
 }
 
 // apiKeyForm is the client-credentials grant of an API key: a personal
@@ -215,8 +219,9 @@ func (c *Client) deviceForm() url.Values {
 // KDF the master key was derived with; the KDF and salt the token response
 // names must be acceptable too (the session keeps used). serverChecked says whether the server verified the password hash (a
 // password grant); if not, a user key that does not decrypt means a wrong
-// password.
-func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used vaultcrypto.KDFConfig, email string, apiKey *apiKeyCredentials, serverChecked bool) error {
+// password. authHash is the login's master-password hash, kept for account
+// recovery enrolment.
+func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used vaultcrypto.KDFConfig, email string, apiKey *apiKeyCredentials, serverChecked bool, authHash string) error {
 	claims, err := parseClaims(tr.AccessToken)
 	if err != nil {
 		return err
@@ -280,6 +285,7 @@ func (c *Client) unlock(tr *tokenResponse, master *vaultcrypto.MasterKey, used v
 		privateKey:         priv,
 		forcePasswordReset: tr.ForcePasswordReset,
 		twoFactorToken:     tr.TwoFactorToken,
+		authHash:           authHash,
 	}
 	if s.clientID == "" {
 		s.clientID = tokenClientID

@@ -124,6 +124,10 @@ type session struct {
 
 	forcePasswordReset bool
 	twoFactorToken     string // the two-factor remember token, if the server issued one
+	// authHash is the login's master-password hash (ServerAuthorization),
+	// which servers since 2024.7 want with an account recovery enrolment.
+	// A resumed session does not have it: ExportSession never writes it.
+	authHash string
 }
 
 type apiKeyCredentials struct{ clientID, clientSecret string }

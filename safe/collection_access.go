@@ -46,7 +46,7 @@ func (s *CollectionsService) GrantAccess(ctx context.Context, teamID, collection
 	if err := validGUIDs(teamID, collectionID); err != nil {
 		return err
 	}
-	if err := checkAccess(a); err != nil {
+	if err := checkAccessEntry(a); err != nil {
 		return err
 	}
 	if err := s.c.checkManage(ctx, []Access{a}); err != nil {

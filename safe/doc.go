@@ -91,6 +91,17 @@
 // prelogin route (choosing by the version /api/config reports, falling back
 // on 404), and accepts both shapes of the token response.
 //
+// # Account recovery
+//
+// A member enrols with Members.EnrollAccountRecovery; an owner or admin
+// then resets the member's forgotten master password with
+// Members.ResetPassword, which re-wraps the member's user key under the
+// new password's master key (the member's own KDF) on the client: the
+// vault stays as it was. The server's rules (enrolled, confirmed, only
+// owners reset owners, not oneself) are checked before anything is
+// written. A login after a forced reset reports MustUpdatePassword; the
+// member replaces the temporary password with UpdateTempPassword.
+//
 // # The vault connector
 //
 // Connector is the "Bravura Safe" connector of the Bravura connector

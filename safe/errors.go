@@ -268,3 +268,23 @@ var (
 	// the item could not be repaired.
 	ErrItemKeyNotKept = errors.New("safe: the server did not keep the item's own key")
 )
+
+// Errors of account recovery (MembersService.EnrollAccountRecovery,
+// WithdrawAccountRecovery and ResetPassword, Client.UpdateTempPassword).
+// Each is found before the write is sent, from the client's snapshot and
+// the team's member list, or read from the server's refusal.
+var (
+	// ErrRecoveryDisabled: the team does not offer account recovery (its
+	// plan lacks it, or its account recovery policy is off).
+	ErrRecoveryDisabled = errors.New("safe: account recovery is not enabled for this team")
+	// ErrNotEnrolled: the member has not enrolled in the team's account
+	// recovery, so no admin can reset their password.
+	ErrNotEnrolled = errors.New("safe: the member is not enrolled in account recovery")
+	// ErrNotConfirmed: the membership is not in a state whose password
+	// the server lets an admin reset (confirmed; on servers since 2026.4
+	// also accepted or revoked).
+	ErrNotConfirmed = errors.New("safe: the membership is not confirmed")
+	// ErrNoTemporaryPassword: UpdateTempPassword on a session whose login
+	// did not ask for a password update (see Client.MustUpdatePassword).
+	ErrNoTemporaryPassword = errors.New("safe: the account has no temporary password to update")
+)

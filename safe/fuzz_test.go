@@ -489,7 +489,7 @@ func FuzzTokenResponse(f *testing.F) {
 		tr, err := parseTokenResponse(b)
 		if err == nil {
 			c, _ := NewClient("https://x")
-			err = c.unlock(tr, master, kdf, fuzzEmail, nil, true)
+			err = c.unlock(tr, master, kdf, fuzzEmail, nil, true, "")
 		}
 		if err != nil {
 			f.Fatalf("seed does not unlock: %v", err)
@@ -502,7 +502,7 @@ func FuzzTokenResponse(f *testing.F) {
 		}
 		c, _ := NewClient("https://x")
 		for _, checked := range []bool{true, false} {
-			if err := c.unlock(tr, master, kdf, fuzzEmail, nil, checked); err != nil {
+			if err := c.unlock(tr, master, kdf, fuzzEmail, nil, checked, ""); err != nil {
 				if c.sess != nil {
 					t.Fatalf("failed unlock left a session: %v", err)
 				}

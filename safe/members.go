@@ -19,9 +19,10 @@ import (
 // Management connector on it. Collection access of one member is set
 // with Client.Collections (GrantAccess, RemoveAccess).
 //
-// Every call needs the caller to manage the team's users (an owner, an
-// admin, or a Custom member with "manage users"); the server answers
-// others as if the team had no such member (ErrNotFound).
+// The writes, and reading one member, need a caller who manages the
+// team's users (an owner, an admin, or a Custom member with "manage
+// users"); the server answers others as if the team had no such member
+// (ErrNotFound).
 //
 // # Retries
 //
@@ -108,6 +109,11 @@ func (s *MembersService) List(ctx context.Context, teamID string) ([]*Member, er
 	if err != nil {
 		return nil, err
 	}
+	return parseMembers(body)
+}
+
+// parseMembers reads the answer of GET .../users.
+func parseMembers(body []byte) ([]*Member, error) {
 	var list struct {
 		Data []wireMember `json:"data"`
 	}
@@ -160,12 +166,18 @@ func (s *MembersService) state(ctx context.Context, teamID, memberID string) (*M
 	if err != nil {
 		return nil, err
 	}
+	return parseMember(body, memberID)
+}
+
+// parseMember reads the answer of GET .../users/{memberID}, which must be
+// that member.
+func parseMember(body []byte, memberID string) (*Member, error) {
 	var m wireMember
 	if err := unmarshalJSON("member", body, &m); err != nil {
 		return nil, err
 	}
 	if !strings.EqualFold(m.ID, memberID) {
-		return nil, fmt.Errorf("safe: the server answered member %q for member %s", m.ID, memberID)
+		return nil, fmt.Errorf("safe: the server answered another member for member %s", memberID)
 	}
 	return m.member(), nil
 }

@@ -39,6 +39,17 @@ func (f Fingerprint) Phrase() string {
 	return p
 }
 
+// Words returns the five words of the phrase. Four words of the list have
+// a hyphen of their own ("t-shirt"): split a phrase with Words, not at its
+// hyphens.
+func (f Fingerprint) Words() []string {
+	w, err := vaultcrypto.FingerprintWords(f.UserID, f.PublicKey)
+	if err != nil {
+		return nil
+	}
+	return w
+}
+
 // Digest returns the 32 bytes the phrase is made of: HKDF-Expand with
 // SHA-256, the SHA-256 of PublicKey as the key and UserID as info.
 func (f Fingerprint) Digest() []byte {
@@ -124,6 +135,12 @@ func (s *MembersService) publicKey(ctx context.Context, userID string) (Fingerpr
 	if err != nil {
 		return Fingerprint{}, nil, err
 	}
+	return parsePublicKey(body, userID)
+}
+
+// parsePublicKey reads the answer of GET /users/{userID}/public-key, which
+// must be that user's RSA key.
+func parsePublicKey(body []byte, userID string) (Fingerprint, *vaultcrypto.PublicKey, error) {
 	var k struct {
 		UserID    string `json:"userId"`
 		PublicKey string `json:"publicKey"`

@@ -21,8 +21,9 @@ type Invitation struct {
 	// Emails are the addresses to invite: 1 to 20, each a bare address
 	// ("jane@example.com"), none twice (ignoring case).
 	Emails []string
-	// Role is the members' role. RoleManager exists only on Bravura Safe's
-	// 2023.8 server; current servers refuse it.
+	// Role is the members' role. Set it: its zero value is RoleOwner, as
+	// on the wire (only owners may invite owners). RoleManager exists only
+	// on Bravura Safe's 2023.8 server; current servers refuse it.
 	Role Role
 	// Collections is the access the members get to collections of the
 	// team; Access.ID is a collection ID. Manage needs a server that has
@@ -177,7 +178,7 @@ func permissionName(p string) bool {
 func checkAccessList(list []Access, what string) error {
 	seen := make(map[string]bool, len(list))
 	for i, a := range list {
-		if err := checkAccess(a); err != nil {
+		if err := checkAccessEntry(a); err != nil {
 			return fmt.Errorf("%w (%s access #%d)", err, what, i+1)
 		}
 		k := strings.ToLower(a.ID)
@@ -189,8 +190,8 @@ func checkAccessList(list []Access, what string) error {
 	return nil
 }
 
-// checkAccess checks one access entry (see checkAccessList).
-func checkAccess(a Access) error {
+// checkAccessEntry checks one access entry (see checkAccessList).
+func checkAccessEntry(a Access) error {
 	if err := validGUIDs(a.ID); err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func (c *Client) sharedTimeout() time.Duration {
 // wire JSON), so body must not be modified afterwards. Decryption stops
 // when ctx ends.
 func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vault, error) {
-	var profileRaw, foldersRaw, collectionsRaw, udRaw []byte
+	var profileRaw, foldersRaw, collectionsRaw, udRaw, policiesRaw []byte
 	var ciphers [][]byte
 	d := jsonscan.NewDecoder(body)
 	err := d.Object(func(key []byte) error {
@@ -74,6 +74,8 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 			collectionsRaw, err = d.Raw()
 		case jsonscan.EqualFoldASCII(key, "userDecryption"):
 			udRaw, err = d.Raw()
+		case jsonscan.EqualFoldASCII(key, "policies"):
+			policiesRaw, err = d.Raw()
 		case jsonscan.EqualFoldASCII(key, "ciphers"):
 			if d.Null() {
 				return nil
@@ -104,6 +106,7 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 	if err := c.decodeProfile(v, s, profileRaw); err != nil {
 		return nil, err
 	}
+	decodePolicies(v, policiesRaw)
 	if err := decodeFolders(v, s, foldersRaw, c.cfg.lenient); err != nil {
 		return nil, err
 	}
@@ -192,6 +195,10 @@ type wireProfile struct {
 		OrganizationUserID    string                `json:"organizationUserId"`
 		UseResetPassword      bool                  `json:"useResetPassword"`
 		ResetPasswordEnrolled bool                  `json:"resetPasswordEnrolled"`
+		HasKeyPair            bool                  `json:"hasPublicAndPrivateKeys"`
+		Permissions           struct {
+			ManageResetPassword bool `json:"manageResetPassword"`
+		} `json:"permissions"`
 	} `json:"organizations"`
 }
 
@@ -209,6 +216,9 @@ func (c *Client) decodeProfile(v *vault, s *session, raw []byte) error {
 			Enabled: o.Enabled, UseResetPassword: o.UseResetPassword, ResetPasswordEnrol: o.ResetPasswordEnrolled,
 		}
 		v.teams = append(v.teams, t)
+		v.noteRecovery(o.ID, func(r *teamRecovery) {
+			r.hasKeyPair, r.manageResetPassword = o.HasKeyPair, o.Permissions.ManageResetPassword
+		})
 		if o.Key.IsZero() || s.privateKey == nil {
 			continue // invited or accepted, not yet confirmed: no key
 		}

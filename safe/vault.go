@@ -32,6 +32,12 @@ type vault struct {
 	order       []string // item IDs in server order, for stable listings
 	collections []*Collection
 	folders     []*Folder
+
+	// recovery is, per team ID, what account recovery needs to know of the
+	// team beyond Team (recovery.go); policiesUnknown is set when the
+	// sync's policies did not parse.
+	recovery        map[string]teamRecovery
+	policiesUnknown bool
 }
 
 // Profile is the logged-in user.

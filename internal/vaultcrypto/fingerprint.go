@@ -69,25 +69,39 @@ func FingerprintDigest(material string, spki []byte) ([]byte, error) {
 }
 
 // FingerprintPhrase returns the account fingerprint of material and spki
-// (see FingerprintDigest) as Bitwarden clients print it: five words of the
-// EFF large word list joined by hyphens, such as
-// "turban-deftly-anime-chatroom-unselfish".
+// (see FingerprintDigest) as Bitwarden clients print it: the five words of
+// FingerprintWords joined by hyphens, such as
+// "turban-deftly-anime-chatroom-unselfish". Four words of the list have a
+// hyphen of their own ("t-shirt"), so split the words apart with
+// FingerprintWords, not by the hyphens.
 func FingerprintPhrase(material string, spki []byte) (string, error) {
-	digest, err := FingerprintDigest(material, spki)
+	words, err := FingerprintWords(material, spki)
 	if err != nil {
 		return "", err
 	}
-	words, err := effWords()
+	return strings.Join(words, "-"), nil
+}
+
+// FingerprintWords returns the five words of the account fingerprint of
+// material and spki: the digest (FingerprintDigest) read as one
+// big-endian number, written in base 7776 least significant digit first,
+// each digit a word of the EFF large list.
+func FingerprintWords(material string, spki []byte) ([]string, error) {
+	digest, err := FingerprintDigest(material, spki)
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	list, err := effWords()
+	if err != nil {
+		return nil, err
 	}
 	n := new(big.Int).SetBytes(digest)
 	base := big.NewInt(effWordCount)
 	var rem big.Int
-	phrase := make([]string, fingerprintWords)
-	for i := range phrase {
+	words := make([]string, fingerprintWords)
+	for i := range words {
 		n.DivMod(n, base, &rem)
-		phrase[i] = words[rem.Int64()]
+		words[i] = list[rem.Int64()]
 	}
-	return strings.Join(phrase, "-"), nil
+	return words, nil
 }

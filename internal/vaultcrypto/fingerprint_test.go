@@ -31,6 +31,10 @@ func TestFingerprintPhraseKnownAnswer(t *testing.T) {
 	if got != kaFingerprintPhrase {
 		t.Errorf("FingerprintPhrase = %q, want %q", got, kaFingerprintPhrase)
 	}
+	words, err := FingerprintWords(kaFingerprintUserID, spki)
+	if err != nil || strings.Join(words, " ") != "turban deftly anime chatroom unselfish" {
+		t.Errorf("FingerprintWords = %q, %v", words, err)
+	}
 	// The user ID is the info: another ID gives another phrase.
 	other, err := FingerprintPhrase(strings.ToUpper(kaFingerprintUserID), spki)
 	if err != nil || other == got {

@@ -369,7 +369,7 @@ func (s *Server) issue(c *call, u *userRec, clientID string, dev device, scope [
 		"KdfMemory":            u.kdf.memPtr(),
 		"KdfParallelism":       u.kdf.parPtr(),
 		"ResetMasterPassword":  false,
-		"ForcePasswordReset":   false,
+		"ForcePasswordReset":   u.forcePasswordReset,
 		"MasterPasswordPolicy": map[string]any{"Object": "masterPasswordPolicy"},
 	}
 	udo := map[string]any{

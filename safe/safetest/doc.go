@@ -96,6 +96,24 @@
 //     updates); nobody removes, revokes or restores themself; the last
 //     confirmed Owner stays. AcceptInvite stands in for the e-mailed
 //     acceptance link.
+//   - Account recovery (recovery.go): the team key pair (POST .../keys by
+//     those who manage account recovery; TeamSpec.WithoutKeyPair seeds a
+//     team without one), the plan's UseResetPassword and the ResetPassword
+//     policy (TeamSpec, SetAccountRecoveryPolicy; the policy is in the
+//     sync), enrolment and withdrawal (a member enrols only themself;
+//     current servers want the master-password hash), the reset details,
+//     and the reset at PUT .../reset-password (Gen2023) or
+//     .../recover-account (GenCurrent, 204): only Owners, Admins and
+//     Custom members with manageResetPassword (else 404), only Owners
+//     reset Owners, Custom members neither Owners nor Admins, the member
+//     confirmed (on GenCurrent also accepted or revoked) and enrolled. A
+//     reset ends the member's sessions; it forces a password update
+//     (ForcePasswordReset in the login and the profile) always on
+//     GenCurrent and, as Bravura Safe does, on Gen2023 only if the
+//     resetting admin's membership has the flag (SetForcePasswordResetFlag,
+//     or forcePasswordReset in an invite or update); PUT
+//     /api/accounts/update-temp-password clears it. AccountRecoveryEnrollment,
+//     TeamKeyPair, MustUpdatePassword and PasswordHint inspect the result.
 //   - The team API key (public_apikey.go): Team.ClientID
 //     ("organization.<id>") and Team.ClientSecret log in with
 //     grant_type=client_credentials and scope api.organization (no device
@@ -143,10 +161,11 @@
 //
 // # Not implemented yet
 //
-// Account recovery, the accept endpoint itself (AcceptInvite seeds its
-// effect), the internal API's group endpoints and the item access groups
-// give, policies (which can refuse a confirm or restore), seat limits,
-// Sends, attachments, and the Public API's events, policies, import and
-// (current servers') member revoke and restore. The handlers are one file
-// per area, so these are additions, not rewrites.
+// The accept endpoint itself (AcceptInvite seeds its effect), the
+// internal API's group endpoints and the item access groups give, policies
+// other than ResetPassword and the policy endpoints (a policy can refuse a
+// confirm or restore), seat limits, Sends, attachments, and the Public
+// API's events, policies, import and (current servers') member revoke and
+// restore. The handlers are one file per area, so these are additions, not
+// rewrites.
 package safetest

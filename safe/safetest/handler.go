@@ -38,6 +38,10 @@ func (b jsonBytes) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
+// noContent is the answer of a handler whose official endpoint answers
+// 204 No Content.
+type noContent struct{}
+
 // pooledJSON is a jsonBytes answer written into a buffer from
 // Server.buffer: serve gives the buffer back once it has been written.
 type pooledJSON []byte
@@ -115,6 +119,10 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 			w.WriteHeader(http.StatusOK)
 			return
 		}
+		if len(b) == 0 { // noContent
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		// Sent up front, large answers are not chunked, and clients can
 		// size their buffers.
@@ -128,8 +136,8 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 }
 
 // locked runs h with the store locked (and unlocked again even if h
-// panics) and marshals its answer; pooled reports an answer in a buffer
-// to recycle once written.
+// panics) and marshals its answer: nil for an empty 200, empty (not nil)
+// for a 204; pooled reports an answer in a buffer to recycle once written.
 func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool, h handlerFunc) (b []byte, pooled bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -153,6 +161,8 @@ func (s *Server) locked(r *http.Request, body []byte, cl *claims, needAuth bool,
 		return nil, false, err
 	}
 	switch v := v.(type) {
+	case noContent:
+		return []byte{}, false, nil
 	case jsonBytes:
 		return v, false, nil
 	case pooledJSON:

@@ -151,6 +151,9 @@ type memberRequest struct {
 	AccessAll   bool               `json:"accessAll"`
 	Permissions map[string]any     `json:"permissions"`
 	Collections []selectionRequest `json:"collections"`
+	// ForcePasswordReset is Bravura Safe's membership flag (Gen2023 only;
+	// see recovery.go).
+	ForcePasswordReset bool `json:"forcePasswordReset"`
 
 	// late is the 2023.8 controller's own failure (new Guid(Id) on a
 	// collection id that is not a GUID: a 500), after the gate.
@@ -191,6 +194,7 @@ func (c *call) memberRequest(invite bool) (*memberRequest, error) {
 	}
 	if c.current() {
 		req.AccessAll = false // no such field since 2024
+		req.ForcePasswordReset = false
 	}
 	return &req, nil
 }
@@ -312,7 +316,7 @@ func (s *Server) inviteOrgUsers(c *call) (any, error) {
 		}
 		nm := &memberRec{
 			id: newID(), orgID: m.orgID, role: role, status: statusInvited,
-			email: strings.ToLower(e), accessAll: req.AccessAll,
+			email: strings.ToLower(e), accessAll: req.AccessAll, forcePasswordReset: req.ForcePasswordReset,
 			permissions: c.permissionSet(req.Permissions), collections: cols, created: c.now,
 		}
 		c.st.members[nm.id] = nm
@@ -400,6 +404,10 @@ func (c *call) bulkIDs() ([]string, error) {
 	}
 	if req.IDs == nil {
 		return nil, errValidation("Ids", "The Ids field is required.")
+	}
+	if c.current() && len(*req.IDs) == 0 {
+		// [Required, MinLength(1)] since the model became null-safe.
+		return nil, errValidation("Ids", "The field Ids must be a string or array type with a minimum length of '1'.")
 	}
 	var ids []string
 	for i, id := range *req.IDs {
@@ -540,6 +548,12 @@ func (s *Server) putOrgUser(c *call) (any, error) {
 	if req.late != nil {
 		return nil, req.late
 	}
+	if c.current() && req.Collections == nil {
+		// The current controller reads model.Collections.Select(...) to
+		// authorize each posted collection; the request model leaves it
+		// null when the body has none: an ArgumentNullException, a 500.
+		return nil, errors.New("ArgumentNullException: Value cannot be null. (Parameter 'source')")
+	}
 	role := Role(*req.Type)
 	old := t.role
 	if err := c.checkRoleChange(m, role, &old, c.permissionSet(req.Permissions)); err != nil {
@@ -555,7 +569,7 @@ func (s *Server) putOrgUser(c *call) (any, error) {
 			}
 		}
 	}
-	t.role, t.accessAll = role, req.AccessAll
+	t.role, t.accessAll, t.forcePasswordReset = role, req.AccessAll, req.ForcePasswordReset
 	t.permissions = c.permissionSet(req.Permissions)
 	c.st.touchOrg(m.orgID, c.now) // a member losing access sees it too
 	t.collections = c.grants(m.orgID, req)

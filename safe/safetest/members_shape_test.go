@@ -1,6 +1,7 @@
 package safetest_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/bsafe-go/bsafe/safe/safetest"
@@ -103,6 +104,36 @@ func TestSingleMemberOfAnotherTeam2023(t *testing.T) {
 			} else {
 				wantErr(t, r, 404, "Resource not found.")
 			}
+		})
+	}
+}
+
+// TestUpdateWithoutCollections: the current controller's update reads
+// model.Collections.Select(...) before any role check, and the model
+// leaves it null when the body has none: a 500, the member unchanged.
+// 2023.8 takes a missing list as an empty one (the member loses all
+// access), and current servers refuse an empty id list in bulk calls.
+func TestUpdateWithoutCollections(t *testing.T) {
+	t.Parallel()
+	for _, gen := range []safetest.Generation{safetest.Gen2023, safetest.GenCurrent} {
+		t.Run(gen.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newMemberFixture(t, gen)
+			before := mustV(f.srv.TeamMembers(f.team.ID))(t)
+			r := do(t, f.srv, "PUT", f.org+"/users/"+f.bob.ID, f.alice.token, map[string]any{"type": 1})
+			bulk := do(t, f.srv, "POST", f.org+"/users/reinvite", f.alice.token, map[string]any{"ids": []string{}})
+			if gen == safetest.GenCurrent {
+				wantErr(t, r, 500, "An unhandled server error has occurred.")
+				if after := mustV(f.srv.TeamMembers(f.team.ID))(t); !slices.EqualFunc(before, after, func(a, b safetest.MemberState) bool {
+					return a.ID == b.ID && a.Role == b.Role && a.Status == b.Status && len(a.Collections) == len(b.Collections)
+				}) {
+					t.Errorf("the failed update changed the members: %+v -> %+v", before, after)
+				}
+				wantErr(t, bulk, 400, "The model state is invalid.")
+				return
+			}
+			wantOK(t, r)
+			wantOK(t, bulk)
 		})
 	}
 }

@@ -3,8 +3,8 @@ package safetest
 import "errors"
 
 // Team (organization) endpoints: listing members and the team keys.
-// Member management (invite, confirm, remove, ...) is in members.go;
-// account recovery will build on the same memberRec.
+// Member management (invite, confirm, remove, ...) is in members.go,
+// account recovery in recovery.go.
 
 // managesUsers reports whether m may see the team's member list. 2023.8
 // lets anyone who views or manages collections or groups list it; current
@@ -39,7 +39,7 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		"externalId":            optString(m.externalID),
 		"accessSecretsManager":  false,
 		"permissions":           c.permissionsJSON(m),
-		"resetPasswordEnrolled": false,
+		"resetPasswordEnrolled": c.enrolled(m),
 		"usesKeyConnector":      false,
 	}
 	if object == "organizationUserUserDetails" {
@@ -59,6 +59,7 @@ func (c *call) memberOut(m *memberRec, object string, withCollections, withGroup
 		out["creationDate"] = fmtTime(m.created)
 	} else {
 		out["accessAll"] = m.accessAll
+		out["forcePasswordReset"] = m.forcePasswordReset // Bravura Safe's membership flag
 	}
 	if withCollections {
 		cols := []selectionJSON{}
@@ -79,12 +80,19 @@ func (s *Server) listOrgUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !c.managesUsers(m) {
+	// Current servers show those who manage account recovery, but not
+	// users, the confirmed members enrolled in it
+	// (OrganizationUserUserDetailsQuery.GetAccountRecoveryEnrolledUsers).
+	enrolledOnly := c.current() && !c.managesUsers(m) && m.can("manageResetPassword")
+	if !c.managesUsers(m) && !enrolledOnly {
 		return nil, errNotFound()
 	}
 	withCols, withGroups := c.queryBool("includeCollections"), c.queryBool("includeGroups")
 	var out []map[string]any
 	for _, mm := range c.st.orgMembers(m.orgID) {
+		if enrolledOnly && (mm.status != statusConfirmed || !c.enrolled(mm)) {
+			continue
+		}
 		out = append(out, c.memberOut(mm, "organizationUserUserDetails", withCols, withGroups))
 	}
 	return newList(out), nil
@@ -147,7 +155,7 @@ func (s *Server) orgPublicKey(c *call) (any, error) {
 		return nil, err
 	}
 	o := c.st.orgs[m.orgID]
-	return map[string]any{"object": "organizationPublicKey", "publicKey": o.publicKey}, nil
+	return map[string]any{"object": "organizationPublicKey", "publicKey": optString(o.publicKey)}, nil
 }
 
 // GET /api/organizations/{orgId}/keys: on 2023.8 the key pair (the private
@@ -162,5 +170,5 @@ func (s *Server) orgKeys(c *call) (any, error) {
 		return nil, err
 	}
 	o := c.st.orgs[m.orgID]
-	return map[string]any{"object": "organizationKeys", "publicKey": o.publicKey, "privateKey": o.privateKey}, nil
+	return map[string]any{"object": "organizationKeys", "publicKey": optString(o.publicKey), "privateKey": optString(o.privateKey)}, nil
 }

@@ -105,7 +105,7 @@ func (c *call) publicMemberOut(m *memberRec, details bool, collections []assocJS
 		"collections":           collections,
 		"type":                  int(m.role),
 		"externalId":            optString(m.externalID),
-		"resetPasswordEnrolled": false, // as the internal listing (orgs.go memberOut) reports it
+		"resetPasswordEnrolled": c.enrolled(m), // MemberBaseModel/MemberResponseModel; an empty key is stored as none
 	}
 	if u := c.st.users[m.userID]; details && u != nil {
 		out["name"], out["email"], out["twoFactorEnabled"] = u.name, u.email, u.twoFactor != nil

@@ -117,6 +117,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 	h("GET "+org+"/keys", a(s.orgKeys))
 	h("GET "+org+"/public-key", a(s.orgPublicKey))
 
+	// Account recovery (recovery.go).
+	h("POST "+org+"/keys", a(s.postOrgKeys))
+	h("PUT "+org+"/users/{userId}/reset-password-enrollment", a(s.putResetPasswordEnrollment))
+	h("GET "+org+"/users/{id}/reset-password-details", a(s.getResetPasswordDetails))
+	if current { // reset-password was removed in 2026.6.2
+		h("PUT "+org+"/users/{id}/recover-account", a(s.putRecoverAccount))
+	} else {
+		h("PUT "+org+"/users/{id}/reset-password", a(s.putResetPassword))
+	}
+	h("PUT /api/accounts/update-temp-password", a(s.putUpdateTempPassword))
+
 	// The team API key and the Public API (public*.go).
 	s.publicRoutes(mux)
 

@@ -104,6 +104,22 @@ type TeamSpec struct {
 	// DefaultCollection, if not empty, names a collection created with the
 	// team, as the official client's "create organization" does.
 	DefaultCollection string
+
+	// WithoutKeyPair makes a team without an RSA key pair, as teams
+	// created before account recovery existed are: a client must make
+	// one (POST /api/organizations/{id}/keys) before members can enrol.
+	WithoutKeyPair bool
+
+	// AccountRecovery turns on the team's account recovery policy (the
+	// ResetPassword policy, type 8), without which members cannot enrol
+	// and admins cannot reset passwords. AutoEnroll is its "automatic
+	// enrolment" option, under which members cannot withdraw. See also
+	// SetAccountRecoveryPolicy.
+	AccountRecovery, AutoEnroll bool
+
+	// WithoutResetPassword makes a team whose plan lacks account recovery
+	// (the organization's UseResetPassword off).
+	WithoutResetPassword bool
 }
 
 // A Member is a team membership: confirmed when AddMember made it,
@@ -235,8 +251,9 @@ func (s *Server) AddUser(spec UserSpec) (*User, error) {
 
 // AddTeam creates a team owned by owner, as the official client's "create
 // organization" does: a team key, a team RSA key pair (private key wrapped
-// with the team key) and the owner's confirmed membership with the team
-// key wrapped to the owner's public key.
+// with the team key; none with spec.WithoutKeyPair) and the owner's
+// confirmed membership with the team key wrapped to the owner's public
+// key.
 func (s *Server) AddTeam(owner *User, spec TeamSpec) (*Team, error) {
 	if owner == nil || spec.Name == "" {
 		return nil, errors.New("safetest: AddTeam needs an owner and a name")
@@ -245,17 +262,11 @@ func (s *Server) AddTeam(owner *User, spec TeamSpec) (*Team, error) {
 	if err != nil {
 		return nil, err
 	}
-	orgPriv, err := vaultcrypto.GeneratePrivateKey()
-	if err != nil {
-		return nil, err
-	}
-	wrappedOrgPriv, err := orgKey.WrapPrivateKey(orgPriv)
-	if err != nil {
-		return nil, err
-	}
-	orgPub, err := orgPriv.Public().Base64()
-	if err != nil {
-		return nil, err
+	var orgPub, wrappedOrgPriv string
+	if !spec.WithoutKeyPair {
+		if orgPub, wrappedOrgPriv, err = newTeamKeyPair(orgKey); err != nil {
+			return nil, err
+		}
 	}
 	var colName string
 	if spec.DefaultCollection != "" {
@@ -277,8 +288,9 @@ func (s *Server) AddTeam(owner *User, spec TeamSpec) (*Team, error) {
 		return nil, err
 	}
 	now := s.st.tick(s.now())
-	o := &orgRec{id: newID(), name: spec.Name, billingEmail: u.email, publicKey: orgPub, privateKey: wrappedOrgPriv.String(), created: now,
-		apiKey: newAPIKey(), apiKeyRevision: now}
+	o := &orgRec{id: newID(), name: spec.Name, billingEmail: u.email, publicKey: orgPub, privateKey: wrappedOrgPriv, created: now,
+		apiKey: newAPIKey(), apiKeyRevision: now, useResetPassword: !spec.WithoutResetPassword}
+	o.setRecoveryPolicy(spec.AccountRecovery, spec.AutoEnroll, now)
 	m := &memberRec{
 		id: newID(), orgID: o.id, userID: u.id, role: RoleOwner, status: statusConfirmed,
 		key: memberKey, collections: map[string]access{}, permissions: map[string]bool{}, created: now,

@@ -65,6 +65,13 @@ type userRec struct {
 	revision                   time.Time
 	userKeyID                  string
 
+	// forcePasswordReset is set by an account recovery (a temporary
+	// password, as the server calls it) and cleared by
+	// PUT /api/accounts/update-temp-password; hint is the master-password
+	// hint that update sets.
+	forcePasswordReset bool
+	hint               string
+
 	twoFactor      *twoFactorRec
 	newDeviceOTP   string // non-empty: unknown devices must present it
 	knownDevices   map[string]bool
@@ -98,7 +105,7 @@ func (u *userRec) checkPassword(serverHash string) bool {
 
 type orgRec struct {
 	id, name, billingEmail string
-	publicKey, privateKey  string // SPKI and EncString under the org key
+	publicKey, privateKey  string // SPKI and EncString under the org key; empty: no key pair
 	created                time.Time
 
 	// The team API key (OrganizationApiKey of type Default), and whether
@@ -106,6 +113,15 @@ type orgRec struct {
 	apiKey         string
 	apiKeyRevision time.Time
 	apiDisabled    bool
+
+	// Account recovery (recovery.go): the plan's UseResetPassword, and
+	// the team's ResetPassword policy (type 8) with its auto-enrolment
+	// option. recoveryPolicyID is the policy's id once it was enabled.
+	useResetPassword       bool
+	recoveryPolicy         bool
+	recoveryAutoEnroll     bool
+	recoveryPolicyID       string
+	recoveryPolicyRevision time.Time
 }
 
 // Membership roles and statuses, numbered as on the wire.
@@ -131,6 +147,15 @@ type memberRec struct {
 	permissions       map[string]bool // Custom role permissions
 	collections       map[string]access
 	created           time.Time
+
+	// resetPasswordKey is the member's user key wrapped to the team's
+	// public key (account recovery enrolment), as the member's client
+	// sent it; empty: not enrolled.
+	resetPasswordKey string
+	// forcePasswordReset is Bravura Safe's membership flag (Gen2023):
+	// an account recovery by this member makes the reset member update
+	// the temporary password (see recovery.go).
+	forcePasswordReset bool
 }
 
 type collectionRec struct {
