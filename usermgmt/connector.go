@@ -40,8 +40,8 @@ import (
 // vault connector, or the team's API key (client_id "organization.…",
 // which Bravura's set-up calls the second administrator credential). The
 // team API key is checked at Connect (it must be the team's, else code
-// 11), and update uses it: the member's external ID can only be set
-// through the Public API. Everything else uses the administrator's login.
+// 11), and create and update use it to set the member's external ID,
+// which only the Public API sets. Everything else uses the administrator's login.
 //
 // Connections and sessions are the vault connector's: Connect returns a
 // *Connector pinned to its target, sessions are cached and shared, and
@@ -86,7 +86,9 @@ import (
 //     acctid, as a user (the attribute type may say admin, manager or
 //     custom; owner needs an owner's login), with access at
 //     defaultAccessLevel to the collections _collectionNames names (by ID
-//     or unique name). The web API sets no external ID on an invitation.
+//     or unique name), and with the attribute externalId when given, which
+//     only the Public API sets: an invitation with one goes through the
+//     Public API and needs the team API key (else code 11).
 //     The invited person chooses their own master password when they
 //     accept, so newpw is not used. An address already in the team is
 //     code 6;
@@ -102,11 +104,15 @@ import (
 //     enable restores, disable revokes (each succeeds when the member is
 //     in that state already);
 //   - reset sets the member's master password through account recovery
-//     (MembersService.ResetPassword): the member must be confirmed and
-//     enrolled (else code 11, or 29 for a revoked member), only owners
-//     reset owners, and nobody resets themself this way (code 11). Where
-//     the server then asks the member to change the password at the next
-//     login, that is the server's policy;
+//     (MembersService.ResetPassword): the team must offer account
+//     recovery and the member must be confirmed and enrolled (else code
+//     42; 29 for a revoked member), only owners reset owners and nobody
+//     resets themself this way (code 11). A reset cannot be read back (that
+//     would be a login as the member), so the server's answer decides; a
+//     lost answer is code 1. Whether the member must change the password
+//     at the next login is the server's choice (upstream: always; Bravura
+//     Safe: the administrator's membership flag), see
+//     safe.Client.MustUpdatePassword;
 //   - custom_confirm (output none) confirms an accepted member: it wraps
 //     the team key to the member's public key (code 1 for a member who has
 //     not accepted).
@@ -278,4 +284,4 @@ var (
 )
 
 // ruleErrors are the client's refusals by the server's rules, code 42.
-var ruleErrors = []error{safe.ErrNotAccepted}
+var ruleErrors = []error{safe.ErrNotAccepted, safe.ErrNotEnrolled, safe.ErrNotConfirmed, safe.ErrRecoveryDisabled}

@@ -443,17 +443,32 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 	if err != nil {
 		return bsafe.Account{}, err
 	}
-	inv, cols, err := p.invitation(ctx, req)
+	inv, ext, cols, err := p.invitation(ctx, req)
 	if err != nil {
 		return bsafe.Account{}, err
+	}
+	var pub *safe.Client
+	if ext != "" {
+		// Only the Public API sets an external ID; the one invitation
+		// carries it, so that no second write can fail after the first.
+		if pub, err = p.vault.TeamAPIClient(); err != nil {
+			return bsafe.Account{}, err
+		}
 	}
 	if _, err := p.find(ctx, c, team, bsafe.AccountRef{ID: inv.Emails[0]}); err == nil {
 		return bsafe.Account{}, fmt.Errorf("usermgmt connector: team %s has a member with that e-mail address: %w", team.ID, bsafe.ErrAlreadyExists)
 	} else if bsafe.CodeOf(err) != bsafe.CodeInvalidUser {
 		return bsafe.Account{}, err
 	}
-	members, err := c.Members.Invite(ctx, team.ID, inv)
-	if err != nil {
+	var members []*safe.Member
+	if pub != nil {
+		pm, err := pub.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: inv.Emails[0], Role: inv.Role, ExternalID: ext, Collections: inv.Collections})
+		if err != nil {
+			return bsafe.Account{}, p.errAccount(err)
+		}
+		members = []*safe.Member{{ID: pm.ID, UserID: pm.UserID, Email: pm.Email, Role: pm.Role, Status: pm.Status,
+			ExternalID: pm.ExternalID, Collections: pm.Collections}}
+	} else if members, err = c.Members.Invite(ctx, team.ID, inv); err != nil {
 		return bsafe.Account{}, p.errAccount(err)
 	}
 	if len(members) != 1 {
@@ -467,9 +482,9 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 }
 
 // invitation reads create's input: the e-mail address, the type, the
-// collections. (The web API sets no external ID on an invitation.)
-func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (safe.Invitation, []*safe.Collection, error) {
-	inv := safe.Invitation{Role: safe.RoleUser}
+// external ID and the collections.
+func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (inv safe.Invitation, ext string, cols []*safe.Collection, err error) {
+	inv = safe.Invitation{Role: safe.RoleUser}
 	email := strings.TrimSpace(refOf(req.Account))
 	var colRefs []string
 	for _, ins := range req.Attrs.Attrs {
@@ -477,7 +492,7 @@ func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (sa
 			continue
 		}
 		if ins.Action != bsafe.ActionValue {
-			return inv, nil, fmt.Errorf("%w: create takes attribute values (ACTION VALUE), not %s: members have no template", bsafe.ErrBadInput, ins.Action)
+			return inv, "", nil, fmt.Errorf("%w: create takes attribute values (ACTION VALUE), not %s: members have no template", bsafe.ErrBadInput, ins.Action)
 		}
 		one := func() (string, error) {
 			if len(ins.Values) != 1 {
@@ -485,7 +500,6 @@ func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (sa
 			}
 			return strings.TrimSpace(ins.Values[0]), nil
 		}
-		var err error
 		switch {
 		case attrs.SameName(ins.Name, attrEmail):
 			email, err = one()
@@ -494,34 +508,35 @@ func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (sa
 			if s, err = one(); err == nil {
 				inv.Role, err = parseRole(s)
 			}
+		case attrs.SameName(ins.Name, attrExternalID):
+			ext, err = one()
 		case attrs.SameName(ins.Name, attrCollections):
 			colRefs = ins.Values
 		default:
-			err = fmt.Errorf("%w: create cannot set the attribute %s (it sets %s, %s and %s)", bsafe.ErrBadInput,
-				ins.Name, attrEmail, attrType, attrCollections)
+			err = fmt.Errorf("%w: create cannot set the attribute %s (it sets %s, %s, %s and %s)", bsafe.ErrBadInput,
+				ins.Name, attrEmail, attrType, attrExternalID, attrCollections)
 		}
 		if err != nil {
-			return inv, nil, err
+			return inv, "", nil, err
 		}
 	}
 	if email == "" || !strings.Contains(email, "@") {
-		return inv, nil, fmt.Errorf("%w: create needs an e-mail address (the attribute email, or the acctid)", bsafe.ErrBadInput)
+		return inv, "", nil, fmt.Errorf("%w: create needs an e-mail address (the attribute email, or the acctid)", bsafe.ErrBadInput)
 	}
 	inv.Emails = []string{email}
-	var cols []*safe.Collection
 	for _, ref := range colRefs {
 		col, _, err := p.vault.FindGroup(ctx, ref)
 		if err != nil {
-			return inv, nil, err
+			return inv, "", nil, err
 		}
 		a, err := p.level.Access(col.ID)
 		if err != nil {
-			return inv, nil, err
+			return inv, "", nil, err
 		}
 		inv.Collections = append(inv.Collections, a)
 		cols = append(cols, col)
 	}
-	return inv, cols, nil
+	return inv, ext, cols, nil
 }
 
 // parseRole reads the attribute type.
