@@ -106,8 +106,9 @@ import (
 //   - reset sets the member's master password through account recovery
 //     (MembersService.ResetPassword): the team must offer account
 //     recovery and the member must be confirmed and enrolled (else code
-//     42; 29 for a revoked member), only owners reset owners and nobody
-//     resets themself this way (code 11). A reset cannot be read back (that
+//     42; 29 for a revoked member), only owners reset owners (code 11),
+//     and nobody resets themself this way (code 1: change your own
+//     password instead). A reset cannot be read back (that
 //     would be a login as the member), so the server's answer decides; a
 //     lost answer is code 1. Whether the member must change the password
 //     at the next login is the server's choice (upstream: always; Bravura

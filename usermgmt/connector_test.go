@@ -2,6 +2,8 @@ package usermgmt_test
 
 import (
 	"bytes"
+	"errors"
+	"reflect"
 	"net/http"
 	"slices"
 	"strings"
@@ -375,6 +377,184 @@ func TestConnectorConformance(t *testing.T) {
 		}
 		if m := e.member(t, "kit-newcomer@example.com"); m != nil {
 			t.Errorf("the kit's invitation is still there: %+v", m)
+		}
+	})
+}
+
+// TestConnectorReset: reset through account recovery gives alice the new
+// password: she logs in with it and reads her team item; the old one is
+// refused.
+func TestConnectorReset(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newUMEnv(t, gen)
+		e.enrol(t)
+		const newPW = "sensitive-alice-new-pw"
+		if out := e.dispatch(t, "reset", "acctid", "alice@example.com", "newpw", newPW); retval(out) != "0" {
+			t.Fatalf("reset: %s %s", retval(out), out.Get("errmsg"))
+		}
+		alice := e.client(t, "alice@example.com", newPW)
+		if it, err := alice.Items.Get(t.Context(), e.aliceItem); err != nil || it.Login.Password != "sensitive-ad-pw" {
+			t.Errorf("alice's team item after the reset: %v", err)
+		}
+		c, err := safe.NewClient(e.srv.URL, safe.WithHTTPClient(e.srv.Client()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.LoginPassword(t.Context(), "alice@example.com", alicePassword); !errors.Is(err, safe.ErrWrongPassword) {
+			t.Errorf("the old password after the reset: %v, want ErrWrongPassword", err)
+		}
+	})
+}
+
+// TestConnectorBadInput: each mistake the issue lists gets its code and
+// changes nothing on the server.
+func TestConnectorBadInput(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newUMEnv(t, gen)
+		if err := e.srv.SetAccountRecoveryPolicy(e.team, true, false); err != nil {
+			t.Fatal(err)
+		}
+		// An admin who is enrolled, and an owner who is too.
+		admin, err := e.srv.AddUser(safetest.UserSpec{Email: "admin@example.com", Password: "sensitive-admin-pw", KDF: safetest.PBKDF2(5000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		adminM, err := e.srv.AddMember(e.team, admin, safetest.RoleAdmin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner2, err := e.srv.AddUser(safetest.UserSpec{Email: "owner2@example.com", Password: "sensitive-owner2-pw", KDF: safetest.PBKDF2(5000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner2M, err := e.srv.AddMember(e.team, owner2, safetest.RoleOwner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*safetest.Member{adminM, owner2M} {
+			if err := e.srv.EnrollAccountRecovery(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, err := e.srv.TeamMembers(e.team.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asAdmin := func(in *kvgroup.Group) *kvgroup.Group {
+			in.Set("adminid", "admin@example.com")
+			in.Set("adminpw", "sensitive-admin-pw")
+			return in
+		}
+		for _, tt := range []struct {
+			name string
+			in   *kvgroup.Group
+			want string
+		}{
+			{"unknown member", e.input("reset", "acctid", "nobody@example.com", "newpw", "sensitive-x"), "7"},
+			{"unknown member id", e.input("disable", "acctid", "00000000-0000-0000-0000-000000000000"), "7"},
+			{"not enrolled", e.input("reset", "acctid", e.aliceM.ID, "newpw", "sensitive-x"), "42"},
+			{"owner reset by an admin", asAdmin(e.input("reset", "acctid", owner2M.ID, "newpw", "sensitive-x")), "11"},
+			{"self reset", asAdmin(e.input("reset", "acctid", adminM.ID, "newpw", "sensitive-x")), "1"},
+			{"confirm of an invited member", e.input("custom_confirm", "acctid", e.bobEmail), "42"},
+			{"confirm of a confirmed member", e.input("custom_confirm", "acctid", e.aliceM.ID), "42"},
+			{"bad access level", withAttr(e.input("groupuseradd", "acctid", e.aliceM.ID, "groupid", "Shared"), "_accessLevel", "Can view all"), "1"},
+			{"unknown collection", e.input("groupuseradd", "acctid", e.aliceM.ID, "groupid", "No such collection"), "12"},
+			{"create of a member", e.input("create", "acctid", "alice@example.com", "newpw", "sensitive-x"), "6"},
+			{"create without the team key for externalId", withAttr(e.input("create", "acctid", "dave@example.com", "newpw", "sensitive-x"), "externalId", "E1"), "11"},
+			{"update without the team key", withAttr(e.input("update", "acctid", e.aliceM.ID), "externalId", "E1"), "11"},
+			{"a personal API key as the team's", func() *kvgroup.Group {
+				in := e.input("listusers")
+				in.Set("sysid", e.owner.ClientID)
+				in.Set("syspw", e.owner.ClientSecret)
+				in.Set("adminid", "admin@example.com") // the key is the owner's, not this admin's
+				in.Set("adminpw", "sensitive-admin-pw")
+				return in
+			}(), "11"},
+		} {
+			out := e.run(t, tt.in)
+			if got := retval(out); got != tt.want {
+				t.Errorf("%s: retval %s (%s), want %s", tt.name, got, out.Get("errmsg"), tt.want)
+			}
+		}
+		if after, _ := e.srv.TeamMembers(e.team.ID); !reflect.DeepEqual(before, after) {
+			t.Errorf("refused operations changed the members:\nbefore %+v\nafter  %+v", before, after)
+		}
+		// Alice's password is unchanged.
+		e.client(t, "alice@example.com", alicePassword)
+	})
+}
+
+// TestConnectorAmbiguousTeam: a team name two teams have is code 38.
+func TestConnectorAmbiguousTeam(t *testing.T) {
+	t.Parallel()
+	e := newUMEnv(t, safetest.Gen2023)
+	if _, err := e.srv.AddTeam(e.owner, safetest.TeamSpec{Name: teamName}); err != nil {
+		t.Fatal(err)
+	}
+	if out := e.dispatch(t, "serverinfo"); retval(out) != "38" {
+		t.Errorf("serverinfo with a team name two teams have: %s (%s), want 38", retval(out), out.Get("errmsg"))
+	}
+}
+
+// TestConnectorConfirmAndStates: custom_confirm lets carol read the team's
+// items; disable revokes her (she no longer can), enable restores her.
+func TestConnectorConfirmAndStates(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newUMEnv(t, gen)
+		if out := e.dispatch(t, "custom_confirm", "acctid", "carol@example.com"); retval(out) != "0" {
+			t.Fatalf("custom_confirm: %s %s", retval(out), out.Get("errmsg"))
+		}
+		if out := e.dispatch(t, "groupuseradd", "acctid", "carol@example.com", "groupid", "BONNIL"); retval(out) != "0" {
+			t.Fatalf("groupuseradd: %s %s", retval(out), out.Get("errmsg"))
+		}
+		reads := func() bool {
+			t.Helper()
+			carol := e.client(t, "carol@example.com", "sensitive-carol-pw")
+			it, err := carol.Items.Get(t.Context(), e.aliceItem)
+			return err == nil && it.Login.Password == "sensitive-ad-pw"
+		}
+		if !reads() {
+			t.Fatalf("carol, confirmed by the connector, cannot read the team item")
+		}
+		result := func() string {
+			t.Helper()
+			out := e.dispatch(t, "isenabled", "acctid", e.carolM.ID)
+			if retval(out) != "0" {
+				t.Fatalf("isenabled: %s %s", retval(out), out.Get("errmsg"))
+			}
+			return out.Get("result")
+		}
+		enabled := result()
+		for _, op := range []string{"disable", "disable"} { // twice: idempotent
+			if out := e.dispatch(t, op, "acctid", e.carolM.ID); retval(out) != "0" {
+				t.Fatalf("%s: %s %s", op, retval(out), out.Get("errmsg"))
+			}
+		}
+		if m := e.member(t, "carol@example.com"); m.Status != safe.StatusRevoked {
+			t.Errorf("after disable carol is %v, want revoked", m.Status)
+		}
+		if disabled := result(); disabled == enabled {
+			t.Errorf("isenabled says %q before and after disable", enabled)
+		}
+		if reads() {
+			t.Errorf("carol, revoked, still reads the team item")
+		}
+		for _, op := range []string{"enable", "enable"} {
+			if out := e.dispatch(t, op, "acctid", e.carolM.ID); retval(out) != "0" {
+				t.Fatalf("%s: %s %s", op, retval(out), out.Get("errmsg"))
+			}
+		}
+		if result() != enabled {
+			t.Errorf("isenabled after enable differs from before disable")
+		}
+		if m := e.member(t, "carol@example.com"); m.Status != safe.StatusConfirmed {
+			t.Errorf("after enable carol is %v, want confirmed", m.Status)
+		}
+		if !reads() {
+			t.Errorf("carol, restored, cannot read the team item")
 		}
 	})
 }
