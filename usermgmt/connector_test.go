@@ -3,8 +3,8 @@ package usermgmt_test
 import (
 	"bytes"
 	"errors"
-	"reflect"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
