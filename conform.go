@@ -297,6 +297,7 @@ var capabilityInterfaces = []reflect.Type{
 	reflect.TypeFor[Creator](), reflect.TypeFor[UserGroupsLister](), reflect.TypeFor[Deleter](),
 	reflect.TypeFor[Updater](), reflect.TypeFor[GroupMembershipEditor](), reflect.TypeFor[GroupProvisioner](),
 	reflect.TypeFor[UserChecker](), reflect.TypeFor[AttributeLister](), reflect.TypeFor[CustomOperator](),
+	reflect.TypeFor[GroupAddAttributer](),
 }
 
 // hasMethod reports whether c has the interface method m, with its
@@ -796,7 +797,9 @@ func (k *kit) checkResetKeepsDisabled(e Enabler) {
 	if err != nil || (enabled && e.Disable(k.ctx, acct) != nil) {
 		return // checkEnabler reports it
 	}
-	if k.ok(OpReset, "Reset of a disabled account", r.Reset(k.ctx, acct, k.f.NewPassword)) {
+	// A target that cannot reset a disabled account may refuse with code
+	// 29: the account stays disabled, with its password.
+	if err := r.Reset(k.ctx, acct, k.f.NewPassword); CodeOf(err) != CodeAccountDisabled && k.ok(OpReset, "Reset of a disabled account", err) {
 		if now, err := e.IsEnabled(k.ctx, acct); k.ok(OpIsEnabled, "IsEnabled after Reset", err) && now {
 			k.fail(string(OpReset), "Reset enabled a disabled account; it must leave it disabled")
 		}
@@ -1267,6 +1270,16 @@ func (k *kit) checkGroupMembership() {
 		if k.ok(OpGroupUserDelete, "RemoveFromGroup of the fixture's account from the fixture's group", ge.RemoveFromGroup(k.ctx, acct, g)) {
 			isMember(OpGroupUserDelete, "RemoveFromGroup", false)
 		}
+	}
+	if ga, ok := k.c.(GroupAddAttributer); ok {
+		// Without attributes, groupuseradd through AddToGroupAttrs is
+		// AddToGroup.
+		if k.ok(OpGroupUserAdd, "AddToGroupAttrs without attributes", ga.AddToGroupAttrs(k.ctx, acct, g, Instructions{})) {
+			isMember(OpGroupUserAdd, "AddToGroupAttrs", true)
+			k.wantCode(OpGroupUserAdd, "AddToGroupAttrs of a member", ga.AddToGroupAttrs(k.ctx, acct, g, Instructions{}), CodeUserAlreadyGroupMember)
+			k.ok(OpGroupUserDelete, "RemoveFromGroup after AddToGroupAttrs", ge.RemoveFromGroup(k.ctx, acct, g))
+		}
+		k.wantCode(OpGroupUserAdd, "AddToGroupAttrs to an unknown group", ga.AddToGroupAttrs(k.ctx, acct, k.noGroup, Instructions{}), CodeInvalidGroup)
 	}
 	k.wantCode(OpGroupUserDelete, "RemoveFromGroup of a non-member", ge.RemoveFromGroup(k.ctx, acct, g), CodeUserNotInGroup)
 	k.wantCode(OpGroupUserAdd, "AddToGroup to an unknown group", ge.AddToGroup(k.ctx, acct, k.noGroup), CodeInvalidGroup)

@@ -62,8 +62,10 @@ type Changer interface {
 }
 
 // Resetter runs reset: sets the password without the current one, clears
-// any lockout, and leaves a disabled account disabled. It returns nil only
-// when the target holds the new password.
+// any lockout, and leaves a disabled account disabled (a target that
+// cannot set the password of a disabled account refuses with
+// ErrAccountDisabled, code 29). It returns nil only when the target holds
+// the new password.
 type Resetter interface {
 	Connector
 	Reset(ctx context.Context, acct AccountRef, newPW string) error
@@ -203,6 +205,16 @@ type GroupMembershipEditor interface {
 	Connector
 	AddToGroup(ctx context.Context, acct AccountRef, groupID string) error
 	RemoveFromGroup(ctx context.Context, acct AccountRef, groupID string) error
+}
+
+// GroupAddAttributer is a GroupMembershipEditor whose groupuseradd reads
+// the input's attributes: those of the membership itself, such as the
+// access level ("_accessLevel") the User Management connector grants.
+// Dispatch calls AddToGroupAttrs instead of AddToGroup on a connector that
+// has it, and refuses malformed attributes (code 1) before the call.
+type GroupAddAttributer interface {
+	GroupMembershipEditor
+	AddToGroupAttrs(ctx context.Context, acct AccountRef, groupID string, attrs Instructions) error
 }
 
 // GroupProvisioner runs groupcreate and groupdelete. A group that exists

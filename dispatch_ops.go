@@ -90,7 +90,10 @@ var handlers = map[Operation]handler{
 		return d.writtenAccount(&a)
 	}},
 
-	OpGroupUserAdd: {need: []inputKey{keyAcctID, keyGroupID}, run: func(d *dispatch) error {
+	OpGroupUserAdd: {need: []inputKey{keyAcctID, keyGroupID}, check: checkGroupAddAttrs, run: func(d *dispatch) error {
+		if ga, ok := d.c.(GroupAddAttributer); ok {
+			return ga.AddToGroupAttrs(d.ctx, d.in.acct, d.in.vals[keyGroupID], d.prepared.ins)
+		}
 		return d.c.(GroupMembershipEditor).AddToGroup(d.ctx, d.in.acct, d.in.vals[keyGroupID])
 	}},
 	OpGroupUserDelete: {need: []inputKey{keyAcctID, keyGroupID}, run: func(d *dispatch) error {
@@ -151,6 +154,16 @@ func checkInstructions(forUpdate bool) func(d *dispatch) error {
 		d.prepared.ins = ins
 		return err
 	}
+}
+
+// checkGroupAddAttrs reads the attributes of groupuseradd for a
+// connector that takes them; the others never read them, so that an input
+// they ignored before does not start failing.
+func checkGroupAddAttrs(d *dispatch) error {
+	if _, ok := d.c.(GroupAddAttributer); !ok {
+		return nil
+	}
+	return checkInstructions(false)(d)
 }
 
 // oneAccount writes the one account of checkuser, userattributes and

@@ -33,13 +33,12 @@
 // The cryptography core (key derivation, EncStrings, the key hierarchy) is
 // internal; the packages above expose what callers need of it.
 //
-// Planned, and not in the module yet (see the README for what has landed):
-//
 //   - usermgmt: the User Management connector, built on the member
-//     management of safe (Client.Members); its AccessLevel (the five
-//     access levels of a member to a collection) has landed, the
-//     connector comes next.
-//   - safe/massreset (planned): mass password onboarding and reset.
+//     management of safe (Client.Members), and AccessLevel, the five
+//     access levels of a member to a collection.
+//
+// Planned, and not in the module yet: safe/massreset, mass password
+// onboarding and reset.
 //
 // # Security
 //

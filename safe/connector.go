@@ -48,7 +48,11 @@ import (
 //     in with the API key (no two-factor prompt) and unlocks the vault with
 //     the master password from adminpw, which the server never sees; adminid,
 //     when given, must then be the key's account. Without them it logs in
-//     with adminid and adminpw.
+//     with adminid and adminpw. sysid and syspw may instead be the team's
+//     API key (client_id "organization.…"): the connector then logs in
+//     with adminid and adminpw, and logs in with the team key too, which
+//     must be the team's (code 11 otherwise). The vault connector uses no
+//     Public API; connectors built on it do (TeamAPIClient).
 //
 // A wrong master password, API key or e-mail is code 11.
 //
@@ -181,6 +185,9 @@ type pool struct {
 type teamSession struct {
 	client *Client
 	team   *Team
+	// public is logged in with the team's API key, when the target gave
+	// one in sysid/syspw; else nil.
+	public *Client
 	logger *slog.Logger
 	fp     [sha256.Size]byte // of the address and credentials (not listDeleted)
 	// unauthorized is set when the server refused the session (revoked,
@@ -352,9 +359,13 @@ func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error)
 	// this login fails.
 	p.setLast(nil)
 	if old != nil {
-		old.client.Logout() // refused by the server: no Connector can use it
+		old.logout() // refused by the server: no Connector can use it
 	}
-	c, err := p.login(ctx, a, t)
+	opts, err := p.clientOptions(a)
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.login(ctx, a, t, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -364,6 +375,12 @@ func (p *pool) connect(ctx context.Context, t bsafe.Target) (*connection, error)
 		return nil, err
 	}
 	s := &teamSession{client: c, team: team, logger: p.logger, fp: fp}
+	if isTeamKey(t.SysID) {
+		if s.public, err = loginTeamKey(ctx, a, t, team, opts); err != nil {
+			c.Logout()
+			return nil, err
+		}
+	}
 	p.keep(s)
 	cn = &connection{teamSession: s, listDeleted: a.listDeleted}
 	p.setLast(cn)
@@ -475,7 +492,7 @@ func (k *Connector) Close() error {
 	p.last = nil
 	p.mu.Unlock()
 	for _, s := range sessions {
-		s.client.Logout()
+		s.logout()
 	}
 	return nil
 }
@@ -545,8 +562,17 @@ func (k *Connector) current() (*connection, error) {
 	return cn, nil
 }
 
-// login makes the client and logs in with the target's credentials.
-func (p *pool) login(ctx context.Context, a address, t bsafe.Target) (*Client, error) {
+// logout logs the session's clients out.
+func (s *teamSession) logout() {
+	s.client.Logout()
+	if s.public != nil {
+		s.public.Logout()
+	}
+}
+
+// clientOptions are the options of the clients of a target: the pool's,
+// with the target's proxy.
+func (p *pool) clientOptions(a address) ([]Option, error) {
 	opts := slices.Clone(p.opts)
 	if a.proxy != nil {
 		hc, err := proxiedHTTPClient(p.opts, a.proxy)
@@ -554,6 +580,40 @@ func (p *pool) login(ctx context.Context, a address, t bsafe.Target) (*Client, e
 			return nil, err
 		}
 		opts = append(opts, WithHTTPClient(hc))
+	}
+	return opts, nil
+}
+
+// isTeamKey reports whether a sysid is a team API key's client ID.
+func isTeamKey(sysID string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(sysID)), "organization.")
+}
+
+// loginTeamKey logs a second client in with the team API key in sysid and
+// syspw, which must be team's.
+func loginTeamKey(ctx context.Context, a address, t bsafe.Target, team *Team, opts []Option) (*Client, error) {
+	if t.SysPassword == "" {
+		return nil, fmt.Errorf("%w: sysid and syspw (the team API key's client_id and client_secret) go together", bsafe.ErrAccessDenied)
+	}
+	c, err := NewClient(a.server, opts...)
+	if err != nil {
+		return nil, connectorError(err, onLogin)
+	}
+	if err := c.LoginTeamAPIKey(ctx, strings.TrimSpace(t.SysID), t.SysPassword); err != nil {
+		return nil, connectorError(err, onLogin)
+	}
+	if id, _ := c.TeamAPIKeySession(); !strings.EqualFold(id, team.ID) {
+		c.Logout()
+		return nil, fmt.Errorf("%w: the team API key in sysid/syspw is another team's", bsafe.ErrAccessDenied)
+	}
+	return c, nil
+}
+
+// login makes the client and logs in with the target's credentials: the
+// personal API key in sysid and syspw, else adminid and adminpw.
+func (p *pool) login(ctx context.Context, a address, t bsafe.Target, opts []Option) (*Client, error) {
+	if isTeamKey(t.SysID) {
+		t.SysID, t.SysPassword = "", "" // loginTeamKey's
 	}
 	c, err := NewClient(a.server, opts...)
 	if err != nil {

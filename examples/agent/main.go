@@ -1,9 +1,17 @@
 // Command agent is a Bravura connector agent for Bravura Safe: it reads one
-// agent-input KVGroup on stdin, runs its operation on the Safe vault
-// connector (safe.Connector) through bsafe.Dispatch, and writes the
-// agent-output KVGroup on stdout.
+// agent-input KVGroup on stdin, runs its operation on a Safe connector
+// through bsafe.Dispatch, and writes the agent-output KVGroup on stdout.
 //
-//	agent < input.kvg > output.kvg
+//	agent [-connector vault|usermgmt] < input.kvg > output.kvg
+//
+// The flag -connector picks the connector, as Bravura picks an agent per
+// target system type: "vault" (the default) is the Safe vault connector
+// (safe.Connector, type "Bravura Safe": the team's login items), and
+// "usermgmt" is the User Management connector (usermgmt.Connector, type
+// "Bravura Safe User Management": the team's members, with the address
+// option "defaultAccessLevel" and, in sysid/syspw, optionally the team's
+// API key). The agent input does not choose: a target system's type is
+// configuration, not something its input should be able to switch.
 //
 // The input names the server and team in its address options ("server",
 // "organizationName", "proxy", "listDeleted"), the admin's e-mail and
@@ -30,6 +38,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,11 +48,18 @@ import (
 	"github.com/bsafe-go/bsafe"
 	"github.com/bsafe-go/bsafe/kvgroup"
 	"github.com/bsafe-go/bsafe/safe"
+	"github.com/bsafe-go/bsafe/usermgmt"
 )
 
 func main() {
+	connector := flag.String("connector", "vault", `the connector: "vault" (safe.Connector) or "usermgmt" (usermgmt.Connector)`)
+	flag.Parse()
+	if flag.NArg() > 0 || (*connector != "vault" && *connector != "usermgmt") {
+		flag.Usage()
+		os.Exit(exitUsage)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, *connector, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -52,11 +68,27 @@ func main() {
 const (
 	exitOK     = 0
 	exitBroken = 1 // stdin held no readable KVGroup, or stdout failed
+	exitUsage  = 2 // a bad command line
 )
 
-// run reads one agent input from stdin, dispatches it on a new Safe
-// connector and writes the output to stdout. It returns the exit code.
-func run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
+// connector is a connector Dispatch can run, that Close logs out.
+type connector interface {
+	bsafe.TargetConnector
+	io.Closer
+}
+
+// newConnector makes the connector the -connector flag names.
+func newConnector(name string) connector {
+	if name == "usermgmt" {
+		return usermgmt.NewConnector()
+	}
+	return safe.NewConnector()
+}
+
+// run reads one agent input from stdin, dispatches it on a new connector
+// of the kind name says ("vault" or "usermgmt") and writes the output to
+// stdout. It returns the exit code.
+func run(ctx context.Context, name string, stdin io.Reader, stdout, stderr io.Writer) int {
 	in, err := kvgroup.NewDecoder(stdin).Decode()
 	if errors.Is(err, io.EOF) {
 		err = errors.New("no KVGroup on stdin")
@@ -73,7 +105,7 @@ func run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitBroken
 	}
-	k := safe.NewConnector()
+	k := newConnector(name)
 	// The session's keys and decrypted vault go with the process anyway;
 	// Close drops them as soon as the answer is out.
 	defer k.Close()

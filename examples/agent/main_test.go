@@ -164,9 +164,9 @@ func (w *world) input(op string, listDeleted bool, pairs ...string) *kvgroup.Gro
 
 // run runs the agent binary on the input text and returns its parsed
 // output, its stderr and its exit code.
-func (w *world) run(t *testing.T, input []byte) (*kvgroup.Group, string, int) {
+func (w *world) run(t *testing.T, input []byte, args ...string) (*kvgroup.Group, string, int) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), agentBinary(t))
+	cmd := exec.CommandContext(t.Context(), agentBinary(t), args...)
 	// Nothing of the test's environment but the certificate to trust:
 	// the agent must find the server's CA through SSL_CERT_FILE.
 	cmd.Env = []string{"SSL_CERT_FILE=" + w.certPath, "HOME=" + t.TempDir()}
