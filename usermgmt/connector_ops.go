@@ -429,6 +429,11 @@ func (p *Connector) errRule(err error) error {
 	if err == nil {
 		return nil
 	}
+	// A write whose outcome is unknown is code 1, whatever refusal a
+	// repeat of it met: it may have been applied.
+	if errors.Is(err, safe.ErrOutcomeUnknown) {
+		return p.errAccount(err)
+	}
 	for _, rule := range ruleErrors {
 		if errors.Is(err, rule) {
 			return bsafe.WithCode(bsafe.CodeDenied, err)
