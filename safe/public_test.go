@@ -383,6 +383,86 @@ func TestPublicMembers(t *testing.T) {
 	})
 }
 
+// TestPublicMemberRoleZeroValue: a member spec that leaves Role out
+// invites or updates a user, never an owner; Owner makes owners, and
+// Spec keeps an owner an owner through an update.
+func TestPublicMemberRoleZeroValue(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		c, h := teamClient(t, e)
+		server := &memberEnv{env: e, gen: gen}
+		stored := func(id string) safetest.Role {
+			t.Helper()
+			st := server.storedMember(t, id)
+			if st == nil {
+				t.Fatalf("the server holds no member %s", id)
+			}
+			return st.Role
+		}
+
+		m, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "norole@example.com"})
+		if err != nil {
+			t.Fatalf("InviteMember without a role: %v", err)
+		}
+		if r := stored(m.ID); r != safetest.RoleUser || m.Role != safe.RoleUser {
+			t.Errorf("invited without a role: stored %v, answered %v; want a user", r, m.Role)
+		}
+		if _, err := c.Public.UpdateMember(ctx, m.ID, safe.PublicMemberSpec{Role: safe.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Public.UpdateMember(ctx, m.ID, safe.PublicMemberSpec{}); err != nil {
+			t.Fatalf("UpdateMember without a role: %v", err)
+		}
+		if r := stored(m.ID); r != safetest.RoleUser {
+			t.Errorf("an admin updated without a role is stored as %v, want a user", r)
+		}
+		owner, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "co-owner@example.com", Owner: true})
+		if err != nil {
+			t.Fatalf("InviteMember with Owner: %v", err)
+		}
+		if r := stored(owner.ID); r != safetest.RoleOwner || owner.Role != safe.RoleOwner {
+			t.Errorf("invited with Owner: stored %v, answered %v; want an owner", r, owner.Role)
+		}
+
+		// The team's only confirmed owner: an update without a role would
+		// make them a user, which the server refuses; Spec keeps them.
+		me, err := c.Public.Member(ctx, e.team.OwnerMemberID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Public.UpdateMember(ctx, me.ID, safe.PublicMemberSpec{}); err == nil {
+			t.Errorf("an update without a role of the last confirmed owner succeeded")
+		}
+		spec := me.Spec()
+		spec.ExternalID = "ext-owner"
+		up, err := c.Public.UpdateMember(ctx, me.ID, spec)
+		if err != nil || up.Role != safe.RoleOwner || up.ExternalID != "ext-owner" {
+			t.Fatalf("UpdateMember(Spec()) = %+v, %v", up, err)
+		}
+		if r := stored(me.ID); r != safetest.RoleOwner {
+			t.Errorf("the owner updated from Spec is stored as %v", r)
+		}
+
+		sent := counting(h, "")
+		for _, r := range []safe.Role{safe.RoleAdmin, safe.RoleUser, safe.RoleCustom} {
+			if _, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "both@example.com", Owner: true, Role: r}); !errors.Is(err, safe.ErrInvalidArgument) {
+				t.Errorf("InviteMember with Owner and %s: %v, want ErrInvalidArgument", r, err)
+			}
+			if _, err := c.Public.UpdateMember(ctx, m.ID, safe.PublicMemberSpec{Owner: true, Role: r}); !errors.Is(err, safe.ErrInvalidArgument) {
+				t.Errorf("UpdateMember with Owner and %s: %v, want ErrInvalidArgument", r, err)
+			}
+		}
+		if _, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "nine@example.com", Role: 9}); !errors.Is(err, safe.ErrInvalidArgument) {
+			t.Errorf("InviteMember with role 9: %v, want ErrInvalidArgument", err)
+		}
+		if n := sent.Load(); n != 0 {
+			t.Errorf("%d requests sent for contradictory roles, want none", n)
+		}
+	})
+}
+
 func TestPublicGroupsAndCollections(t *testing.T) {
 	t.Parallel()
 	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
