@@ -58,7 +58,7 @@ type Invitation struct {
 // other than RoleCustom, an access that is both manage and read-only) is
 // an error matching ErrInvalidArgument, and nothing is sent.
 func (s *MembersService) Invite(ctx context.Context, teamID string, inv Invitation) ([]*Member, error) {
-	if err := validGUIDs(teamID); err != nil {
+	if err := validID(teamID); err != nil {
 		return nil, err
 	}
 	role, err := inv.check()
@@ -220,7 +220,7 @@ func checkAccessList(list []Access, what string) error {
 
 // checkAccessEntry checks one access entry (see checkAccessList).
 func checkAccessEntry(a Access) error {
-	if err := validGUIDs(a.ID); err != nil {
+	if err := validID(a.ID); err != nil {
 		return err
 	}
 	if a.Manage && (a.ReadOnly || a.HidePasswords) {

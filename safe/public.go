@@ -32,7 +32,7 @@ const scopeTeamAPI = "api.organization"
 // secret appears in no error, log line or %v output.
 func (c *Client) LoginTeamAPIKey(ctx context.Context, clientID, clientSecret string) error {
 	teamID, ok := strings.CutPrefix(clientID, "organization.")
-	if !ok || !isUUID(teamID) {
+	if !ok || !isGUID(teamID) {
 		return wrongKeyKind(`a team API key's client ID is "organization." and the team's UUID (a personal one, "user.", is for LoginAPIKey)`)
 	}
 	if clientSecret == "" {
@@ -74,24 +74,6 @@ func (c *Client) TeamAPIKeySession() (teamID string, ok bool) {
 		return "", false
 	}
 	return s.teamID, true
-}
-
-// isUUID reports whether s is a UUID in its usual form (8-4-4-4-12 hex).
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if r != '-' {
-				return false
-			}
-		case !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F'):
-			return false
-		}
-	}
-	return true
 }
 
 // PublicService is a team's Public API (/api/public): its members, groups
@@ -270,7 +252,7 @@ func fromPublicAccess(list []publicAccess) []Access {
 // checkAccess refuses access entries whose ID cannot name an object.
 func checkAccess(what string, list []Access) error {
 	for _, a := range list {
-		if !isUUID(a.ID) {
+		if !isGUID(a.ID) {
 			return invalidArg("%s: an access entry's ID is not a UUID", what)
 		}
 	}
@@ -462,10 +444,8 @@ func (spec *PublicMemberSpec) body(invite bool) (memberBody, error) {
 	if err := checkAccess("member", spec.Collections); err != nil {
 		return b, err
 	}
-	for _, g := range spec.Groups {
-		if !isUUID(g) {
-			return b, invalidArg("member: a group ID is not a UUID")
-		}
+	if err := validID(spec.Groups...); err != nil {
+		return b, fmt.Errorf("member groups: %w", err)
 	}
 	return b, nil
 }
@@ -665,10 +645,8 @@ func (s *PublicService) SetGroupMembers(ctx context.Context, groupID string, mem
 // uuidList checks a list of IDs; nil becomes empty (the server fails on a
 // null list).
 func uuidList(what string, ids []string) ([]string, error) {
-	for _, id := range ids {
-		if !isUUID(id) {
-			return nil, invalidArg("%s: an ID is not a UUID", what)
-		}
+	if err := validID(ids...); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if ids == nil {
 		ids = []string{}
