@@ -249,16 +249,6 @@ func fromPublicAccess(list []publicAccess) []Access {
 	return out
 }
 
-// checkAccess refuses access entries whose ID cannot name an object.
-func checkAccess(what string, list []Access) error {
-	for _, a := range list {
-		if !isGUID(a.ID) {
-			return invalidArg("%s: an access entry's ID is not a UUID", what)
-		}
-	}
-	return nil
-}
-
 type publicMemberJSON struct {
 	ID                    string         `json:"id"`
 	UserID                string         `json:"userId"`
@@ -441,7 +431,7 @@ func (spec *PublicMemberSpec) body(invite bool) (memberBody, error) {
 	} else if spec.Email != "" {
 		return b, invalidArg("update: a member's e-mail cannot be changed")
 	}
-	if err := checkAccess("member", spec.Collections); err != nil {
+	if err := checkAccessList(spec.Collections, "collection"); err != nil {
 		return b, err
 	}
 	if err := validID(spec.Groups...); err != nil {
@@ -565,7 +555,7 @@ func (spec *PublicGroupSpec) body() (groupBody, error) {
 	if strings.TrimSpace(spec.Name) == "" {
 		return groupBody{}, invalidArg("group: empty name")
 	}
-	if err := checkAccess("group", spec.Collections); err != nil {
+	if err := checkAccessList(spec.Collections, "collection"); err != nil {
 		return groupBody{}, err
 	}
 	b := groupBody{Name: spec.Name, AccessAll: spec.AccessAll, Collections: toPublicAccess(spec.Collections)}
@@ -685,7 +675,7 @@ func (s *PublicService) UpdateCollection(ctx context.Context, collectionID strin
 	if err := validID(collectionID); err != nil {
 		return nil, err
 	}
-	if err := checkAccess("collection", spec.Groups); err != nil {
+	if err := checkAccessList(spec.Groups, "group"); err != nil {
 		return nil, err
 	}
 	b := struct {

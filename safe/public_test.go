@@ -371,6 +371,10 @@ func TestPublicMembers(t *testing.T) {
 		_, bad["path id"] = c.Public.Member(ctx, "../x")
 		_, bad["collection id"] = c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "a@example.com", Collections: []safe.Access{{ID: "x"}}})
 		bad["group id"] = c.Public.SetMemberGroups(ctx, inv.ID, []string{"x"})
+		_, bad["collection twice"] = c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "a@example.com",
+			Collections: []safe.Access{{ID: e.col.ID}, {ID: strings.ToUpper(e.col.ID), ReadOnly: true}}})
+		_, bad["manage and read-only"] = c.Public.UpdateCollection(ctx, e.col.ID, safe.PublicCollectionSpec{
+			Groups: []safe.Access{{ID: g.ID, Manage: true, ReadOnly: true}}})
 		_, bad["group name"] = c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: " "})
 		for name, err := range bad {
 			if !errors.Is(err, safe.ErrInvalidArgument) {
