@@ -924,6 +924,10 @@ func TestResetByRecoveryManagerOnly(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ResetPassword: %v", err)
 			}
+			// A member the list does not have is unknown, not forbidden.
+			if err := custom.Members.ResetPassword(t.Context(), e.team.ID, "0b5a4e6e-8d5c-4bde-9a1b-000000000000", "sensitive-x"); !errors.Is(err, safe.ErrNotFound) || errors.Is(err, safe.ErrForbidden) {
+				t.Errorf("reset of an unknown member: %v, want ErrNotFound only", err)
+			}
 			if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-by-custom"); !ok {
 				t.Error("the new password does not log in")
 			}
