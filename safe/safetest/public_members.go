@@ -224,20 +224,6 @@ func (s *Server) publicInviteMember(c *call, o *orgRec) (any, error) {
 	return c.publicMemberOut(m, false, c.assocsOut(req.collections, req.req.Collections != nil)), nil
 }
 
-// knownEmail is SelectKnownEmailsAsync for one address: a member of the
-// team invited at it, or whose account has it, case-insensitively.
-func (st *store) knownEmail(orgID, email string) bool {
-	for _, m := range st.orgMembers(orgID) {
-		if strings.EqualFold(m.email, email) {
-			return true
-		}
-		if u := st.users[m.userID]; u != nil && strings.EqualFold(u.email, email) {
-			return true
-		}
-	}
-	return false
-}
-
 // PUT /api/public/members/{id}: every property is replaced, collections
 // included (null is none); groups are replaced only when given.
 func (s *Server) publicPutMember(c *call, o *orgRec) (any, error) {
