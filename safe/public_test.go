@@ -45,6 +45,15 @@ func counting(h *hook, prefix string) *atomic.Int32 {
 	return &n
 }
 
+// wrongSecret is s with its first character changed, so surely not s: a
+// random secret or hash may begin with any character, "x" included.
+func wrongSecret(s string) string {
+	if strings.HasPrefix(s, "x") {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
+}
+
 // mustCollect is collect, failing the test on an error.
 func mustCollect[T any](t *testing.T, seq iter.Seq2[T, error]) []T {
 	t.Helper()
@@ -149,7 +158,7 @@ func TestTeamAPIKeyWrongKind(t *testing.T) {
 	}
 	// A right-looking key the server refuses.
 	h.set(nil)
-	if err := c.LoginTeamAPIKey(t.Context(), e.team.ClientID, "x"+e.team.ClientSecret[1:]); !errors.Is(err, safe.ErrInvalidAPIKey) {
+	if err := c.LoginTeamAPIKey(t.Context(), e.team.ClientID, wrongSecret(e.team.ClientSecret)); !errors.Is(err, safe.ErrInvalidAPIKey) {
 		t.Errorf("wrong secret: %v, want ErrInvalidAPIKey", err)
 	}
 	if err := e.srv.SetTeamAPI(e.team, false); err != nil {
@@ -223,7 +232,7 @@ func TestTeamAPIKeySecretStaysOut(t *testing.T) {
 	c, _ := teamClient(t, e, safe.WithLogger(logger))
 	secret := e.team.ClientSecret
 	var errs []error
-	errs = append(errs, c.LoginTeamAPIKey(t.Context(), e.team.ClientID, "x"+secret[1:]))
+	errs = append(errs, c.LoginTeamAPIKey(t.Context(), e.team.ClientID, wrongSecret(secret)))
 	if err := c.LoginTeamAPIKey(t.Context(), e.team.ClientID, secret); err != nil {
 		t.Fatal(err)
 	}
