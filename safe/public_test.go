@@ -558,22 +558,8 @@ func TestPublicWriteOutcomes(t *testing.T) {
 		e := newEnv(t, gen)
 		ctx := t.Context()
 		c, h := teamClient(t, e)
-		// loseFirst forwards the first request matching method and path
-		// and loses its answer; it counts every match.
-		loseFirst := func(method, path string) *atomic.Int32 {
-			var n atomic.Int32
-			h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-				if r.Method == method && r.URL.Path == path {
-					if n.Add(1) == 1 {
-						return loseAnswer(r, next)
-					}
-				}
-				return next.RoundTrip(r)
-			})
-			return &n
-		}
 
-		n := loseFirst("POST", "/api/public/members")
+		n := loseFirst(h, 1, isReq("POST", "/api/public/members"))
 		_, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "lost@example.com", Role: safe.RoleUser})
 		var ou *safe.OutcomeUnknownError
 		if !errors.As(err, &ou) || ou.Applied || n.Load() != 1 {
@@ -593,7 +579,7 @@ func TestPublicWriteOutcomes(t *testing.T) {
 			t.Fatal("the invite was not applied")
 		}
 
-		n = loseFirst("POST", "/api/public/groups")
+		n = loseFirst(h, 1, isReq("POST", "/api/public/groups"))
 		if _, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "lost"}); !errors.As(err, &ou) || n.Load() != 1 {
 			t.Errorf("create group with a lost answer: %v after %d requests", err, n.Load())
 		}
@@ -603,20 +589,20 @@ func TestPublicWriteOutcomes(t *testing.T) {
 			t.Fatalf("%d groups after one lost create", len(groups))
 		}
 
-		n = loseFirst("PUT", "/api/public/members/"+lost.ID)
+		n = loseFirst(h, 1, isReq("PUT", "/api/public/members/"+lost.ID))
 		up, err := c.Public.UpdateMember(ctx, lost.ID, safe.PublicMemberSpec{Role: safe.RoleAdmin})
 		if err != nil || up.Role != safe.RoleAdmin || n.Load() != 2 {
 			t.Errorf("update with a lost answer: %+v, %v after %d requests, want success after a repeat", up, err, n.Load())
 		}
-		n = loseFirst("PUT", "/api/public/groups/"+groups[0].ID+"/member-ids")
+		n = loseFirst(h, 1, isReq("PUT", "/api/public/groups/"+groups[0].ID+"/member-ids"))
 		if err := c.Public.SetGroupMembers(ctx, groups[0].ID, []string{lost.ID}); err != nil || n.Load() != 2 {
 			t.Errorf("set group members with a lost answer: %v after %d requests", err, n.Load())
 		}
-		n = loseFirst("DELETE", "/api/public/groups/"+groups[0].ID)
+		n = loseFirst(h, 1, isReq("DELETE", "/api/public/groups/"+groups[0].ID))
 		if err := c.Public.DeleteGroup(ctx, groups[0].ID); err != nil || n.Load() != 2 {
 			t.Errorf("delete group with a lost answer: %v after %d requests, want success (the repeat's 404)", err, n.Load())
 		}
-		n = loseFirst("DELETE", "/api/public/members/"+lost.ID)
+		n = loseFirst(h, 1, isReq("DELETE", "/api/public/members/"+lost.ID))
 		if err := c.Public.RemoveMember(ctx, lost.ID); err != nil || n.Load() != 2 {
 			t.Errorf("remove member with a lost answer: %v after %d requests", err, n.Load())
 		}
