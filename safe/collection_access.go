@@ -43,7 +43,7 @@ const maxAccessWrites = 3
 // it and give edit access instead). A write whose answer was lost is
 // repeated: it sets the same list again.
 func (s *CollectionsService) GrantAccess(ctx context.Context, teamID, collectionID string, a Access) error {
-	if err := validGUIDs(teamID, collectionID); err != nil {
+	if err := validID(teamID, collectionID); err != nil {
 		return err
 	}
 	if err := checkAccessEntry(a); err != nil {
@@ -64,7 +64,7 @@ func (s *CollectionsService) GrantAccess(ctx context.Context, teamID, collection
 // and writes the collection's access list, with the lost-update window
 // GrantAccess describes.
 func (s *CollectionsService) RemoveAccess(ctx context.Context, teamID, collectionID, memberID string) error {
-	if err := validGUIDs(teamID, collectionID, memberID); err != nil {
+	if err := validID(teamID, collectionID, memberID); err != nil {
 		return err
 	}
 	err := s.editAccess(ctx, teamID, collectionID, memberID, nil)
@@ -170,7 +170,7 @@ func (c *Client) checkManage(ctx context.Context, list []Access) error {
 // answer, or, for a caller who may not read it (2023.8 lets collection
 // managers list the members but not read one), the list.
 func (s *MembersService) exists(ctx context.Context, teamID, memberID string) error {
-	if err := validGUIDs(memberID); err != nil {
+	if err := validID(memberID); err != nil {
 		return err
 	}
 	_, err := s.state(ctx, teamID, memberID)

@@ -24,6 +24,37 @@ type Access struct {
 	Manage        bool   `json:"manage"`
 }
 
+// checkAccessList refuses an access list the server would refuse or
+// misread: an ID that is no GUID, one that comes twice, or manage
+// together with read-only or hide-passwords (current servers refuse it;
+// the five access levels never combine them). what names the IDs in
+// errors ("collection", "member").
+func checkAccessList(list []Access, what string) error {
+	seen := make(map[string]bool, len(list))
+	for i, a := range list {
+		if err := checkAccessEntry(a); err != nil {
+			return fmt.Errorf("%w (%s access #%d)", err, what, i+1)
+		}
+		k := strings.ToLower(a.ID)
+		if seen[k] {
+			return invalidArg("%s %s comes twice in the access list", what, a.ID)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// checkAccessEntry checks one access entry (see checkAccessList).
+func checkAccessEntry(a Access) error {
+	if err := validID(a.ID); err != nil {
+		return err
+	}
+	if a.Manage && (a.ReadOnly || a.HidePasswords) {
+		return invalidArg("manage access cannot be read-only or hide passwords")
+	}
+	return nil
+}
+
 // CollectionAccess is the access list of a collection.
 type CollectionAccess struct {
 	Users  []Access

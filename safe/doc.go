@@ -63,7 +63,9 @@
 // them, invite by e-mail, confirm a member who accepted (the team key is
 // wrapped to the member's public key, whose fingerprint a callback checks
 // first), remove, revoke and restore. A member's access to a collection is
-// changed with Collections.GrantAccess and RemoveAccess.
+// changed with Collections.GrantAccess and RemoveAccess. An invitation
+// without a Role invites users (RoleOwner is Role's zero value, so owners
+// are invited with Owner set), and so does a Public API member spec.
 //
 //	invited, err := c.Members.Invite(ctx, team.ID, safe.Invitation{
 //		Emails: []string{"jane@example.com"}, Role: safe.RoleUser,

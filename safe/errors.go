@@ -40,8 +40,8 @@ var (
 	ErrNotLoggedIn = errors.New("safe: not logged in")
 	ErrNoTeamKey   = errors.New("safe: no key for this team")
 	// ErrInvalidArgument is a caller mistake found before anything is
-	// sent: a nil item, an empty name, an ID that is not a single URL
-	// path segment, a bad option value.
+	// sent: a nil item, an empty name, an ID that is not a GUID, a bad
+	// option value.
 	ErrInvalidArgument = errors.New("safe: invalid argument")
 	// ErrLegacyUserKey is an account whose user key is wrapped with a
 	// pre-2018 EncString type (0 or 1). The server chooses that type, so

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -778,13 +777,5 @@ func (s *ItemsService) Purge(ctx context.Context, id string) error {
 		}
 	}
 	s.c.noteRemoval(id)
-	return nil
-}
-
-// validID refuses IDs that would change the meaning of a URL path.
-func validID(id string) error {
-	if id == "" || url.PathEscape(id) != id || strings.Contains(id, "..") {
-		return fmt.Errorf("%w: invalid ID (empty, or not a single URL path segment)", ErrInvalidArgument)
-	}
 	return nil
 }

@@ -133,7 +133,7 @@ func parseMembers(body []byte) ([]*Member, error) {
 // the two-factor flag, and on Bravura Safe's 2023.8 server it is not
 // bound to the team in the path.
 func (s *MembersService) Get(ctx context.Context, teamID, memberID string) (*Member, error) {
-	if err := validGUIDs(teamID, memberID); err != nil {
+	if err := validID(teamID, memberID); err != nil {
 		return nil, err
 	}
 	for m, err := range s.All(ctx, teamID) {
@@ -218,16 +218,4 @@ func (m *wireMember) member() *Member {
 	return &Member{ID: m.ID, UserID: m.UserID, Name: m.Name, Email: m.Email, Role: m.Type, Status: m.Status,
 		ExternalID: m.ExternalID, ResetPasswordEnrolled: m.ResetPasswordEnrolled, TwoFactorEnabled: m.TwoFactorEnabled,
 		Collections: m.Collections, Groups: m.Groups}
-}
-
-// validGUIDs refuses IDs that are not GUIDs: team, member and collection
-// IDs are, and Bravura Safe's 2023.8 server answers a 500 to some routes
-// whose ID it cannot parse (new Guid(id)).
-func validGUIDs(ids ...string) error {
-	for _, id := range ids {
-		if !uuidRE.MatchString(id) {
-			return invalidArg("an ID is not a GUID (want 8-4-4-4-12 hex digits)")
-		}
-	}
-	return nil
 }

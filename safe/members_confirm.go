@@ -80,7 +80,7 @@ func (f Fingerprint) String() string { return f.Phrase() }
 // is repeated; a repeat the server refuses because the member is now
 // confirmed succeeded.
 func (s *MembersService) Confirm(ctx context.Context, teamID, memberID string, check func(Fingerprint) error) error {
-	if err := validGUIDs(teamID, memberID); err != nil {
+	if err := validID(teamID, memberID); err != nil {
 		return err
 	}
 	teamKey, err := s.c.teamKey(ctx, teamID)
@@ -127,7 +127,7 @@ func notAccepted(memberID string) func(*Member) error {
 
 // publicKey reads a user's public key, which any logged-in user may.
 func (s *MembersService) publicKey(ctx context.Context, userID string) (Fingerprint, *vaultcrypto.PublicKey, error) {
-	if err := validGUIDs(userID); err != nil {
+	if err := validID(userID); err != nil {
 		return Fingerprint{}, nil, fmt.Errorf("the member's user ID: %w", err)
 	}
 	path := "/users/" + userID + "/public-key"

@@ -15,22 +15,6 @@ import (
 	"github.com/bsafe-go/bsafe/safe/safetest"
 )
 
-// loseFirstOf loses the answer of the first request that match selects,
-// after the server applied it; the others pass.
-func loseFirstOf(match func(*http.Request) bool) func(*http.Request, http.RoundTripper) (*http.Response, error) {
-	var done atomic.Bool
-	return func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		if match(r) && done.CompareAndSwap(false, true) {
-			return loseAnswer(r, next)
-		}
-		return next.RoundTrip(r)
-	}
-}
-
-func isReq(method, suffix string) func(*http.Request) bool {
-	return func(r *http.Request) bool { return r.Method == method && strings.HasSuffix(r.URL.Path, suffix) }
-}
-
 // TestInviteLostAnswerIsReplayed: the invitation was applied and its
 // answer lost; the repeat is harmless (the server skips the address it
 // now knows), and Invite returns the one member.
@@ -39,7 +23,7 @@ func TestInviteLostAnswerIsReplayed(t *testing.T) {
 	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
 		e := newMemberEnv(t, gen)
 		c, h, cnt := countingClient(t, e.env)
-		h.set(loseFirstOf(isReq(http.MethodPost, "/users/invite")))
+		loseFirst(h, 1, isReq(http.MethodPost, "/users/invite"))
 		ms, err := c.Members.Invite(t.Context(), e.team.ID, safe.Invitation{Emails: []string{"lost@example.com"}, Role: safe.RoleUser})
 		if err != nil {
 			t.Fatalf("Invite with a lost answer: %v", err)
@@ -178,7 +162,7 @@ func TestMemberWritesLostAnswers(t *testing.T) {
 		ids := map[string]string{"Confirm": accepted.ID, "Remove": toRemove.ID, "Revoke": toRevoke.ID, "Restore": toRevoke.ID, "Reinvite": invited.ID}
 		for _, tt := range tests {
 			c, h, cnt := countingClient(t, e.env)
-			h.set(loseFirstOf(isReq(tt.method, tt.suffix)))
+			loseFirst(h, 1, isReq(tt.method, tt.suffix))
 			if err := tt.call(c); err != nil {
 				t.Errorf("%s with a lost answer: %v", tt.name, err)
 			}
@@ -281,7 +265,7 @@ func TestGrantAccessFaults(t *testing.T) {
 		_, m := e.confirmed(t, "gra", safe.RoleUser)
 		colPath := "/collections/" + e.col.ID
 		c, h, cnt := countingClient(t, e.env)
-		h.set(loseFirstOf(isReq(http.MethodPut, colPath)))
+		loseFirst(h, 1, isReq(http.MethodPut, colPath))
 		if err := c.Collections.GrantAccess(t.Context(), e.team.ID, e.col.ID, safe.Access{ID: m.ID, HidePasswords: true}); err != nil {
 			t.Fatalf("GrantAccess with a lost answer: %v", err)
 		}
@@ -532,7 +516,7 @@ func TestSetAccessLostAnswer(t *testing.T) {
 		e := newMemberEnv(t, gen)
 		_, m := e.confirmed(t, "set", safe.RoleUser)
 		c, h, cnt := countingClient(t, e.env)
-		h.set(loseFirstOf(isReq(http.MethodPut, "/collections/"+e.col.ID)))
+		loseFirst(h, 1, isReq(http.MethodPut, "/collections/"+e.col.ID))
 		err := c.Collections.SetAccess(t.Context(), e.team.ID, e.col.ID, safe.CollectionAccess{Users: []safe.Access{{ID: m.ID, HidePasswords: true}}})
 		if err != nil {
 			t.Fatalf("SetAccess with a lost answer: %v", err)

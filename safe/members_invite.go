@@ -21,10 +21,16 @@ type Invitation struct {
 	// Emails are the addresses to invite: 1 to 20, each a bare address
 	// ("jane@example.com"), none twice (ignoring case).
 	Emails []string
-	// Role is the members' role. Set it: its zero value is RoleOwner, as
-	// on the wire (only owners may invite owners). RoleManager exists only
-	// on Bravura Safe's 2023.8 server; current servers refuse it.
+	// Role is the members' role: RoleAdmin, RoleUser, RoleManager or
+	// RoleCustom. Its zero value, which is RoleOwner's number, invites
+	// users: an invitation that forgets its role never makes owners (use
+	// Owner for that). RoleManager exists only on Bravura Safe's 2023.8
+	// server; current servers refuse it.
 	Role Role
+	// Owner invites the members as owners, which only owners may do. Role
+	// must then be zero (RoleOwner); another role is an error matching
+	// ErrInvalidArgument.
+	Owner bool
 	// Collections is the access the members get to collections of the
 	// team; Access.ID is a collection ID. Manage needs a server that has
 	// it (ErrManageUnsupported otherwise).
@@ -48,14 +54,15 @@ type Invitation struct {
 // makes harmless (see MembersService).
 //
 // Bad input (no address, more than 20, an address that is not one or
-// comes twice, an unknown role, permissions for a role other than
-// RoleCustom, an access that is both manage and read-only) is an error
-// matching ErrInvalidArgument, and nothing is sent.
+// comes twice, an unknown role, Owner with a role, permissions for a role
+// other than RoleCustom, an access that is both manage and read-only) is
+// an error matching ErrInvalidArgument, and nothing is sent.
 func (s *MembersService) Invite(ctx context.Context, teamID string, inv Invitation) ([]*Member, error) {
-	if err := validGUIDs(teamID); err != nil {
+	if err := validID(teamID); err != nil {
 		return nil, err
 	}
-	if err := inv.check(); err != nil {
+	role, err := inv.check()
+	if err != nil {
 		return nil, err
 	}
 	if err := s.c.checkManage(ctx, inv.Collections); err != nil {
@@ -75,7 +82,7 @@ func (s *MembersService) Invite(ctx context.Context, teamID string, inv Invitati
 		cols = []Access{}
 	}
 	r := s.memberReq(http.MethodPost, teamID, "", "/invite", map[string]any{
-		"emails": inv.Emails, "type": inv.Role, "collections": cols, "permissions": perms, "groups": []string{},
+		"emails": inv.Emails, "type": role, "collections": cols, "permissions": perms, "groups": []string{},
 	})
 	r.retry = retryReplay
 	if _, err := s.c.send(ctx, r); err != nil {
@@ -105,38 +112,59 @@ func (s *MembersService) Invite(ctx context.Context, teamID string, inv Invitati
 }
 
 // check refuses what the server would refuse, or would take in a way the
-// caller did not mean. Addresses are named by position: an address is not
-// a secret, but it is personal data a log need not hold.
-func (inv *Invitation) check() error {
+// caller did not mean, and returns the role to send. Addresses are named
+// by position: an address is not a secret, but it is personal data a log
+// need not hold.
+func (inv *Invitation) check() (Role, error) {
 	switch n := len(inv.Emails); {
 	case n == 0:
-		return invalidArg("an invitation needs at least one e-mail address")
+		return 0, invalidArg("an invitation needs at least one e-mail address")
 	case n > maxInvites:
-		return invalidArg("an invitation holds at most %d e-mail addresses, not %d", maxInvites, n)
+		return 0, invalidArg("an invitation holds at most %d e-mail addresses, not %d", maxInvites, n)
 	}
 	seen := make(map[string]bool, len(inv.Emails))
 	for i, e := range inv.Emails {
 		if err := checkEmail(e); err != nil {
-			return invalidArg("invitation address #%d %v", i+1, err)
+			return 0, invalidArg("invitation address #%d %v", i+1, err)
 		}
 		k := strings.ToLower(e)
 		if seen[k] {
-			return invalidArg("invitation address #%d comes twice", i+1)
+			return 0, invalidArg("invitation address #%d comes twice", i+1)
 		}
 		seen[k] = true
 	}
-	if _, ok := roleNames[inv.Role]; !ok {
-		return invalidArg("unknown role %d", int(inv.Role))
+	role, err := grantedRole(inv.Role, inv.Owner)
+	if err != nil {
+		return 0, err
 	}
-	if len(inv.Permissions) > 0 && inv.Role != RoleCustom {
-		return invalidArg("permissions are for the custom role only, not %s", inv.Role)
+	if len(inv.Permissions) > 0 && role != RoleCustom {
+		return 0, invalidArg("permissions are for the custom role only, not %s", role)
 	}
 	for i, p := range inv.Permissions {
 		if !permissionName(p) {
-			return invalidArg("permission #%d is not a permission name (ASCII letters)", i+1)
+			return 0, invalidArg("permission #%d is not a permission name (ASCII letters)", i+1)
 		}
 	}
-	return checkAccessList(inv.Collections, "collection")
+	return role, checkAccessList(inv.Collections, "collection")
+}
+
+// grantedRole is the role that an Invitation or a PublicMemberSpec with
+// role r and owner gives. RoleOwner is Role's zero value, so a zero role
+// means RoleUser and only owner makes an owner: a forgotten role never
+// grants the team.
+func grantedRole(r Role, owner bool) (Role, error) {
+	switch {
+	case owner && r != RoleOwner:
+		return 0, invalidArg("owner together with role %s: leave the role zero to make an owner", r)
+	case owner:
+		return RoleOwner, nil
+	case r == RoleOwner:
+		return RoleUser, nil
+	}
+	if _, ok := roleNames[r]; !ok {
+		return 0, invalidArg("unknown role %d", int(r))
+	}
+	return r, nil
 }
 
 // checkEmail accepts a bare address of at most 256 bytes, as the server's
@@ -168,35 +196,4 @@ func permissionName(p string) bool {
 		}
 	}
 	return true
-}
-
-// checkAccessList refuses an access list the server would refuse or
-// misread: an ID that is no GUID, one that comes twice, or manage
-// together with read-only or hide-passwords (current servers refuse it;
-// the five access levels never combine them). what names the IDs in
-// errors ("collection", "member").
-func checkAccessList(list []Access, what string) error {
-	seen := make(map[string]bool, len(list))
-	for i, a := range list {
-		if err := checkAccessEntry(a); err != nil {
-			return fmt.Errorf("%w (%s access #%d)", err, what, i+1)
-		}
-		k := strings.ToLower(a.ID)
-		if seen[k] {
-			return invalidArg("%s %s comes twice in the access list", what, a.ID)
-		}
-		seen[k] = true
-	}
-	return nil
-}
-
-// checkAccessEntry checks one access entry (see checkAccessList).
-func checkAccessEntry(a Access) error {
-	if err := validGUIDs(a.ID); err != nil {
-		return err
-	}
-	if a.Manage && (a.ReadOnly || a.HidePasswords) {
-		return invalidArg("manage access cannot be read-only or hide passwords")
-	}
-	return nil
 }

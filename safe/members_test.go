@@ -161,6 +161,45 @@ func TestInviteKnownAddress(t *testing.T) {
 	})
 }
 
+// TestInviteRoleZeroValue: RoleOwner is Role's zero value, and an
+// invitation that leaves Role out invites a user, never an owner; owners
+// are invited with Owner, and Owner with another role is refused before
+// anything is sent.
+func TestInviteRoleZeroValue(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newMemberEnv(t, gen)
+		ctx := t.Context()
+		ms, err := e.client.Members.Invite(ctx, e.team.ID, safe.Invitation{Emails: []string{"norole@example.com"}})
+		if err != nil {
+			t.Fatalf("Invite without a role: %v", err)
+		}
+		if st := e.storedMember(t, ms[0].ID); st == nil || st.Role != safetest.RoleUser || ms[0].Role != safe.RoleUser {
+			t.Errorf("invited without a role: the server holds %+v, Invite returned %+v; want a user", st, ms[0])
+		}
+		ms, err = e.client.Members.Invite(ctx, e.team.ID, safe.Invitation{Emails: []string{"co-owner@example.com"}, Owner: true})
+		if err != nil {
+			t.Fatalf("Invite with Owner: %v", err)
+		}
+		if st := e.storedMember(t, ms[0].ID); st == nil || st.Role != safetest.RoleOwner || ms[0].Role != safe.RoleOwner {
+			t.Errorf("invited with Owner: the server holds %+v, Invite returned %+v; want an owner", st, ms[0])
+		}
+
+		c, _, cnt := countingClient(t, e.env)
+		before := e.stored(t)
+		for _, r := range []safe.Role{safe.RoleAdmin, safe.RoleUser, safe.RoleCustom} {
+			_, err := c.Members.Invite(ctx, e.team.ID, safe.Invitation{Emails: []string{"both@example.com"}, Owner: true, Role: r})
+			if !errors.Is(err, safe.ErrInvalidArgument) {
+				t.Errorf("Invite with Owner and %s: %v, want ErrInvalidArgument", r, err)
+			}
+		}
+		if n := cnt.total(); n != 0 {
+			t.Errorf("%d requests sent for Owner with a role, want none", n)
+		}
+		e.unchanged(t, before, "Owner with a role")
+	})
+}
+
 // TestManagerAndCustomRoles: 2023.8 invites Managers and lists them as
 // "manager"; a Custom member gets the permissions asked for; current
 // servers refuse the Manager role (their answer, not a client guess).

@@ -11,7 +11,7 @@ import (
 // again. A member who is not in the invited state is an error matching
 // ErrNotInvited; an unknown member, ErrNotFound.
 func (s *MembersService) Reinvite(ctx context.Context, teamID, memberID string) error {
-	if err := validGUIDs(teamID, memberID); err != nil {
+	if err := validID(teamID, memberID); err != nil {
 		return err
 	}
 	// Repeatable: a second e-mail is the only effect of a repeat.
@@ -30,7 +30,7 @@ func (s *MembersService) Reinvite(ctx context.Context, teamID, memberID string) 
 // and loses the team's items and keys. A removal whose answer was lost is
 // repeated, and a repeat that finds the member gone succeeded.
 func (s *MembersService) Remove(ctx context.Context, teamID, memberID string) error {
-	if err := validGUIDs(teamID, memberID); err != nil {
+	if err := validID(teamID, memberID); err != nil {
 		return err
 	}
 	// DELETE, which both generations route (2023.8 also POST .../delete,
@@ -60,7 +60,7 @@ func (s *MembersService) Restore(ctx context.Context, teamID, memberID string) e
 // active."), which settle reads as success when the member is in the
 // state the write sets.
 func (s *MembersService) setActive(ctx context.Context, teamID, memberID, suffix string, done func(*Member) bool) error {
-	if err := validGUIDs(teamID, memberID); err != nil {
+	if err := validID(teamID, memberID); err != nil {
 		return err
 	}
 	r := s.memberReq(http.MethodPut, teamID, memberID, suffix, nil)

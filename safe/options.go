@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"runtime"
 	"time"
 )
@@ -87,15 +86,13 @@ func WithInsecureHTTP() Option {
 	}
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // WithDeviceID sets the device identifier, a UUID. Keep it stable across
 // runs (store it with your configuration): servers treat an unknown device
 // as a new login and may ask for new-device verification. Without this
 // option the client makes a random one.
 func WithDeviceID(id string) Option {
 	return func(c *config) error {
-		if !uuidRE.MatchString(id) {
+		if !isGUID(id) {
 			return invalidArg("device ID is not a UUID")
 		}
 		c.deviceID = id

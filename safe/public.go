@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,7 +32,7 @@ const scopeTeamAPI = "api.organization"
 // secret appears in no error, log line or %v output.
 func (c *Client) LoginTeamAPIKey(ctx context.Context, clientID, clientSecret string) error {
 	teamID, ok := strings.CutPrefix(clientID, "organization.")
-	if !ok || !isUUID(teamID) {
+	if !ok || !isGUID(teamID) {
 		return wrongKeyKind(`a team API key's client ID is "organization." and the team's UUID (a personal one, "user.", is for LoginAPIKey)`)
 	}
 	if clientSecret == "" {
@@ -73,24 +74,6 @@ func (c *Client) TeamAPIKeySession() (teamID string, ok bool) {
 		return "", false
 	}
 	return s.teamID, true
-}
-
-// isUUID reports whether s is a UUID in its usual form (8-4-4-4-12 hex).
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if r != '-' {
-				return false
-			}
-		case !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F'):
-			return false
-		}
-	}
-	return true
 }
 
 // PublicService is a team's Public API (/api/public): its members, groups
@@ -172,10 +155,18 @@ type PublicMember struct {
 }
 
 // PublicMemberSpec is what InviteMember and UpdateMember send: the whole
-// member, as the Public API replaces every property.
+// member, as the Public API replaces every property. Build an update from
+// the member with PublicMember.Spec, which keeps an owner an owner.
 type PublicMemberSpec struct {
-	Email      string // InviteMember only
-	Role       Role
+	Email string // InviteMember only
+	// Role is the member's role: RoleAdmin, RoleUser, RoleManager (Bravura
+	// Safe 2023.8 only) or RoleCustom. Its zero value, which is
+	// RoleOwner's number, means RoleUser: a spec that forgets its role
+	// never makes an owner (use Owner for that).
+	Role Role
+	// Owner makes the member an owner. Role must then be zero
+	// (RoleOwner); another role is an error matching ErrInvalidArgument.
+	Owner      bool
 	AccessAll  bool // Bravura Safe 2023.8 only; current servers ignore it
 	ExternalID string
 	// Collections replaces the member's collection access; nil is none.
@@ -405,8 +396,23 @@ type memberBody struct {
 	Groups      *[]string      `json:"groups,omitempty"` // nil: keep the member's groups
 }
 
+// Spec returns the spec that UpdateMember needs to leave the member as it
+// is: its role (Owner for an owner), external ID, AccessAll and
+// collection access, and its groups kept. Change it and send it. The
+// Collections of a member from Bravura Safe's member listing are nil (see
+// Members): read the member with Member first, or the update removes its
+// collection access.
+func (m *PublicMember) Spec() PublicMemberSpec {
+	return PublicMemberSpec{Role: m.Role, Owner: m.Role == RoleOwner, AccessAll: m.AccessAll, ExternalID: m.ExternalID,
+		Collections: slices.Clone(m.Collections)}
+}
+
 func (spec *PublicMemberSpec) body(invite bool) (memberBody, error) {
-	b := memberBody{Type: spec.Role, AccessAll: spec.AccessAll, Collections: toPublicAccess(spec.Collections)}
+	role, err := grantedRole(spec.Role, spec.Owner)
+	if err != nil {
+		return memberBody{}, err
+	}
+	b := memberBody{Type: role, AccessAll: spec.AccessAll, Collections: toPublicAccess(spec.Collections)}
 	if spec.Groups != nil {
 		groups := spec.Groups
 		b.Groups = &groups
@@ -428,10 +434,8 @@ func (spec *PublicMemberSpec) body(invite bool) (memberBody, error) {
 	if err := checkAccessList(spec.Collections, "collection"); err != nil {
 		return b, err
 	}
-	for _, g := range spec.Groups {
-		if !isUUID(g) {
-			return b, invalidArg("member: a group ID is not a UUID")
-		}
+	if err := validID(spec.Groups...); err != nil {
+		return b, fmt.Errorf("member groups: %w", err)
 	}
 	return b, nil
 }
@@ -458,8 +462,9 @@ func (s *PublicService) InviteMember(ctx context.Context, spec PublicMemberSpec)
 
 // UpdateMember replaces a member's role, external ID and collection
 // access, and its groups when spec.Groups is not nil, and returns the
-// member (its Collections are those sent). The team must keep a
-// confirmed owner.
+// member (its Collections are those sent). A spec without a role makes
+// the member a user, an owner included: start from PublicMember.Spec. The
+// team must keep a confirmed owner.
 func (s *PublicService) UpdateMember(ctx context.Context, memberID string, spec PublicMemberSpec) (*PublicMember, error) {
 	if err := validID(memberID); err != nil {
 		return nil, err
@@ -630,10 +635,8 @@ func (s *PublicService) SetGroupMembers(ctx context.Context, groupID string, mem
 // uuidList checks a list of IDs; nil becomes empty (the server fails on a
 // null list).
 func uuidList(what string, ids []string) ([]string, error) {
-	for _, id := range ids {
-		if !isUUID(id) {
-			return nil, invalidArg("%s: an ID is not a UUID", what)
-		}
+	if err := validID(ids...); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if ids == nil {
 		ids = []string{}

@@ -45,6 +45,15 @@ func counting(h *hook, prefix string) *atomic.Int32 {
 	return &n
 }
 
+// wrongSecret is s with its first character changed, so surely not s: a
+// random secret or hash may begin with any character, "x" included.
+func wrongSecret(s string) string {
+	if strings.HasPrefix(s, "x") {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
+}
+
 // mustCollect is collect, failing the test on an error.
 func mustCollect[T any](t *testing.T, seq iter.Seq2[T, error]) []T {
 	t.Helper()
@@ -149,7 +158,7 @@ func TestTeamAPIKeyWrongKind(t *testing.T) {
 	}
 	// A right-looking key the server refuses.
 	h.set(nil)
-	if err := c.LoginTeamAPIKey(t.Context(), e.team.ClientID, "x"+e.team.ClientSecret[1:]); !errors.Is(err, safe.ErrInvalidAPIKey) {
+	if err := c.LoginTeamAPIKey(t.Context(), e.team.ClientID, wrongSecret(e.team.ClientSecret)); !errors.Is(err, safe.ErrInvalidAPIKey) {
 		t.Errorf("wrong secret: %v, want ErrInvalidAPIKey", err)
 	}
 	if err := e.srv.SetTeamAPI(e.team, false); err != nil {
@@ -223,7 +232,7 @@ func TestTeamAPIKeySecretStaysOut(t *testing.T) {
 	c, _ := teamClient(t, e, safe.WithLogger(logger))
 	secret := e.team.ClientSecret
 	var errs []error
-	errs = append(errs, c.LoginTeamAPIKey(t.Context(), e.team.ClientID, "x"+secret[1:]))
+	errs = append(errs, c.LoginTeamAPIKey(t.Context(), e.team.ClientID, wrongSecret(secret)))
 	if err := c.LoginTeamAPIKey(t.Context(), e.team.ClientID, secret); err != nil {
 		t.Fatal(err)
 	}
@@ -371,6 +380,10 @@ func TestPublicMembers(t *testing.T) {
 		_, bad["path id"] = c.Public.Member(ctx, "../x")
 		_, bad["collection id"] = c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "a@example.com", Collections: []safe.Access{{ID: "x"}}})
 		bad["group id"] = c.Public.SetMemberGroups(ctx, inv.ID, []string{"x"})
+		_, bad["collection twice"] = c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "a@example.com",
+			Collections: []safe.Access{{ID: e.col.ID}, {ID: strings.ToUpper(e.col.ID), ReadOnly: true}}})
+		_, bad["manage and read-only"] = c.Public.UpdateCollection(ctx, e.col.ID, safe.PublicCollectionSpec{
+			Groups: []safe.Access{{ID: g.ID, Manage: true, ReadOnly: true}}})
 		_, bad["group name"] = c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: " "})
 		for name, err := range bad {
 			if !errors.Is(err, safe.ErrInvalidArgument) {
@@ -379,6 +392,86 @@ func TestPublicMembers(t *testing.T) {
 		}
 		if n := sent.Load(); n != 0 {
 			t.Errorf("%d requests sent for bad input", n)
+		}
+	})
+}
+
+// TestPublicMemberRoleZeroValue: a member spec that leaves Role out
+// invites or updates a user, never an owner; Owner makes owners, and
+// Spec keeps an owner an owner through an update.
+func TestPublicMemberRoleZeroValue(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		c, h := teamClient(t, e)
+		server := &memberEnv{env: e, gen: gen}
+		stored := func(id string) safetest.Role {
+			t.Helper()
+			st := server.storedMember(t, id)
+			if st == nil {
+				t.Fatalf("the server holds no member %s", id)
+			}
+			return st.Role
+		}
+
+		m, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "norole@example.com"})
+		if err != nil {
+			t.Fatalf("InviteMember without a role: %v", err)
+		}
+		if r := stored(m.ID); r != safetest.RoleUser || m.Role != safe.RoleUser {
+			t.Errorf("invited without a role: stored %v, answered %v; want a user", r, m.Role)
+		}
+		if _, err := c.Public.UpdateMember(ctx, m.ID, safe.PublicMemberSpec{Role: safe.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Public.UpdateMember(ctx, m.ID, safe.PublicMemberSpec{}); err != nil {
+			t.Fatalf("UpdateMember without a role: %v", err)
+		}
+		if r := stored(m.ID); r != safetest.RoleUser {
+			t.Errorf("an admin updated without a role is stored as %v, want a user", r)
+		}
+		owner, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "co-owner@example.com", Owner: true})
+		if err != nil {
+			t.Fatalf("InviteMember with Owner: %v", err)
+		}
+		if r := stored(owner.ID); r != safetest.RoleOwner || owner.Role != safe.RoleOwner {
+			t.Errorf("invited with Owner: stored %v, answered %v; want an owner", r, owner.Role)
+		}
+
+		// The team's only confirmed owner: an update without a role would
+		// make them a user, which the server refuses; Spec keeps them.
+		me, err := c.Public.Member(ctx, e.team.OwnerMemberID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Public.UpdateMember(ctx, me.ID, safe.PublicMemberSpec{}); err == nil {
+			t.Errorf("an update without a role of the last confirmed owner succeeded")
+		}
+		spec := me.Spec()
+		spec.ExternalID = "ext-owner"
+		up, err := c.Public.UpdateMember(ctx, me.ID, spec)
+		if err != nil || up.Role != safe.RoleOwner || up.ExternalID != "ext-owner" {
+			t.Fatalf("UpdateMember(Spec()) = %+v, %v", up, err)
+		}
+		if r := stored(me.ID); r != safetest.RoleOwner {
+			t.Errorf("the owner updated from Spec is stored as %v", r)
+		}
+
+		sent := counting(h, "")
+		for _, r := range []safe.Role{safe.RoleAdmin, safe.RoleUser, safe.RoleCustom} {
+			if _, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "both@example.com", Owner: true, Role: r}); !errors.Is(err, safe.ErrInvalidArgument) {
+				t.Errorf("InviteMember with Owner and %s: %v, want ErrInvalidArgument", r, err)
+			}
+			if _, err := c.Public.UpdateMember(ctx, m.ID, safe.PublicMemberSpec{Owner: true, Role: r}); !errors.Is(err, safe.ErrInvalidArgument) {
+				t.Errorf("UpdateMember with Owner and %s: %v, want ErrInvalidArgument", r, err)
+			}
+		}
+		if _, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "nine@example.com", Role: 9}); !errors.Is(err, safe.ErrInvalidArgument) {
+			t.Errorf("InviteMember with role 9: %v, want ErrInvalidArgument", err)
+		}
+		if n := sent.Load(); n != 0 {
+			t.Errorf("%d requests sent for contradictory roles, want none", n)
 		}
 	})
 }
@@ -465,22 +558,8 @@ func TestPublicWriteOutcomes(t *testing.T) {
 		e := newEnv(t, gen)
 		ctx := t.Context()
 		c, h := teamClient(t, e)
-		// loseFirst forwards the first request matching method and path
-		// and loses its answer; it counts every match.
-		loseFirst := func(method, path string) *atomic.Int32 {
-			var n atomic.Int32
-			h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-				if r.Method == method && r.URL.Path == path {
-					if n.Add(1) == 1 {
-						return loseAnswer(r, next)
-					}
-				}
-				return next.RoundTrip(r)
-			})
-			return &n
-		}
 
-		n := loseFirst("POST", "/api/public/members")
+		n := loseFirst(h, 1, isReq("POST", "/api/public/members"))
 		_, err := c.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: "lost@example.com", Role: safe.RoleUser})
 		var ou *safe.OutcomeUnknownError
 		if !errors.As(err, &ou) || ou.Applied || n.Load() != 1 {
@@ -500,7 +579,7 @@ func TestPublicWriteOutcomes(t *testing.T) {
 			t.Fatal("the invite was not applied")
 		}
 
-		n = loseFirst("POST", "/api/public/groups")
+		n = loseFirst(h, 1, isReq("POST", "/api/public/groups"))
 		if _, err := c.Public.CreateGroup(ctx, safe.PublicGroupSpec{Name: "lost"}); !errors.As(err, &ou) || n.Load() != 1 {
 			t.Errorf("create group with a lost answer: %v after %d requests", err, n.Load())
 		}
@@ -510,20 +589,20 @@ func TestPublicWriteOutcomes(t *testing.T) {
 			t.Fatalf("%d groups after one lost create", len(groups))
 		}
 
-		n = loseFirst("PUT", "/api/public/members/"+lost.ID)
+		n = loseFirst(h, 1, isReq("PUT", "/api/public/members/"+lost.ID))
 		up, err := c.Public.UpdateMember(ctx, lost.ID, safe.PublicMemberSpec{Role: safe.RoleAdmin})
 		if err != nil || up.Role != safe.RoleAdmin || n.Load() != 2 {
 			t.Errorf("update with a lost answer: %+v, %v after %d requests, want success after a repeat", up, err, n.Load())
 		}
-		n = loseFirst("PUT", "/api/public/groups/"+groups[0].ID+"/member-ids")
+		n = loseFirst(h, 1, isReq("PUT", "/api/public/groups/"+groups[0].ID+"/member-ids"))
 		if err := c.Public.SetGroupMembers(ctx, groups[0].ID, []string{lost.ID}); err != nil || n.Load() != 2 {
 			t.Errorf("set group members with a lost answer: %v after %d requests", err, n.Load())
 		}
-		n = loseFirst("DELETE", "/api/public/groups/"+groups[0].ID)
+		n = loseFirst(h, 1, isReq("DELETE", "/api/public/groups/"+groups[0].ID))
 		if err := c.Public.DeleteGroup(ctx, groups[0].ID); err != nil || n.Load() != 2 {
 			t.Errorf("delete group with a lost answer: %v after %d requests, want success (the repeat's 404)", err, n.Load())
 		}
-		n = loseFirst("DELETE", "/api/public/members/"+lost.ID)
+		n = loseFirst(h, 1, isReq("DELETE", "/api/public/members/"+lost.ID))
 		if err := c.Public.RemoveMember(ctx, lost.ID); err != nil || n.Load() != 2 {
 			t.Errorf("remove member with a lost answer: %v after %d requests", err, n.Load())
 		}

@@ -444,22 +444,18 @@ func (s *MembersService) ResetPassword(ctx context.Context, teamID, memberID, ne
 		return err
 	}
 	recoverAccount := info.AtLeast(2026, 4, 0)
-	members, err := s.List(ctx, team.ID)
+	m, err := s.Get(ctx, team.ID, memberID)
 	if err != nil {
-		if team.Role == RoleCustom && errors.Is(err, ErrNotFound) {
-			// 2023.8 shows the member list to no one who only manages
-			// account recovery; the web vault cannot reset then either.
+		var ae *APIError
+		if team.Role == RoleCustom && errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+			// The server's 404 to the member list, not an unknown member:
+			// 2023.8 shows the list to no one who only manages account
+			// recovery, and the web vault cannot reset then either.
 			return fmt.Errorf("%w: the server shows this member no member list, which a reset needs: %w", ErrForbidden, err)
 		}
 		return err
 	}
-	var m *Member
-	for _, mm := range members {
-		if strings.EqualFold(mm.ID, memberID) {
-			m = mm
-		}
-	}
-	if err := checkResetTarget(team, sess, m, memberID, recoverAccount); err != nil {
+	if err := checkResetTarget(team, sess, m, recoverAccount); err != nil {
 		return err
 	}
 
@@ -496,10 +492,8 @@ func (s *MembersService) ResetPassword(ctx context.Context, teamID, memberID, ne
 
 // checkResetTarget applies the servers' rules for whose password the
 // caller may reset, before anything is sent.
-func checkResetTarget(team *Team, sess *session, m *Member, memberID string, recoverAccount bool) error {
+func checkResetTarget(team *Team, sess *session, m *Member, recoverAccount bool) error {
 	switch {
-	case m == nil:
-		return fmt.Errorf("%w: member %s of team %s", ErrNotFound, memberID, team.ID)
 	case m.UserID != "" && strings.EqualFold(m.UserID, sess.userID):
 		return invalidArg("reset password: that is your own membership; change your own master password instead")
 	case m.Status != StatusConfirmed && !(recoverAccount && (m.Status == StatusAccepted || m.Status == StatusRevoked)):

@@ -23,8 +23,6 @@ import (
 // and it fails the test if a plaintext password ("sensitive-…") ever
 // reaches it.
 
-var recoveryGens = []safetest.Generation{safetest.Gen2023, safetest.GenCurrent}
-
 // Passwords of the recovery accounts.
 const (
 	ownerPW  = "sensitive-owner-pw"
@@ -227,7 +225,7 @@ func (e *recEnv) canLogin(t *testing.T, email, password string) (ok, mustUpdate 
 // the admin's) is the one the new master key uses.
 func TestResetPasswordRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
+	for _, gen := range generations {
 		for _, kdf := range []struct {
 			name string
 			kdf  safetest.KDF
@@ -271,56 +269,53 @@ func TestResetPasswordRoundTrip(t *testing.T) {
 // and sends nothing.
 func TestUpdateTempPassword(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.Argon2id(2, 16, 1), safetest.TeamSpec{AccountRecovery: true})
-			ctx := t.Context()
-			e.enrolMember(t)
-			if err := e.srv.SetForcePasswordResetFlag(e.adminM, true); err != nil { // Bravura Safe's flag
-				t.Fatal(err)
-			}
-			admin, _ := e.client(t, "admin@example.com", adminPW)
-			if err := admin.Members.ResetPassword(ctx, e.team.ID, e.memberM.ID, "sensitive-temp"); err != nil {
-				t.Fatal(err)
-			}
-			c, _ := e.client(t, e.memberEmail, "sensitive-temp")
-			if !c.MustUpdatePassword() {
-				t.Fatal("MustUpdatePassword = false after a forced reset")
-			}
-			p, err := c.Profile(ctx)
-			if err != nil || !p.ForcePasswordReset {
-				t.Errorf("profile ForcePasswordReset = %v (%v)", p.ForcePasswordReset, err)
-			}
-			before := e.readable(t, c)
-			if err := c.UpdateTempPassword(ctx, "sensitive-final", "the usual one"); err != nil {
-				t.Fatalf("UpdateTempPassword: %v", err)
-			}
-			if c.MustUpdatePassword() {
-				t.Error("MustUpdatePassword = true after the update")
-			}
-			if after := e.readable(t, c); after != before {
-				t.Errorf("after the update the client reads %v, before %v", after, before)
-			}
-			if must, _ := e.srv.MustUpdatePassword(e.member); must {
-				t.Error("the server still forces a password update")
-			}
-			if h, _ := e.srv.PasswordHint(e.member); h != "the usual one" {
-				t.Errorf("hint = %q", h)
-			}
-			if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-temp"); ok {
-				t.Error("the temporary password still logs in")
-			}
-			if ok, must := e.canLogin(t, e.memberEmail, "sensitive-final"); !ok || must {
-				t.Errorf("the new password: login %v, must update %v", ok, must)
-			}
-			mark := e.log.mark()
-			if err := c.UpdateTempPassword(ctx, "sensitive-again", ""); !errors.Is(err, safe.ErrNoTemporaryPassword) {
-				t.Errorf("a second UpdateTempPassword: %v, want ErrNoTemporaryPassword", err)
-			}
-			e.log.noWrites(t, mark)
-		})
-	}
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.Argon2id(2, 16, 1), safetest.TeamSpec{AccountRecovery: true})
+		ctx := t.Context()
+		e.enrolMember(t)
+		if err := e.srv.SetForcePasswordResetFlag(e.adminM, true); err != nil { // Bravura Safe's flag
+			t.Fatal(err)
+		}
+		admin, _ := e.client(t, "admin@example.com", adminPW)
+		if err := admin.Members.ResetPassword(ctx, e.team.ID, e.memberM.ID, "sensitive-temp"); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := e.client(t, e.memberEmail, "sensitive-temp")
+		if !c.MustUpdatePassword() {
+			t.Fatal("MustUpdatePassword = false after a forced reset")
+		}
+		p, err := c.Profile(ctx)
+		if err != nil || !p.ForcePasswordReset {
+			t.Errorf("profile ForcePasswordReset = %v (%v)", p.ForcePasswordReset, err)
+		}
+		before := e.readable(t, c)
+		if err := c.UpdateTempPassword(ctx, "sensitive-final", "the usual one"); err != nil {
+			t.Fatalf("UpdateTempPassword: %v", err)
+		}
+		if c.MustUpdatePassword() {
+			t.Error("MustUpdatePassword = true after the update")
+		}
+		if after := e.readable(t, c); after != before {
+			t.Errorf("after the update the client reads %v, before %v", after, before)
+		}
+		if must, _ := e.srv.MustUpdatePassword(e.member); must {
+			t.Error("the server still forces a password update")
+		}
+		if h, _ := e.srv.PasswordHint(e.member); h != "the usual one" {
+			t.Errorf("hint = %q", h)
+		}
+		if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-temp"); ok {
+			t.Error("the temporary password still logs in")
+		}
+		if ok, must := e.canLogin(t, e.memberEmail, "sensitive-final"); !ok || must {
+			t.Errorf("the new password: login %v, must update %v", ok, must)
+		}
+		mark := e.log.mark()
+		if err := c.UpdateTempPassword(ctx, "sensitive-again", ""); !errors.Is(err, safe.ErrNoTemporaryPassword) {
+			t.Errorf("a second UpdateTempPassword: %v, want ErrNoTemporaryPassword", err)
+		}
+		e.log.noWrites(t, mark)
+	})
 }
 
 // TestRecoveryNotForcedOnBravura: on Gen2023 a reset by an admin whose
@@ -350,89 +345,86 @@ func TestRecoveryNotForcedOnBravura(t *testing.T) {
 // member's password stays.
 func TestResetPasswordRules(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			for _, m := range []*safetest.Member{e.ownerM, e.adminM} {
-				if err := e.srv.EnrollAccountRecovery(m); err != nil {
-					t.Fatal(err)
-				}
-			}
-			// An accepted (not confirmed) member who enrolled.
-			owner, _ := e.client(t, "owner@example.com", ownerPW)
-			newbie, err := e.srv.AddUser(safetest.UserSpec{Email: "newbie@example.com", Password: "sensitive-newbie", KDF: safetest.PBKDF2(5000)})
-			if err != nil {
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		for _, m := range []*safetest.Member{e.ownerM, e.adminM} {
+			if err := e.srv.EnrollAccountRecovery(m); err != nil {
 				t.Fatal(err)
 			}
-			invite(t, e, "newbie@example.com")
-			accepted, err := e.srv.AcceptInvite(e.team, newbie)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := e.srv.EnrollAccountRecovery(accepted); err != nil {
-				t.Fatal(err)
-			}
-			admin, _ := e.client(t, "admin@example.com", adminPW)
-			custom, _ := e.client(t, "custom@example.com", customPW)
-			plain, _ := e.client(t, e.memberEmail, memberPW)
-			type tc struct {
-				name     string
-				c        *safe.Client
-				team     string
-				memberID string
-				password string
-				want     error
-			}
-			cases := []tc{
-				{"unknown member", owner, e.team.ID, "0b5a4e6e-8d5c-4bde-9a1b-000000000000", "sensitive-x", safe.ErrNotFound},
-				{"not enrolled", owner, e.team.ID, e.memberM.ID, "sensitive-x", safe.ErrNotEnrolled},
-				{"admin resets owner", admin, e.team.ID, e.ownerM.ID, "sensitive-x", safe.ErrForbidden},
-				{"custom resets admin", custom, e.team.ID, e.adminM.ID, "sensitive-x", safe.ErrForbidden},
-				{"plain member resets", plain, e.team.ID, e.adminM.ID, "sensitive-x", safe.ErrForbidden},
-				{"owner resets themself", owner, e.team.ID, e.ownerM.ID, "sensitive-x", safe.ErrInvalidArgument},
-				{"not a team", owner, "0b5a4e6e-8d5c-4bde-9a1b-000000000001", e.adminM.ID, "sensitive-x", safe.ErrNotFound},
-				{"bad member ID", owner, e.team.ID, "../admin", "sensitive-x", safe.ErrInvalidArgument},
-				{"empty password", owner, e.team.ID, e.adminM.ID, "", safe.ErrInvalidArgument},
-			}
-			if gen == safetest.Gen2023 { // current servers reset accepted members too
-				cases = append(cases, tc{"accepted member", owner, e.team.ID, accepted.ID, "sensitive-x", safe.ErrNotConfirmed})
-			}
-			for _, tc := range cases {
-				t.Run(tc.name, func(t *testing.T) {
-					mark := e.log.mark()
-					err := tc.c.Members.ResetPassword(t.Context(), tc.team, tc.memberID, tc.password)
-					if !errors.Is(err, tc.want) {
-						t.Fatalf("err = %v, want %v", err, tc.want)
-					}
-					if strings.Contains(err.Error(), "sensitive-") {
-						t.Errorf("the error holds a password: %v", err)
-					}
-					e.log.noWrites(t, mark)
-					if tc.memberID == "../admin" || tc.password == "" {
-						if sent := e.log.since(mark); len(sent) > 0 {
-							t.Errorf("a bad argument still sent %v", sent)
-						}
-					}
-				})
-			}
-			if gen == safetest.GenCurrent {
-				if err := owner.Members.ResetPassword(t.Context(), e.team.ID, accepted.ID, "sensitive-newbie-2"); err != nil {
-					t.Errorf("current: reset of an accepted member: %v", err)
+		}
+		// An accepted (not confirmed) member who enrolled.
+		owner, _ := e.client(t, "owner@example.com", ownerPW)
+		newbie, err := e.srv.AddUser(safetest.UserSpec{Email: "newbie@example.com", Password: "sensitive-newbie", KDF: safetest.PBKDF2(5000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		invite(t, e, "newbie@example.com")
+		accepted, err := e.srv.AcceptInvite(e.team, newbie)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.srv.EnrollAccountRecovery(accepted); err != nil {
+			t.Fatal(err)
+		}
+		admin, _ := e.client(t, "admin@example.com", adminPW)
+		custom, _ := e.client(t, "custom@example.com", customPW)
+		plain, _ := e.client(t, e.memberEmail, memberPW)
+		type tc struct {
+			name     string
+			c        *safe.Client
+			team     string
+			memberID string
+			password string
+			want     error
+		}
+		cases := []tc{
+			{"unknown member", owner, e.team.ID, "0b5a4e6e-8d5c-4bde-9a1b-000000000000", "sensitive-x", safe.ErrNotFound},
+			{"not enrolled", owner, e.team.ID, e.memberM.ID, "sensitive-x", safe.ErrNotEnrolled},
+			{"admin resets owner", admin, e.team.ID, e.ownerM.ID, "sensitive-x", safe.ErrForbidden},
+			{"custom resets admin", custom, e.team.ID, e.adminM.ID, "sensitive-x", safe.ErrForbidden},
+			{"plain member resets", plain, e.team.ID, e.adminM.ID, "sensitive-x", safe.ErrForbidden},
+			{"owner resets themself", owner, e.team.ID, e.ownerM.ID, "sensitive-x", safe.ErrInvalidArgument},
+			{"not a team", owner, "0b5a4e6e-8d5c-4bde-9a1b-000000000001", e.adminM.ID, "sensitive-x", safe.ErrNotFound},
+			{"bad member ID", owner, e.team.ID, "../admin", "sensitive-x", safe.ErrInvalidArgument},
+			{"empty password", owner, e.team.ID, e.adminM.ID, "", safe.ErrInvalidArgument},
+		}
+		if gen == safetest.Gen2023 { // current servers reset accepted members too
+			cases = append(cases, tc{"accepted member", owner, e.team.ID, accepted.ID, "sensitive-x", safe.ErrNotConfirmed})
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				mark := e.log.mark()
+				err := tc.c.Members.ResetPassword(t.Context(), tc.team, tc.memberID, tc.password)
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("err = %v, want %v", err, tc.want)
 				}
-			}
-			for email, pw := range map[string]string{"owner@example.com": ownerPW, "admin@example.com": adminPW, e.memberEmail: memberPW} {
-				if ok, _ := e.canLogin(t, email, pw); !ok {
-					t.Errorf("%s's password changed", email)
+				if strings.Contains(err.Error(), "sensitive-") {
+					t.Errorf("the error holds a password: %v", err)
 				}
+				e.log.noWrites(t, mark)
+				if tc.memberID == "../admin" || tc.password == "" {
+					if sent := e.log.since(mark); len(sent) > 0 {
+						t.Errorf("a bad argument still sent %v", sent)
+					}
+				}
+			})
+		}
+		if gen == safetest.GenCurrent {
+			if err := owner.Members.ResetPassword(t.Context(), e.team.ID, accepted.ID, "sensitive-newbie-2"); err != nil {
+				t.Errorf("current: reset of an accepted member: %v", err)
 			}
-			// The custom member may reset a plain member.
-			e.enrolMember(t)
-			if err := custom.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-by-custom"); err != nil {
-				t.Errorf("custom resets a plain member: %v", err)
+		}
+		for email, pw := range map[string]string{"owner@example.com": ownerPW, "admin@example.com": adminPW, e.memberEmail: memberPW} {
+			if ok, _ := e.canLogin(t, email, pw); !ok {
+				t.Errorf("%s's password changed", email)
 			}
-		})
-	}
+		}
+		// The custom member may reset a plain member.
+		e.enrolMember(t)
+		if err := custom.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-by-custom"); err != nil {
+			t.Errorf("custom resets a plain member: %v", err)
+		}
+	})
 }
 
 // invite invites an e-mail to the team as the owner, over the API.
@@ -491,7 +483,7 @@ func ownerToken(t *testing.T, e *recEnv) string {
 // anything is sent.
 func TestRecoveryTeamOff(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
+	for _, gen := range generations {
 		for _, spec := range []safetest.TeamSpec{{}, {AccountRecovery: true, WithoutResetPassword: true}} {
 			e := newRecEnv(t, gen, safetest.PBKDF2(5000), spec)
 			if err := e.srv.EnrollAccountRecovery(e.memberM); err != nil {
@@ -519,33 +511,30 @@ func TestRecoveryTeamOff(t *testing.T) {
 // first, as the web vault does, and then everyone can enrol.
 func TestEnrolWithoutKeyPair(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true, WithoutKeyPair: true})
-			member, _ := e.client(t, e.memberEmail, memberPW)
-			mark := e.log.mark()
-			if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrForbidden) {
-				t.Errorf("plain member, no key pair: %v, want ErrForbidden", err)
-			}
-			e.log.noWrites(t, mark)
-			if has, _ := e.srv.TeamKeyPair(e.team); has {
-				t.Fatal("a key pair appeared")
-			}
-			owner, _ := e.client(t, "owner@example.com", ownerPW)
-			if err := owner.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
-				t.Fatalf("owner enrols: %v", err)
-			}
-			if has, err := e.srv.TeamKeyPair(e.team); !has || err != nil {
-				t.Errorf("team key pair after the owner's enrolment: %v, %v", has, err)
-			}
-			e.checkEnrolled(t, e.ownerM, true)
-			if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
-				t.Errorf("member enrols after: %v", err)
-			}
-			e.checkEnrolled(t, e.memberM, true)
-		})
-	}
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true, WithoutKeyPair: true})
+		member, _ := e.client(t, e.memberEmail, memberPW)
+		mark := e.log.mark()
+		if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrForbidden) {
+			t.Errorf("plain member, no key pair: %v, want ErrForbidden", err)
+		}
+		e.log.noWrites(t, mark)
+		if has, _ := e.srv.TeamKeyPair(e.team); has {
+			t.Fatal("a key pair appeared")
+		}
+		owner, _ := e.client(t, "owner@example.com", ownerPW)
+		if err := owner.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Fatalf("owner enrols: %v", err)
+		}
+		if has, err := e.srv.TeamKeyPair(e.team); !has || err != nil {
+			t.Errorf("team key pair after the owner's enrolment: %v, %v", has, err)
+		}
+		e.checkEnrolled(t, e.ownerM, true)
+		if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Errorf("member enrols after: %v", err)
+		}
+		e.checkEnrolled(t, e.memberM, true)
+	})
 }
 
 // TestKeyPairRace: another admin makes the team's key pair while this
@@ -578,35 +567,32 @@ func TestKeyPairRace(t *testing.T) {
 // and nothing is sent.
 func TestWithdraw(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			e.enrolMember(t)
-			c, _ := e.client(t, e.memberEmail, memberPW)
-			if err := c.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); err != nil {
-				t.Fatalf("withdraw: %v", err)
-			}
-			e.checkEnrolled(t, e.memberM, false)
-			owner, _ := e.client(t, "owner@example.com", ownerPW)
-			if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-x"); !errors.Is(err, safe.ErrNotEnrolled) {
-				t.Errorf("reset after the withdrawal: %v, want ErrNotEnrolled", err)
-			}
-			if err := e.srv.SetAccountRecoveryPolicy(e.team, true, true); err != nil {
-				t.Fatal(err)
-			}
-			e.enrolMember(t)
-			if err := c.Sync(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			mark := e.log.mark()
-			if err := c.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrForbidden) {
-				t.Errorf("withdraw under automatic enrolment: %v, want ErrForbidden", err)
-			}
-			e.log.noWrites(t, mark)
-			e.checkEnrolled(t, e.memberM, true)
-		})
-	}
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		e.enrolMember(t)
+		c, _ := e.client(t, e.memberEmail, memberPW)
+		if err := c.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Fatalf("withdraw: %v", err)
+		}
+		e.checkEnrolled(t, e.memberM, false)
+		owner, _ := e.client(t, "owner@example.com", ownerPW)
+		if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-x"); !errors.Is(err, safe.ErrNotEnrolled) {
+			t.Errorf("reset after the withdrawal: %v, want ErrNotEnrolled", err)
+		}
+		if err := e.srv.SetAccountRecoveryPolicy(e.team, true, true); err != nil {
+			t.Fatal(err)
+		}
+		e.enrolMember(t)
+		if err := c.Sync(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		mark := e.log.mark()
+		if err := c.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrForbidden) {
+			t.Errorf("withdraw under automatic enrolment: %v, want ErrForbidden", err)
+		}
+		e.log.noWrites(t, mark)
+		e.checkEnrolled(t, e.memberM, true)
+	})
 }
 
 // TestEnrolResumedSession: servers since 2024.7 want the master password
@@ -614,34 +600,31 @@ func TestWithdraw(t *testing.T) {
 // client says so before sending anything. 2023.8 does not want it.
 func TestEnrolResumedSession(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			c, _ := e.client(t, e.memberEmail, memberPW)
-			blob, key, err := c.ExportSession()
-			if err != nil {
-				t.Fatal(err)
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		c, _ := e.client(t, e.memberEmail, memberPW)
+		blob, key, err := c.ExportSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := e.newClient(t, safe.WithDeviceID(c.DeviceID()))
+		if err := r.ResumeSession(t.Context(), blob, key); err != nil {
+			t.Fatal(err)
+		}
+		mark := e.log.mark()
+		err = r.Members.EnrollAccountRecovery(t.Context(), e.team.ID)
+		if gen == safetest.GenCurrent {
+			if !errors.Is(err, safe.ErrInvalidArgument) {
+				t.Errorf("resumed session on a current server: %v, want ErrInvalidArgument", err)
 			}
-			r, _ := e.newClient(t, safe.WithDeviceID(c.DeviceID()))
-			if err := r.ResumeSession(t.Context(), blob, key); err != nil {
-				t.Fatal(err)
-			}
-			mark := e.log.mark()
-			err = r.Members.EnrollAccountRecovery(t.Context(), e.team.ID)
-			if gen == safetest.GenCurrent {
-				if !errors.Is(err, safe.ErrInvalidArgument) {
-					t.Errorf("resumed session on a current server: %v, want ErrInvalidArgument", err)
-				}
-				e.log.noWrites(t, mark)
-				return
-			}
-			if err != nil {
-				t.Errorf("resumed session on 2023.8: %v", err)
-			}
-			e.checkEnrolled(t, e.memberM, true)
-		})
-	}
+			e.log.noWrites(t, mark)
+			return
+		}
+		if err != nil {
+			t.Errorf("resumed session on 2023.8: %v", err)
+		}
+		e.checkEnrolled(t, e.memberM, true)
+	})
 }
 
 // TestResetDetailsChecked: reset details that would make the admin write a
@@ -718,62 +701,40 @@ func shortEnrolmentKey(t *testing.T, e *recEnv) string {
 // ErrOutcomeUnknown (applied, as it happens).
 func TestRecoveryLostAnswers(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			member, mh := e.client(t, e.memberEmail, memberPW)
-			loseFirst(mh, "/reset-password-enrollment", 1)
-			mark := e.log.mark()
-			if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
-				t.Fatalf("enrolment with a lost answer: %v", err)
-			}
-			if n := e.log.count(mark, "/reset-password-enrollment"); n != 2 {
-				t.Errorf("%d enrolment requests, want 2 (the lost one repeated)", n)
-			}
-			e.checkEnrolled(t, e.memberM, true)
-
-			owner, oh := e.client(t, "owner@example.com", ownerPW)
-			route := "/reset-password"
-			if gen == safetest.GenCurrent {
-				route = "/recover-account"
-			}
-			loseFirst(oh, route, 1)
-			if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-first"); err != nil {
-				t.Fatalf("reset with a lost answer: %v", err)
-			}
-			if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-first"); !ok {
-				t.Error("the new password does not log in")
-			}
-			loseFirst(oh, route, 100)
-			err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-second")
-			var ou *safe.OutcomeUnknownError
-			if !errors.As(err, &ou) {
-				t.Fatalf("every answer lost: %v, want *OutcomeUnknownError", err)
-			}
-			if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-second"); !ok {
-				t.Error("the applied reset's password does not log in")
-			}
-		})
-	}
-}
-
-// loseFirst makes h let the first n requests whose path ends with suffix
-// reach the server and lose their answers.
-func loseFirst(h *hook, suffix string, n int) {
-	var mu sync.Mutex
-	left := n
-	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-		mu.Lock()
-		lose := left > 0 && r.Method != http.MethodGet && strings.HasSuffix(r.URL.Path, suffix)
-		if lose {
-			left--
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		member, mh := e.client(t, e.memberEmail, memberPW)
+		loseFirst(mh, 1, isReq(http.MethodPut, "/reset-password-enrollment"))
+		mark := e.log.mark()
+		if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Fatalf("enrolment with a lost answer: %v", err)
 		}
-		mu.Unlock()
-		if lose {
-			return loseAnswer(r, next)
+		if n := e.log.count(mark, "/reset-password-enrollment"); n != 2 {
+			t.Errorf("%d enrolment requests, want 2 (the lost one repeated)", n)
 		}
-		return next.RoundTrip(r)
+		e.checkEnrolled(t, e.memberM, true)
+
+		owner, oh := e.client(t, "owner@example.com", ownerPW)
+		route := "/reset-password"
+		if gen == safetest.GenCurrent {
+			route = "/recover-account"
+		}
+		loseFirst(oh, 1, isReq(http.MethodPut, route))
+		if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-first"); err != nil {
+			t.Fatalf("reset with a lost answer: %v", err)
+		}
+		if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-first"); !ok {
+			t.Error("the new password does not log in")
+		}
+		loseFirst(oh, 100, isReq(http.MethodPut, route))
+		err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-second")
+		var ou *safe.OutcomeUnknownError
+		if !errors.As(err, &ou) {
+			t.Fatalf("every answer lost: %v, want *OutcomeUnknownError", err)
+		}
+		if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-second"); !ok {
+			t.Error("the applied reset's password does not log in")
+		}
 	})
 }
 
@@ -784,72 +745,69 @@ func loseFirst(h *hook, suffix string, n int) {
 // client is logged out.
 func TestUpdateTempPasswordFailures(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			if err := e.srv.SetForcePasswordResetFlag(e.ownerM, true); err != nil {
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		if err := e.srv.SetForcePasswordResetFlag(e.ownerM, true); err != nil {
+			t.Fatal(err)
+		}
+		e.enrolMember(t)
+		owner, _ := e.client(t, "owner@example.com", ownerPW)
+		reset := func(pw string) {
+			t.Helper()
+			if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, pw); err != nil {
 				t.Fatal(err)
 			}
-			e.enrolMember(t)
-			owner, _ := e.client(t, "owner@example.com", ownerPW)
-			reset := func(pw string) {
-				t.Helper()
-				if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, pw); err != nil {
-					t.Fatal(err)
-				}
-			}
+		}
 
-			// Applied, answer lost.
-			reset("sensitive-t1")
-			c, h := e.client(t, e.memberEmail, "sensitive-t1")
-			loseFirst(h, "/update-temp-password", 1)
-			if err := c.UpdateTempPassword(t.Context(), "sensitive-p1", ""); err != nil {
-				t.Errorf("applied update with a lost answer: %v", err)
-			}
-			if c.MustUpdatePassword() || !c.LoggedIn() {
-				t.Errorf("after it: must update %v, logged in %v", c.MustUpdatePassword(), c.LoggedIn())
-			}
+		// Applied, answer lost.
+		reset("sensitive-t1")
+		c, h := e.client(t, e.memberEmail, "sensitive-t1")
+		loseFirst(h, 1, isReq(http.MethodPut, "/update-temp-password"))
+		if err := c.UpdateTempPassword(t.Context(), "sensitive-p1", ""); err != nil {
+			t.Errorf("applied update with a lost answer: %v", err)
+		}
+		if c.MustUpdatePassword() || !c.LoggedIn() {
+			t.Errorf("after it: must update %v, logged in %v", c.MustUpdatePassword(), c.LoggedIn())
+		}
 
-			// Not applied: the request fails on its way.
-			reset("sensitive-t2")
-			c, h = e.client(t, e.memberEmail, "sensitive-t2")
-			h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-				if strings.HasSuffix(r.URL.Path, "/update-temp-password") {
-					io.Copy(io.Discard, r.Body)
-					return nil, io.ErrUnexpectedEOF // as if the connection broke while sending
-				}
-				return next.RoundTrip(r)
-			})
-			err := c.UpdateTempPassword(t.Context(), "sensitive-p2", "")
-			if err == nil || errors.Is(err, safe.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not applied") {
-				t.Errorf("update that did not reach the server: %v, want a plain error saying not applied", err)
+		// Not applied: the request fails on its way.
+		reset("sensitive-t2")
+		c, h = e.client(t, e.memberEmail, "sensitive-t2")
+		h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+			if strings.HasSuffix(r.URL.Path, "/update-temp-password") {
+				io.Copy(io.Discard, r.Body)
+				return nil, io.ErrUnexpectedEOF // as if the connection broke while sending
 			}
-			if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-t2"); !ok {
-				t.Error("the temporary password changed")
-			}
-
-			// Applied, then the login with the new password fails.
-			h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
-				if strings.HasSuffix(r.URL.Path, "/connect/token") {
-					io.Copy(io.Discard, r.Body)
-					return unavailable(), nil
-				}
-				return next.RoundTrip(r)
-			})
-			err = c.UpdateTempPassword(t.Context(), "sensitive-p3", "")
-			var ou *safe.OutcomeUnknownError
-			if !errors.As(err, &ou) || !ou.Applied {
-				t.Errorf("failed follow-up login: %v, want an applied *OutcomeUnknownError", err)
-			}
-			if c.LoggedIn() {
-				t.Error("still logged in with a session the server ended")
-			}
-			if ok, must := e.canLogin(t, e.memberEmail, "sensitive-p3"); !ok || must {
-				t.Errorf("the updated password: login %v, must update %v", ok, must)
-			}
+			return next.RoundTrip(r)
 		})
-	}
+		err := c.UpdateTempPassword(t.Context(), "sensitive-p2", "")
+		if err == nil || errors.Is(err, safe.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not applied") {
+			t.Errorf("update that did not reach the server: %v, want a plain error saying not applied", err)
+		}
+		if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-t2"); !ok {
+			t.Error("the temporary password changed")
+		}
+
+		// Applied, then the login with the new password fails.
+		h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+			if strings.HasSuffix(r.URL.Path, "/connect/token") {
+				io.Copy(io.Discard, r.Body)
+				return unavailable(), nil
+			}
+			return next.RoundTrip(r)
+		})
+		err = c.UpdateTempPassword(t.Context(), "sensitive-p3", "")
+		var ou *safe.OutcomeUnknownError
+		if !errors.As(err, &ou) || !ou.Applied {
+			t.Errorf("failed follow-up login: %v, want an applied *OutcomeUnknownError", err)
+		}
+		if c.LoggedIn() {
+			t.Error("still logged in with a session the server ended")
+		}
+		if ok, must := e.canLogin(t, e.memberEmail, "sensitive-p3"); !ok || must {
+			t.Errorf("the updated password: login %v, must update %v", ok, must)
+		}
+	})
 }
 
 // TestRecoverySecretsStayOut: no password reaches an error or a log line
@@ -903,32 +861,33 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 // enrolled members to them, and the reset goes through.
 func TestResetByRecoveryManagerOnly(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			if err := e.srv.SetCustomPermissions(e.customM, "manageResetPassword"); err != nil {
-				t.Fatal(err)
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		if err := e.srv.SetCustomPermissions(e.customM, "manageResetPassword"); err != nil {
+			t.Fatal(err)
+		}
+		e.enrolMember(t)
+		custom, _ := e.client(t, "custom@example.com", customPW)
+		mark := e.log.mark()
+		err := custom.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-by-custom")
+		if gen == safetest.Gen2023 {
+			if !errors.Is(err, safe.ErrForbidden) {
+				t.Errorf("err = %v, want ErrForbidden", err)
 			}
-			e.enrolMember(t)
-			custom, _ := e.client(t, "custom@example.com", customPW)
-			mark := e.log.mark()
-			err := custom.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-by-custom")
-			if gen == safetest.Gen2023 {
-				if !errors.Is(err, safe.ErrForbidden) {
-					t.Errorf("err = %v, want ErrForbidden", err)
-				}
-				e.log.noWrites(t, mark)
-				return
-			}
-			if err != nil {
-				t.Fatalf("ResetPassword: %v", err)
-			}
-			if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-by-custom"); !ok {
-				t.Error("the new password does not log in")
-			}
-		})
-	}
+			e.log.noWrites(t, mark)
+			return
+		}
+		if err != nil {
+			t.Fatalf("ResetPassword: %v", err)
+		}
+		// A member the list does not have is unknown, not forbidden.
+		if err := custom.Members.ResetPassword(t.Context(), e.team.ID, "0b5a4e6e-8d5c-4bde-9a1b-000000000000", "sensitive-x"); !errors.Is(err, safe.ErrNotFound) || errors.Is(err, safe.ErrForbidden) {
+			t.Errorf("reset of an unknown member: %v, want ErrNotFound only", err)
+		}
+		if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-by-custom"); !ok {
+			t.Error("the new password does not log in")
+		}
+	})
 }
 
 // TestKeyPairLostAnswer: the answer to the key pair's upload is lost after
@@ -936,25 +895,22 @@ func TestResetByRecoveryManagerOnly(t *testing.T) {
 // refused), the client reads the pair back and enrols with it.
 func TestKeyPairLostAnswer(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true, WithoutKeyPair: true})
-			owner, h := e.client(t, "owner@example.com", ownerPW)
-			loseFirst(h, "/keys", 1)
-			mark := e.log.mark()
-			if err := owner.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
-				t.Fatalf("EnrollAccountRecovery: %v", err)
-			}
-			if n := e.log.count(mark, "/keys"); n != 1 {
-				t.Errorf("%d key pair uploads, want 1", n)
-			}
-			if has, err := e.srv.TeamKeyPair(e.team); !has || err != nil {
-				t.Errorf("TeamKeyPair = %v, %v", has, err)
-			}
-			e.checkEnrolled(t, e.ownerM, true)
-		})
-	}
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true, WithoutKeyPair: true})
+		owner, h := e.client(t, "owner@example.com", ownerPW)
+		loseFirst(h, 1, isReq(http.MethodPost, "/keys"))
+		mark := e.log.mark()
+		if err := owner.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Fatalf("EnrollAccountRecovery: %v", err)
+		}
+		if n := e.log.count(mark, "/keys"); n != 1 {
+			t.Errorf("%d key pair uploads, want 1", n)
+		}
+		if has, err := e.srv.TeamKeyPair(e.team); !has || err != nil {
+			t.Errorf("TeamKeyPair = %v, %v", has, err)
+		}
+		e.checkEnrolled(t, e.ownerM, true)
+	})
 }
 
 // TestRecoveryStaleSnapshot: a client whose snapshot predates the policy
@@ -962,40 +918,37 @@ func TestKeyPairLostAnswer(t *testing.T) {
 // generation's words, is the same ErrRecoveryDisabled, and nothing changes.
 func TestRecoveryStaleSnapshot(t *testing.T) {
 	t.Parallel()
-	for _, gen := range recoveryGens {
-		t.Run(gen.String(), func(t *testing.T) {
-			t.Parallel()
-			e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
-			e.enrolMember(t)
-			member, _ := e.client(t, e.memberEmail, memberPW, safe.WithSyncInterval(time.Hour))
-			owner, _ := e.client(t, "owner@example.com", ownerPW, safe.WithSyncInterval(time.Hour))
-			for _, c := range []*safe.Client{member, owner} {
-				if err := c.Sync(t.Context()); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := e.srv.SetAccountRecoveryPolicy(e.team, false, false); err != nil {
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		e.enrolMember(t)
+		member, _ := e.client(t, e.memberEmail, memberPW, safe.WithSyncInterval(time.Hour))
+		owner, _ := e.client(t, "owner@example.com", ownerPW, safe.WithSyncInterval(time.Hour))
+		for _, c := range []*safe.Client{member, owner} {
+			if err := c.Sync(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			mark := e.log.mark()
-			defer func() {
-				// The snapshots did not know: the server refused both.
-				if e.log.count(mark, "/reset-password-enrollment") != 1 || e.log.count(mark, "/reset-password")+e.log.count(mark, "/recover-account") != 1 {
-					t.Errorf("requests %v, want the withdrawal and the reset sent once each", e.log.since(mark))
-				}
-			}()
-			if err := member.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrRecoveryDisabled) {
-				t.Errorf("withdraw: %v, want ErrRecoveryDisabled", err)
+		}
+		if err := e.srv.SetAccountRecoveryPolicy(e.team, false, false); err != nil {
+			t.Fatal(err)
+		}
+		mark := e.log.mark()
+		defer func() {
+			// The snapshots did not know: the server refused both.
+			if e.log.count(mark, "/reset-password-enrollment") != 1 || e.log.count(mark, "/reset-password")+e.log.count(mark, "/recover-account") != 1 {
+				t.Errorf("requests %v, want the withdrawal and the reset sent once each", e.log.since(mark))
 			}
-			if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-x"); !errors.Is(err, safe.ErrRecoveryDisabled) {
-				t.Errorf("reset: %v, want ErrRecoveryDisabled", err)
-			}
-			e.checkEnrolled(t, e.memberM, true)
-			if ok, _ := e.canLogin(t, e.memberEmail, memberPW); !ok {
-				t.Error("the member's password changed")
-			}
-		})
-	}
+		}()
+		if err := member.Members.WithdrawAccountRecovery(t.Context(), e.team.ID); !errors.Is(err, safe.ErrRecoveryDisabled) {
+			t.Errorf("withdraw: %v, want ErrRecoveryDisabled", err)
+		}
+		if err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-x"); !errors.Is(err, safe.ErrRecoveryDisabled) {
+			t.Errorf("reset: %v, want ErrRecoveryDisabled", err)
+		}
+		e.checkEnrolled(t, e.memberM, true)
+		if ok, _ := e.canLogin(t, e.memberEmail, memberPW); !ok {
+			t.Error("the member's password changed")
+		}
+	})
 }
 
 // TestRecoveryUnreadablePolicies: a sync whose policies do not parse still

@@ -68,6 +68,10 @@ type Role int
 
 // Roles.
 const (
+	// RoleOwner is 0 on the wire, and so Role's zero value. Where a role
+	// is asked for (Invitation, PublicMemberSpec), a zero role therefore
+	// means RoleUser, and owners are made with an Owner field: a
+	// forgotten role never grants the team.
 	RoleOwner = Role(wire.RoleOwner)
 	RoleAdmin = Role(wire.RoleAdmin)
 	RoleUser  = Role(wire.RoleUser)

@@ -65,6 +65,25 @@ func loseAnswer(r *http.Request, next http.RoundTripper) (*http.Response, error)
 	return nil, io.ErrUnexpectedEOF
 }
 
+// loseFirst makes h lose the answers of the first n requests that match
+// selects, after the server applied them; the others pass. It returns the
+// number of matching requests so far.
+func loseFirst(h *hook, n int32, match func(*http.Request) bool) *atomic.Int32 {
+	var seen atomic.Int32
+	h.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+		if match(r) && seen.Add(1) <= n {
+			return loseAnswer(r, next)
+		}
+		return next.RoundTrip(r)
+	})
+	return &seen
+}
+
+// isReq matches the requests of a method whose path ends with suffix.
+func isReq(method, suffix string) func(*http.Request) bool {
+	return func(r *http.Request) bool { return r.Method == method && strings.HasSuffix(r.URL.Path, suffix) }
+}
+
 func unavailable() *http.Response {
 	return &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(`{"message":"unavailable"}`))}

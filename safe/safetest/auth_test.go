@@ -438,7 +438,7 @@ func TestAPIKeyGrant(t *testing.T) {
 		wantError string
 	}{
 		{"ok", func(url.Values) {}, ""},
-		{"wrong secret", func(f url.Values) { f.Set("client_secret", "x"+u.ClientSecret[1:]) }, "invalid_client"},
+		{"wrong secret", func(f url.Values) { f.Set("client_secret", wrongSecret(u.ClientSecret)) }, "invalid_client"},
 		{"another user's secret", func(f url.Values) { f.Set("client_secret", other.ClientSecret) }, "invalid_client"},
 		{"no secret", func(f url.Values) { f.Del("client_secret") }, "invalid_client"},
 		{"unknown user", func(f url.Values) { f.Set("client_id", "user.00000000-0000-4000-8000-000000000000") }, "invalid_client"},

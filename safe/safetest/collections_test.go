@@ -216,8 +216,11 @@ func TestOrgMembersAndKeys(t *testing.T) {
 					t.Errorf("current mini-details: %d, %d members", r.status, len(mini.Data))
 				}
 			}
-			// Public keys: the org key pair decrypts with the team key; the
-			// user's public key is the one of the private key in the token.
+			// Public keys: GET public-key, and GET keys (its alias since
+			// 2023.8), answer the team's public key and nothing else, to
+			// any logged-in user (the server checks no membership); the
+			// stored key pair decrypts with the team key. The user's public
+			// key is the one of the private key in the token.
 			var pk struct {
 				Object    string `json:"object"`
 				PublicKey string `json:"publicKey"`
@@ -226,26 +229,24 @@ func TestOrgMembersAndKeys(t *testing.T) {
 			if pk.Object != "organizationPublicKey" || pk.PublicKey == "" {
 				t.Errorf("public-key = %+v", pk)
 			}
-			var keys struct {
-				Object     string `json:"object"`
-				PublicKey  string `json:"publicKey"`
-				PrivateKey string `json:"privateKey"`
+			if ok, err := f.srv.TeamKeyPair(f.team); !ok || err != nil {
+				t.Errorf("the team's key pair: %v, %v", ok, err)
 			}
-			do(t, f.srv, "GET", org+"/keys", f.alice.token, nil).json(t, &keys)
-			if keys.PublicKey != pk.PublicKey {
-				t.Errorf("keys publicKey differs from public-key")
-			}
-			if gen == safetest.Gen2023 {
-				priv, err := f.alice.teamKey(t, f.srv, f.team.ID).UnwrapPrivateKey(mustParse(t, keys.PrivateKey))
-				if err != nil {
-					t.Fatalf("team private key does not unwrap with the team key: %v", err)
-				}
-				if pub, _ := priv.Public().Base64(); pub != pk.PublicKey {
-					t.Errorf("team key pair does not match")
+			for who, s := range map[string]*session{"alice (owner)": f.alice, "erin (no member)": f.erin} {
+				for _, route := range []string{"/keys", "/public-key"} {
+					r := do(t, f.srv, "GET", org+route, s.token, nil)
+					var got map[string]any
+					r.json(t, &got)
+					if r.status != 200 || len(got) != 2 || got["object"] != "organizationPublicKey" || got["publicKey"] != pk.PublicKey {
+						t.Errorf("GET %s by %s: %d %s, want the public key alone", route, who, r.status, r.body)
+					}
 				}
 			}
-			if r := do(t, f.srv, "GET", org+"/keys", f.erin.token, nil); r.status != 404 {
-				t.Errorf("non-member reads team keys: %d", r.status)
+			if r := do(t, f.srv, "GET", "/api/organizations/0b5a4e6e-8d5c-4bde-9a1b-000000000000/keys", f.alice.token, nil); r.status != 404 {
+				t.Errorf("keys of an unknown team: %d, want 404", r.status)
+			}
+			if r := do(t, f.srv, "GET", "/api/organizations/MPR/public-key", f.alice.token, nil); r.status != 500 {
+				t.Errorf("public-key of a team id that is no Guid: %d, want new Guid's 500", r.status)
 			}
 			var uk struct {
 				UserID    string `json:"userId"`

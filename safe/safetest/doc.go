@@ -98,7 +98,8 @@
 //     acceptance link.
 //   - Account recovery (recovery.go): the team key pair (POST .../keys by
 //     those who manage account recovery; TeamSpec.WithoutKeyPair seeds a
-//     team without one), the plan's UseResetPassword and the ResetPassword
+//     team without one; GET .../public-key and its alias GET .../keys
+//     answer the public key alone, to any logged-in user), the plan's UseResetPassword and the ResetPassword
 //     policy (TeamSpec, SetAccountRecoveryPolicy; the policy is in the
 //     sync), enrolment and withdrawal (a member enrols only themself;
 //     current servers want the master-password hash), the reset details,

@@ -115,23 +115,30 @@ func (s *Server) serve(h handlerFunc, needAuth, optional bool) http.HandlerFunc 
 			writeError(w, err)
 			return
 		}
-		if b == nil {
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		if len(b) == 0 { // noContent
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		// Sent up front, large answers are not chunked, and clients can
-		// size their buffers.
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		s.writeAnswer(w, b, pooled)
+	}
+}
+
+// writeAnswer writes an answer of locked: nil is an empty 200, empty (a
+// noContent) a 204, anything else JSON; a pooled buffer is recycled once
+// written.
+func (s *Server) writeAnswer(w http.ResponseWriter, b []byte, pooled bool) {
+	if b == nil {
 		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(b)
-		if pooled {
-			s.recycle(b)
-		}
+		return
+	}
+	if len(b) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// Sent up front, large answers are not chunked, and clients can size
+	// their buffers.
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	if pooled {
+		s.recycle(b)
 	}
 }
 

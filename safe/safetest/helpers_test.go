@@ -315,3 +315,12 @@ type cipherResp struct {
 		Password *string `json:"password"`
 	} `json:"login"`
 }
+
+// wrongSecret is s with its first character changed, so surely not s: a
+// random secret or hash may begin with any character, "x" included.
+func wrongSecret(s string) string {
+	if strings.HasPrefix(s, "x") {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
+}

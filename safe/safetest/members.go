@@ -285,17 +285,10 @@ func (s *Server) inviteOrgUsers(c *call) (any, error) {
 	if role != RoleOwner && !c.st.hasConfirmedOwnerExcept(m.orgID, "") {
 		return nil, c.errNeedsOwner()
 	}
-	known := map[string]bool{} // SelectKnownEmailsAsync: case-insensitive
-	for _, mm := range c.st.orgMembers(m.orgID) {
-		known[strings.ToLower(mm.email)] = true
-		if u := c.st.users[mm.userID]; u != nil {
-			known[strings.ToLower(u.email)] = true
-		}
-	}
 	seen := map[string]bool{} // Distinct(): case-sensitive, as upstream
 	var fresh []string
 	for _, e := range *req.Emails {
-		if seen[*e] || known[strings.ToLower(*e)] {
+		if seen[*e] || c.st.knownEmail(m.orgID, *e) {
 			continue // already a member or invited: skipped silently
 		}
 		seen[*e] = true
@@ -323,6 +316,20 @@ func (s *Server) inviteOrgUsers(c *call) (any, error) {
 	}
 	c.st.touchOrg(m.orgID, c.now)
 	return nil, nil
+}
+
+// knownEmail is SelectKnownEmailsAsync for one address: a member of the
+// team invited at it, or whose account has it, case-insensitively.
+func (st *store) knownEmail(orgID, email string) bool {
+	for _, m := range st.orgMembers(orgID) {
+		if strings.EqualFold(m.email, email) {
+			return true
+		}
+		if u := st.users[m.userID]; u != nil && strings.EqualFold(u.email, email) {
+			return true
+		}
+	}
+	return false
 }
 
 // The e-mail list rules of StrictEmailAddressListAttribute.

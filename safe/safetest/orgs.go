@@ -148,27 +148,28 @@ func (s *Server) listOrgUsersMini(c *call) (any, error) {
 	return newList(out), nil
 }
 
-// GET /api/organizations/{orgId}/public-key
+// GET /api/organizations/{orgId}/public-key, and GET .../keys, its alias
+// since 2023.8 ("TDL-136 Renamed to public-key (2023.8), left for
+// backwards compatability with older clients"): the team's public key
+// alone, OrganizationPublicKeyResponseModel, on both generations. The
+// server checks no membership: any logged-in user reads any team's public
+// key (an accepted member enrols in account recovery with it before being
+// confirmed), and an unknown team is a 404; new Guid(id) fails an id that
+// is no Guid with a 500. Bravura-Security/bravura-safe_server
+// src/Api/AdminConsole/Controllers/OrganizationsController.cs (GetPublicKey,
+// GetKeys; commits e9c307e2 and 075d2d58), and bitwarden/server's, the same
+// to this day (033e1591). No GET route serves the private key here: POST
+// .../keys answers it to the client that uploaded it, and current
+// upstream's GET .../private-key (ManageUsers, behind the GenerateInviteLink
+// feature flag) is not served.
 func (s *Server) orgPublicKey(c *call) (any, error) {
-	m, err := c.orgMember()
-	if err != nil {
-		return nil, err
+	id, ok := canonicalGUID(c.r.PathValue("orgId"))
+	if !ok {
+		return nil, errors.New("FormatException: Guid should contain 32 digits with 4 dashes")
 	}
-	o := c.st.orgs[m.orgID]
+	o := c.st.orgs[id]
+	if o == nil {
+		return nil, errNotFound()
+	}
 	return map[string]any{"object": "organizationPublicKey", "publicKey": optString(o.publicKey)}, nil
-}
-
-// GET /api/organizations/{orgId}/keys: on 2023.8 the key pair (the private
-// key encrypted with the team key), on current servers an alias of
-// public-key.
-func (s *Server) orgKeys(c *call) (any, error) {
-	if c.current() {
-		return s.orgPublicKey(c)
-	}
-	m, err := c.orgMember()
-	if err != nil {
-		return nil, err
-	}
-	o := c.st.orgs[m.orgID]
-	return map[string]any{"object": "organizationKeys", "publicKey": optString(o.publicKey), "privateKey": optString(o.privateKey)}, nil
 }

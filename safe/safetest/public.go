@@ -100,20 +100,10 @@ func (s *Server) public(h publicHandler) http.HandlerFunc {
 		switch {
 		case errors.As(err, &pe):
 			pe.write(w)
-			return
 		case err != nil:
 			writeError(w, err)
-			return
-		case b == nil:
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(b)
-		if pooled {
-			s.recycle(b)
+		default:
+			s.writeAnswer(w, b, pooled)
 		}
 	}
 }
@@ -179,6 +169,31 @@ func (c *call) pathGUID(ms modelState) string {
 		ms.add("id", "The value '"+raw+"' is not valid.")
 	}
 	return id
+}
+
+// pathOf binds the {id} of a route without a body (pathGUID) and finds
+// that object of o with find, which answers the bare 404 for one o does
+// not have.
+func pathOf[T any](c *call, o *orgRec, find func(*call, string, *orgRec) (T, error)) (T, error) {
+	ms := modelState{}
+	id := c.pathGUID(ms)
+	if err := ms.err(); err != nil {
+		var none T
+		return none, err
+	}
+	return find(c, id, o)
+}
+
+// bindIDList binds the {id} of PUT .../group-ids or .../member-ids and
+// its body, into body, whose one property *list is the GUID list called
+// name; ids is nil when the list is null.
+func (c *call) bindIDList(body any, list **[]json.RawMessage, name string) (id string, ids []string, err error) {
+	ms := modelState{}
+	id = c.pathGUID(ms)
+	if c.decodePublic(ms, body) && *list != nil {
+		ids = guidList(ms, name, **list)
+	}
+	return id, ids, ms.err()
 }
 
 // decodePublic binds a JSON body ([FromBody] model): an empty body, JSON

@@ -59,12 +59,7 @@ func (s *Server) publicListCollections(c *call, o *orgRec) (any, error) {
 
 // GET /api/public/collections/{id}
 func (s *Server) publicGetCollection(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	col, err := c.pathCollectionOf(id, o)
+	col, err := pathOf(c, o, (*call).pathCollectionOf)
 	if err != nil {
 		return nil, err
 	}
@@ -138,12 +133,7 @@ func (st *store) setCollectionGroups(col *collectionRec, list []assoc) {
 
 // DELETE /api/public/collections/{id}: as the internal API's delete.
 func (s *Server) publicDeleteCollection(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	col, err := c.pathCollectionOf(id, o)
+	col, err := pathOf(c, o, (*call).pathCollectionOf)
 	if err != nil {
 		return nil, err
 	}

@@ -248,12 +248,7 @@ func (s *Server) publicListGroups(c *call, o *orgRec) (any, error) {
 
 // GET /api/public/groups/{id}
 func (s *Server) publicGetGroup(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	g, err := c.pathGroup(id, o)
+	g, err := pathOf(c, o, (*call).pathGroup)
 	if err != nil {
 		return nil, err
 	}
@@ -324,12 +319,7 @@ func (s *Server) publicPutGroup(c *call, o *orgRec) (any, error) {
 // DELETE /api/public/groups/{id}: its CollectionGroup and GroupUser rows
 // go with it.
 func (s *Server) publicDeleteGroup(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	g, err := c.pathGroup(id, o)
+	g, err := pathOf(c, o, (*call).pathGroup)
 	if err != nil {
 		return nil, err
 	}
@@ -340,12 +330,7 @@ func (s *Server) publicDeleteGroup(c *call, o *orgRec) (any, error) {
 
 // GET /api/public/groups/{id}/member-ids: a bare array.
 func (s *Server) publicGroupMemberIDs(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	g, err := c.pathGroup(id, o)
+	g, err := pathOf(c, o, (*call).pathGroup)
 	if err != nil {
 		return nil, err
 	}
@@ -355,16 +340,11 @@ func (s *Server) publicGroupMemberIDs(c *call, o *orgRec) (any, error) {
 // PUT /api/public/groups/{id}/member-ids {"memberIds":[...]}: ids that
 // are not members of the team are dropped (GroupUser_UpdateUsers).
 func (s *Server) publicPutGroupMemberIDs(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
 	var req struct {
 		MemberIDs *[]json.RawMessage `json:"memberIds"`
 	}
-	var ids []string
-	if c.decodePublic(ms, &req) && req.MemberIDs != nil {
-		ids = guidList(ms, "memberIds", *req.MemberIDs)
-	}
-	if err := ms.err(); err != nil {
+	id, ids, err := c.bindIDList(&req, &req.MemberIDs, "memberIds")
+	if err != nil {
 		return nil, err
 	}
 	g, err := c.pathGroup(id, o)

@@ -169,12 +169,7 @@ func (s *Server) publicListMembers(c *call, o *orgRec) (any, error) {
 
 // GET /api/public/members/{id}
 func (s *Server) publicGetMember(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	m, err := c.pathMemberOf(id, o)
+	m, err := pathOf(c, o, (*call).pathMemberOf)
 	if err != nil {
 		return nil, err
 	}
@@ -224,20 +219,6 @@ func (s *Server) publicInviteMember(c *call, o *orgRec) (any, error) {
 	return c.publicMemberOut(m, false, c.assocsOut(req.collections, req.req.Collections != nil)), nil
 }
 
-// knownEmail is SelectKnownEmailsAsync for one address: a member of the
-// team invited at it, or whose account has it, case-insensitively.
-func (st *store) knownEmail(orgID, email string) bool {
-	for _, m := range st.orgMembers(orgID) {
-		if strings.EqualFold(m.email, email) {
-			return true
-		}
-		if u := st.users[m.userID]; u != nil && strings.EqualFold(u.email, email) {
-			return true
-		}
-	}
-	return false
-}
-
 // PUT /api/public/members/{id}: every property is replaced, collections
 // included (null is none); groups are replaced only when given.
 func (s *Server) publicPutMember(c *call, o *orgRec) (any, error) {
@@ -251,9 +232,7 @@ func (s *Server) publicPutMember(c *call, o *orgRec) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	word := "Team"
 	if c.current() {
-		word = "Organization"
 		// UpdateOrganizationUserCommand: every collection and group named
 		// must be the team's.
 		for _, x := range req.collections {
@@ -268,7 +247,7 @@ func (s *Server) publicPutMember(c *call, o *orgRec) (any, error) {
 		}
 	}
 	if req.role != RoleOwner && !c.st.hasConfirmedOwnerExcept(o.id, m.id) {
-		return nil, publicBadRequest(word + " must have at least one confirmed owner.")
+		return nil, publicBadRequest(c.teamWord() + " must have at least one confirmed owner.")
 	}
 	if err := c.checkManage(req.collections); err != nil {
 		return nil, err
@@ -291,21 +270,12 @@ func (s *Server) publicPutMember(c *call, o *orgRec) (any, error) {
 // DELETE /api/public/members/{id}: no acting user, so owners may go too,
 // but not the last confirmed one.
 func (s *Server) publicDeleteMember(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	m, err := c.pathMemberOf(id, o)
+	m, err := pathOf(c, o, (*call).pathMemberOf)
 	if err != nil {
 		return nil, err
 	}
 	if !c.st.hasConfirmedOwnerExcept(o.id, m.id) {
-		word := "Team"
-		if c.current() {
-			word = "Organization"
-		}
-		return nil, publicBadRequest(word + " must have at least one confirmed owner.")
+		return nil, publicBadRequest(c.teamWord() + " must have at least one confirmed owner.")
 	}
 	c.st.touchOrg(o.id, c.now) // before: the removed member sees it too
 	delete(c.st.members, m.id)
@@ -314,12 +284,7 @@ func (s *Server) publicDeleteMember(c *call, o *orgRec) (any, error) {
 
 // GET /api/public/members/{id}/group-ids: a bare array.
 func (s *Server) publicMemberGroupIDs(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	m, err := c.pathMemberOf(id, o)
+	m, err := pathOf(c, o, (*call).pathMemberOf)
 	if err != nil {
 		return nil, err
 	}
@@ -329,16 +294,11 @@ func (s *Server) publicMemberGroupIDs(c *call, o *orgRec) (any, error) {
 // PUT /api/public/members/{id}/group-ids {"groupIds":[...]}: ids that are
 // not groups of the team are dropped (GroupUser_UpdateGroups).
 func (s *Server) publicPutMemberGroupIDs(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
 	var req struct {
 		GroupIDs *[]json.RawMessage `json:"groupIds"`
 	}
-	var ids []string
-	if c.decodePublic(ms, &req) && req.GroupIDs != nil {
-		ids = guidList(ms, "groupIds", *req.GroupIDs)
-	}
-	if err := ms.err(); err != nil {
+	id, ids, err := c.bindIDList(&req, &req.GroupIDs, "groupIds")
+	if err != nil {
 		return nil, err
 	}
 	m, err := c.pathMemberOf(id, o)
@@ -358,12 +318,7 @@ func (s *Server) publicPutMemberGroupIDs(c *call, o *orgRec) (any, error) {
 // POST /api/public/members/{id}/reinvite: there is no e-mail to send; only
 // an invited member may be re-invited.
 func (s *Server) publicReinviteMember(c *call, o *orgRec) (any, error) {
-	ms := modelState{}
-	id := c.pathGUID(ms)
-	if err := ms.err(); err != nil {
-		return nil, err
-	}
-	m, err := c.pathMemberOf(id, o)
+	m, err := pathOf(c, o, (*call).pathMemberOf)
 	if err != nil {
 		return nil, err
 	}

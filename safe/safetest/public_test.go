@@ -132,9 +132,9 @@ func TestTeamAPIKeyGrant(t *testing.T) {
 				}, ""},
 				{"scope api", func(f url.Values) { f.Set("scope", "api") }, "invalid_scope"},
 				{"two scopes", func(f url.Values) { f.Set("scope", "api.organization api") }, "invalid_scope"},
-				{"wrong secret", func(f url.Values) { f.Set("client_secret", "x"+team.ClientSecret[1:]) }, "invalid_client"},
+				{"wrong secret", func(f url.Values) { f.Set("client_secret", wrongSecret(team.ClientSecret)) }, "invalid_client"},
 				{"wrong secret and scope", func(f url.Values) {
-					f.Set("client_secret", "x"+team.ClientSecret[1:])
+					f.Set("client_secret", wrongSecret(team.ClientSecret))
 					f.Set("scope", "api")
 				}, "invalid_client"}, // the client is checked before the scope
 				{"no secret", func(f url.Values) { f.Del("client_secret") }, "invalid_client"},
@@ -277,7 +277,7 @@ func TestTeamAPIKeyEndpoints(t *testing.T) {
 			if r.json(t, &k); r.status != 200 || k.Object != "apiKey" || k.APIKey != f.team.ClientSecret || k.RevisionDate == "" {
 				t.Fatalf("api-key: %d %s", r.status, r.body)
 			}
-			if r := do(t, f.srv, "POST", f.org+"/api-key", f.alice.token, map[string]string{"masterPasswordHash": "x" + hash[1:]}); r.status != 400 ||
+			if r := do(t, f.srv, "POST", f.org+"/api-key", f.alice.token, map[string]string{"masterPasswordHash": wrongSecret(hash)}); r.status != 400 ||
 				r.apiError(t).ValidationErrors["MasterPasswordHash"] == nil {
 				t.Errorf("wrong password: %d %s", r.status, r.body)
 			}

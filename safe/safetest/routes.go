@@ -114,7 +114,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 			h(m+org+"/users/{id}/activate", a(s.restoreOrgUser))
 		}
 	}
-	h("GET "+org+"/keys", a(s.orgKeys))
+	h("GET "+org+"/keys", a(s.orgPublicKey))
 	h("GET "+org+"/public-key", a(s.orgPublicKey))
 
 	// Account recovery (recovery.go).
