@@ -467,7 +467,7 @@ func (k *Connector) Create(ctx context.Context, req bsafe.CreateRequest) (bsafe.
 	}
 	var members []*safe.Member
 	if pub != nil {
-		pm, err := pub.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: inv.Emails[0], Role: inv.Role, ExternalID: ext, Collections: inv.Collections})
+		pm, err := pub.Public.InviteMember(ctx, safe.PublicMemberSpec{Email: inv.Emails[0], Role: inv.Role, Owner: inv.Owner, ExternalID: ext, Collections: inv.Collections})
 		if err != nil {
 			return bsafe.Account{}, p.errAccount(err)
 		}
@@ -512,6 +512,7 @@ func (p *Connector) invitation(ctx context.Context, req bsafe.CreateRequest) (in
 			var s string
 			if s, err = one(); err == nil {
 				inv.Role, err = parseRole(s)
+				inv.Owner = inv.Role == safe.RoleOwner
 			}
 		case attrs.SameName(ins.Name, attrExternalID):
 			ext, err = one()
@@ -595,7 +596,8 @@ func (k *Connector) Update(ctx context.Context, acct bsafe.AccountRef, changes b
 	if pm.Role == safe.RoleCustom {
 		return bsafe.Account{}, fmt.Errorf("usermgmt connector: member %s has the custom role, whose permissions the Public API would not keep: %w", m.ID, bsafe.ErrDenied)
 	}
-	spec := safe.PublicMemberSpec{Role: pm.Role, AccessAll: pm.AccessAll, ExternalID: *ext, Collections: pm.Collections}
+	spec := pm.Spec() // the member as it is, an owner still an owner
+	spec.ExternalID = *ext
 	if _, err := pub.Public.UpdateMember(ctx, m.ID, spec); err != nil {
 		return bsafe.Account{}, p.errAccount(err)
 	}

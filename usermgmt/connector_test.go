@@ -558,3 +558,47 @@ func TestConnectorConfirmAndStates(t *testing.T) {
 		}
 	})
 }
+
+// TestConnectorRoles: create invites the type asked for, owners included,
+// through the web API and through the Public API; update of an owner's
+// externalId leaves them an owner.
+func TestConnectorRoles(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newUMEnv(t, gen)
+		team := []string{"sysid", e.team.ClientID, "syspw", e.team.ClientSecret}
+		for _, tt := range []struct {
+			email, typ string
+			ext        bool
+			want       safe.Role
+		}{
+			{"o1@example.com", "owner", false, safe.RoleOwner},
+			{"a1@example.com", "admin", false, safe.RoleAdmin},
+			{"u1@example.com", "", false, safe.RoleUser},
+			{"o2@example.com", "owner", true, safe.RoleOwner},
+			{"u2@example.com", "", true, safe.RoleUser},
+		} {
+			in := e.input("create", append([]string{"acctid", tt.email, "newpw", "sensitive-unused"}, team...)...)
+			if tt.typ != "" {
+				withAttr(in, "type", tt.typ)
+			}
+			if tt.ext {
+				withAttr(in, "externalId", "ext-"+tt.email)
+			}
+			if out := e.run(t, in); retval(out) != "0" {
+				t.Fatalf("create %s: %s %s", tt.email, retval(out), out.Get("errmsg"))
+			}
+			if m := e.member(t, tt.email); m == nil || m.Role != tt.want {
+				t.Errorf("create %s (type %q): member %+v, want role %v", tt.email, tt.typ, m, tt.want)
+			}
+		}
+		// The owner who made the team gets an external ID, and stays owner.
+		in := withAttr(e.input("update", append([]string{"acctid", ownerEmail}, team...)...), "externalId", "E-OWNER")
+		if out := e.run(t, in); retval(out) != "0" {
+			t.Fatalf("update of the owner: %s %s", retval(out), out.Get("errmsg"))
+		}
+		if m := e.member(t, ownerEmail); m.Role != safe.RoleOwner || m.ExternalID != "E-OWNER" {
+			t.Errorf("after update the owner is %v with external ID %q, want owner with E-OWNER", m.Role, m.ExternalID)
+		}
+	})
+}
