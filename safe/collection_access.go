@@ -166,16 +166,9 @@ func (c *Client) checkManage(ctx context.Context, list []Access) error {
 	return nil
 }
 
-// exists checks that the team has the member, with the single-member
-// answer, or, for a caller who may not read it (2023.8 lets collection
-// managers list the members but not read one), the list.
+// exists checks that the team has the member, from the team's member
+// list (see state).
 func (s *MembersService) exists(ctx context.Context, teamID, memberID string) error {
-	if err := validID(memberID); err != nil {
-		return err
-	}
-	_, err := s.state(ctx, teamID, memberID)
-	if errors.Is(err, ErrNotFound) {
-		_, err = s.Get(ctx, teamID, memberID)
-	}
+	_, err := s.Get(ctx, teamID, memberID)
 	return err
 }

@@ -2,7 +2,6 @@ package safe
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -151,35 +150,14 @@ func memberNotFound(teamID, memberID string) error {
 	return fmt.Errorf("%w: team %s has no member %s", ErrNotFound, teamID, memberID)
 }
 
-// state reads one member from the server's single-member answer, which
-// is enough where only the status, user ID and role matter: the writes
-// check and settle with it at the cost of one small request. Name, Email
-// and TwoFactorEnabled are empty. Bravura Safe's 2023.8 server answers it
-// for a member of any team the caller manages, whatever the team in the
-// path; the writes then go to the path's team, which refuses them.
+// state reads a member the writes check and settle with, from the team's
+// member list: the server's single-member answer would be smaller, but
+// Bravura Safe's 2023.8 server gives it for a member of any team the
+// caller manages, whatever the team in the path, so it cannot prove that
+// the member is the path team's (a write would then wrap this team's key
+// to another team's member, or misreport the server's refusal).
 func (s *MembersService) state(ctx context.Context, teamID, memberID string) (*Member, error) {
-	r := s.memberReq(http.MethodGet, teamID, memberID, "", nil)
-	body, err := s.c.send(ctx, r)
-	if errors.Is(err, ErrNotFound) {
-		return nil, memberNotFound(teamID, memberID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return parseMember(body, memberID)
-}
-
-// parseMember reads the answer of GET .../users/{memberID}, which must be
-// that member.
-func parseMember(body []byte, memberID string) (*Member, error) {
-	var m wireMember
-	if err := unmarshalJSON("member", body, &m); err != nil {
-		return nil, err
-	}
-	if !strings.EqualFold(m.ID, memberID) {
-		return nil, fmt.Errorf("safe: the server answered another member for member %s", memberID)
-	}
-	return m.member(), nil
+	return s.Get(ctx, teamID, memberID)
 }
 
 // memberReq is a request on /organizations/{teamID}/users/{memberID}{suffix}.

@@ -195,7 +195,7 @@ func TestMemberWriteOutcomeUnknown(t *testing.T) {
 			if r.Method == http.MethodDelete {
 				return loseAnswer(r, next)
 			}
-			if stateFails.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/users/") {
+			if stateFails.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/users") {
 				return unavailable(), nil
 			}
 			return next.RoundTrip(r)

@@ -2,6 +2,7 @@ package safe_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -474,6 +475,75 @@ func TestGrantAndRemoveAccess(t *testing.T) {
 		}
 		if !e.canDecryptTeamItem(t, "bob") {
 			t.Error("bob cannot read the BONNIL item")
+		}
+	})
+}
+
+// TestMemberOfAnotherTeam: a member ID of another team the caller also
+// manages is an unknown member of this team, with nothing written. (On
+// Bravura Safe's 2023.8 server the single-member answer is not bound to
+// the team in the path, so only the team's member list proves it.)
+func TestMemberOfAnotherTeam(t *testing.T) {
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newMemberEnv(t, gen)
+		other, err := e.srv.AddTeam(e.user, safetest.TeamSpec{Name: "Other team", DefaultCollection: "Other collection"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := e.person(t, "zed")
+		_, err = e.client.Members.Invite(t.Context(), other.ID, safe.Invitation{Emails: []string{u.Email},
+			Collections: []safe.Access{{ID: other.DefaultCollectionID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accepted, err := e.srv.AcceptInvite(other, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		invited := e.person(t, "yan")
+		inv2, err := e.client.Members.Invite(t.Context(), other.ID, safe.Invitation{Emails: []string{invited.Email},
+			Collections: []safe.Access{{ID: other.DefaultCollectionID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		before, err := e.srv.TeamMembers(other.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		colBefore, err := e.srv.CollectionMembers(e.col.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _, cnt := countingClient(t, e.env)
+		ctx := t.Context()
+		for name, call := range map[string]func(id string) error{
+			"Confirm":      func(id string) error { return c.Members.Confirm(ctx, e.team.ID, id, nil) },
+			"Remove":       func(id string) error { return c.Members.Remove(ctx, e.team.ID, id) },
+			"Revoke":       func(id string) error { return c.Members.Revoke(ctx, e.team.ID, id) },
+			"Restore":      func(id string) error { return c.Members.Restore(ctx, e.team.ID, id) },
+			"Reinvite":     func(id string) error { return c.Members.Reinvite(ctx, e.team.ID, id) },
+			"GrantAccess":  func(id string) error { return c.Collections.GrantAccess(ctx, e.team.ID, e.col.ID, safe.Access{ID: id}) },
+			"RemoveAccess": func(id string) error { return c.Collections.RemoveAccess(ctx, e.team.ID, e.col.ID, id) },
+		} {
+			for _, id := range []string{accepted.ID, inv2[0].ID} {
+				cnt.reset()
+				if err := call(id); !errors.Is(err, safe.ErrNotFound) {
+					t.Errorf("%s of another team's member: %v, want ErrNotFound", name, err)
+				}
+				// Confirm and the grants check first (Confirm would wrap this
+				// team's key to the other team's member); the others let
+				// the server refuse, and settle its refusal as ErrNotFound.
+				if n := cnt.writes(); n != 0 && (name == "Confirm" || strings.HasSuffix(name, "Access")) {
+					t.Errorf("%s of another team's member sent %d writes", name, n)
+				}
+			}
+		}
+		if after, _ := e.srv.TeamMembers(other.ID); !reflect.DeepEqual(before, after) {
+			t.Errorf("the other team's members changed:\n%v\n%v", before, after)
+		}
+		if after, _ := e.srv.CollectionMembers(e.col.ID); !reflect.DeepEqual(colBefore, after) {
+			t.Errorf("the collection's access changed: %v -> %v", colBefore, after)
 		}
 	})
 }

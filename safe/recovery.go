@@ -126,9 +126,12 @@ func managesRecovery(t *Team, r teamRecovery) bool {
 // recoveryError refines a server's refusal of an account recovery request
 // into this package's sentinels, for a client snapshot that was out of
 // date: the server's messages, in both generations' wording.
+//
+// A write whose outcome is unknown stays that: the refusal of its repeat
+// says nothing of whether the first attempt was applied.
 func recoveryError(err error) error {
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest || errors.Is(err, ErrOutcomeUnknown) {
 		return err
 	}
 	m := strings.ToLower(ae.Message)
@@ -187,7 +190,11 @@ func (s *MembersService) EnrollAccountRecovery(ctx context.Context, teamID strin
 	if err != nil {
 		return err
 	}
-	if sess.authHash == "" && info.AtLeast(2024, 7, 0) {
+	// Only servers that check it get the login's hash: it is a
+	// credential, and Bravura Safe's 2023.8 request model has no field
+	// for it.
+	wantsHash := info.AtLeast(2024, 7, 0)
+	if sess.authHash == "" && wantsHash {
 		return fmt.Errorf("%w: this server wants the master password with an enrolment, which a resumed session does not hold; log in with the password", ErrInvalidArgument)
 	}
 	if !rec.hasKeyPair && !managesRecovery(team, rec) {
@@ -213,7 +220,11 @@ func (s *MembersService) EnrollAccountRecovery(ctx context.Context, teamID strin
 	if err != nil {
 		return fmt.Errorf("safe: enrol in account recovery: %w", err)
 	}
-	return c.putEnrollment(ctx, sess, team.ID, enrollmentRequest{ResetPasswordKey: &wrapped, MasterPasswordHash: sess.authHash})
+	req := enrollmentRequest{ResetPasswordKey: &wrapped}
+	if wantsHash {
+		req.MasterPasswordHash = sess.authHash
+	}
+	return c.putEnrollment(ctx, sess, team.ID, req)
 }
 
 // WithdrawAccountRecovery withdraws the logged-in member from the team's

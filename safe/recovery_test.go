@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -969,4 +970,75 @@ func TestRecoveryUnreadablePolicies(t *testing.T) {
 	if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-anyway"); !ok {
 		t.Error("the reset did not happen")
 	}
+}
+
+// TestResetLostThenRefused: a reset applied whose answer was lost, and
+// whose repeat the server refuses because the member withdrew in between
+// ("Team User not valid"), is an unknown outcome, never "not enrolled":
+// the reset did take.
+func TestResetLostThenRefused(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		member, _ := e.client(t, e.memberEmail, memberPW)
+		if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Fatal(err)
+		}
+		owner, oh := e.client(t, "owner@example.com", ownerPW)
+		route := "/reset-password"
+		if gen == safetest.GenCurrent {
+			route = "/recover-account"
+		}
+		var seen atomic.Int32
+		oh.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+			if !isReq(http.MethodPut, route)(r) || seen.Add(1) > 1 {
+				return next.RoundTrip(r)
+			}
+			resp, err := loseAnswer(r, next)
+			// The reset logged the member out; with the new password they
+			// withdraw before the repeat arrives.
+			again, _ := e.client(t, e.memberEmail, "sensitive-lost-refused")
+			if werr := again.Members.WithdrawAccountRecovery(r.Context(), e.team.ID); werr != nil {
+				t.Errorf("withdrawal between the attempts: %v", werr)
+			}
+			return resp, err
+		})
+		err := owner.Members.ResetPassword(t.Context(), e.team.ID, e.memberM.ID, "sensitive-lost-refused")
+		if seen.Load() != 2 {
+			t.Fatalf("%d reset attempts, want 2 (the lost one repeated)", seen.Load())
+		}
+		if !errors.Is(err, safe.ErrOutcomeUnknown) || errors.Is(err, safe.ErrNotEnrolled) {
+			t.Errorf("lost, then refused: %v; want ErrOutcomeUnknown and not ErrNotEnrolled", err)
+		}
+		if ok, _ := e.canLogin(t, e.memberEmail, "sensitive-lost-refused"); !ok {
+			t.Error("the applied reset's password does not log in")
+		}
+	})
+}
+
+// TestEnrolmentSendsHashOnlyWhereWanted: Bravura Safe's 2023.8 server takes
+// no master-password hash with an enrolment, so none is sent; current
+// servers get it.
+func TestEnrolmentSendsHashOnlyWhereWanted(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newRecEnv(t, gen, safetest.PBKDF2(5000), safetest.TeamSpec{AccountRecovery: true})
+		member, mh := e.client(t, e.memberEmail, memberPW)
+		var body atomic.Value
+		mh.set(func(r *http.Request, next http.RoundTripper) (*http.Response, error) {
+			if isReq(http.MethodPut, "/reset-password-enrollment")(r) {
+				b, _ := io.ReadAll(r.Body)
+				body.Store(string(b))
+				r.Body = io.NopCloser(bytes.NewReader(b))
+			}
+			return next.RoundTrip(r)
+		})
+		if err := member.Members.EnrollAccountRecovery(t.Context(), e.team.ID); err != nil {
+			t.Fatal(err)
+		}
+		sent, _ := body.Load().(string)
+		if has := strings.Contains(sent, "masterPasswordHash"); has != (gen == safetest.GenCurrent) {
+			t.Errorf("%s: the enrolment holds a masterPasswordHash: %t", gen, has)
+		}
+	})
 }
