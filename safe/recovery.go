@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	sec "github.com/bsafe-go/bsafe/internal/secret" // not secret: the redaction type of redact.go has that name
 	"github.com/bsafe-go/bsafe/internal/vaultcrypto"
 )
 
@@ -596,7 +597,7 @@ func (c *Client) UpdateTempPassword(ctx context.Context, newPassword, hint strin
 	if newPassword == "" {
 		return invalidArg("update temporary password: empty new password")
 	}
-	if hint != "" && hint == newPassword {
+	if hint != "" && sec.Equal(hint, newPassword) {
 		return invalidArg("update temporary password: the hint is the password, and the server stores hints in plaintext")
 	}
 	if n := len(utf16.Encode([]rune(hint))); n > maxHintLen {
