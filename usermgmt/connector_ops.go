@@ -155,21 +155,38 @@ func (p *Connector) find(ctx context.Context, c *safe.Client, team *safe.Team, a
 	return byEmail, nil
 }
 
-// one is checkuser and userattributes.
-func (k *Connector) one(ctx context.Context, acct bsafe.AccountRef, wanted []string) (bsafe.Account, error) {
+// memberOp is what an operation on one member works with.
+type memberOp struct {
+	p    *Connector
+	c    *safe.Client
+	team *safe.Team
+	m    *safe.Member
+}
+
+// member finds the member acct names, on the current session.
+func (k *Connector) member(ctx context.Context, acct bsafe.AccountRef) (*memberOp, error) {
 	p, c, team, err := k.session()
 	if err != nil {
-		return bsafe.Account{}, err
+		return nil, err
 	}
 	m, err := p.find(ctx, c, team, acct)
 	if err != nil {
-		return bsafe.Account{}, err
+		return nil, err
 	}
-	names, err := p.collectionNames(ctx, wanted)
+	return &memberOp{p: p, c: c, team: team, m: m}, nil
+}
+
+// one is checkuser and userattributes.
+func (k *Connector) one(ctx context.Context, acct bsafe.AccountRef, wanted []string) (bsafe.Account, error) {
+	op, err := k.member(ctx, acct)
 	if err != nil {
 		return bsafe.Account{}, err
 	}
-	return account(m, names, wanted), nil
+	names, err := op.p.collectionNames(ctx, wanted)
+	if err != nil {
+		return bsafe.Account{}, err
+	}
+	return account(op.m, names, wanted), nil
 }
 
 // CheckUser reports one member with every attribute (code 7 for none).
@@ -187,17 +204,12 @@ func (k *Connector) UserAttributes(ctx context.Context, acct bsafe.AccountRef, o
 // of their own.
 func (k *Connector) UserGroups(ctx context.Context, acct bsafe.AccountRef) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		p, c, team, err := k.session()
+		op, err := k.member(ctx, acct)
 		if err != nil {
 			yield("", err)
 			return
 		}
-		m, err := p.find(ctx, c, team, acct)
-		if err != nil {
-			yield("", err)
-			return
-		}
-		for _, a := range m.Collections {
+		for _, a := range op.m.Collections {
 			if !yield(a.ID, nil) {
 				return
 			}
@@ -351,15 +363,11 @@ func (k *Connector) RemoveFromGroup(ctx context.Context, acct bsafe.AccountRef, 
 
 // IsEnabled reports whether the member is not revoked.
 func (k *Connector) IsEnabled(ctx context.Context, acct bsafe.AccountRef) (bool, error) {
-	p, c, team, err := k.session()
+	op, err := k.member(ctx, acct)
 	if err != nil {
 		return false, err
 	}
-	m, err := p.find(ctx, c, team, acct)
-	if err != nil {
-		return false, err
-	}
-	return m.Status != safe.StatusRevoked, nil
+	return op.m.Status != safe.StatusRevoked, nil
 }
 
 // Enable restores a revoked member; a member who is not revoked is left
@@ -374,14 +382,11 @@ func (k *Connector) Disable(ctx context.Context, acct bsafe.AccountRef) error {
 }
 
 func (k *Connector) setEnabled(ctx context.Context, acct bsafe.AccountRef, enable bool) error {
-	p, c, team, err := k.session()
+	op, err := k.member(ctx, acct)
 	if err != nil {
 		return err
 	}
-	m, err := p.find(ctx, c, team, acct)
-	if err != nil {
-		return err
-	}
+	p, c, team, m := op.p, op.c, op.team, op.m
 	revoked := m.Status == safe.StatusRevoked
 	switch {
 	case enable && revoked:
@@ -394,28 +399,22 @@ func (k *Connector) setEnabled(ctx context.Context, acct bsafe.AccountRef, enabl
 
 // Delete removes the member from the team.
 func (k *Connector) Delete(ctx context.Context, acct bsafe.AccountRef) error {
-	p, c, team, err := k.session()
+	op, err := k.member(ctx, acct)
 	if err != nil {
 		return err
 	}
-	m, err := p.find(ctx, c, team, acct)
-	if err != nil {
-		return err
-	}
+	p, c, team, m := op.p, op.c, op.team, op.m
 	return p.errAccount(c.Members.Remove(ctx, team.ID, m.ID))
 }
 
 // Reset sets the member's master password through account recovery (see
 // Connector).
 func (k *Connector) Reset(ctx context.Context, acct bsafe.AccountRef, newPW string) error {
-	p, c, team, err := k.session()
+	op, err := k.member(ctx, acct)
 	if err != nil {
 		return err
 	}
-	m, err := p.find(ctx, c, team, acct)
-	if err != nil {
-		return err
-	}
+	p, c, team, m := op.p, op.c, op.team, op.m
 	if m.Status == safe.StatusRevoked {
 		return fmt.Errorf("usermgmt connector: member %s is revoked: restore (enable) them before a reset: %w", m.ID, bsafe.ErrAccountDisabled)
 	}
@@ -625,18 +624,13 @@ func (k *Connector) Custom(ctx context.Context, req bsafe.CustomRequest) iter.Se
 			yield(bsafe.CustomRow{}, fmt.Errorf("usermgmt connector: custom_%s: %w", req.Op, bsafe.ErrNotSupported))
 			return
 		}
-		p, c, team, err := k.session()
+		op, err := k.member(ctx, req.Account)
 		if err != nil {
 			yield(bsafe.CustomRow{}, err)
 			return
 		}
-		m, err := p.find(ctx, c, team, req.Account)
-		if err != nil {
-			yield(bsafe.CustomRow{}, err)
-			return
-		}
-		if err := c.Members.Confirm(ctx, team.ID, m.ID, nil); err != nil {
-			yield(bsafe.CustomRow{}, p.errRule(err))
+		if err := op.c.Members.Confirm(ctx, op.team.ID, op.m.ID, nil); err != nil {
+			yield(bsafe.CustomRow{}, op.p.errRule(err))
 		}
 	}
 }
