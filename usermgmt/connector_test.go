@@ -472,6 +472,22 @@ func TestConnectorBadInput(t *testing.T) {
 				in.Set("adminpw", "sensitive-admin-pw")
 				return in
 			}(), "11"},
+			{"another team's API key", func() *kvgroup.Group {
+				other, err := e.srv.AddTeam(e.owner, safetest.TeamSpec{Name: "Another team"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := e.input("listusers")
+				in.Set("sysid", other.ClientID)
+				in.Set("syspw", other.ClientSecret)
+				return in
+			}(), "11"},
+			{"a wrong team API key secret", func() *kvgroup.Group {
+				in := e.input("listusers")
+				in.Set("sysid", e.team.ClientID)
+				in.Set("syspw", "wrong-team-secret-0123456789ab") // a client secret goes to the token endpoint: no canary
+				return in
+			}(), "11"},
 		} {
 			out := e.run(t, tt.in)
 			if got := retval(out); got != tt.want {
