@@ -41,7 +41,8 @@ import (
 // which Bravura's set-up calls the second administrator credential). The
 // team API key is checked at Connect (it must be the team's, else code
 // 11), and create and update use it to set the member's external ID,
-// which only the Public API sets. Everything else uses the administrator's login.
+// which only the Public API sets. Everything else uses the
+// administrator's login.
 //
 // Connections and sessions are the vault connector's: Connect returns a
 // *Connector pinned to its target, sessions are cached and shared, and
@@ -108,15 +109,16 @@ import (
 //     recovery and the member must be confirmed and enrolled (else code
 //     42; 29 for a revoked member), only owners reset owners (code 11),
 //     and nobody resets themself this way (code 1: change your own
-//     password instead). A reset cannot be read back (that
-//     would be a login as the member), so the server's answer decides; a
-//     lost answer is code 1. Whether the member must change the password
+//     password instead). A reset cannot be read back (that would be a
+//     login as the member), so the server's answer decides: a lost answer
+//     is repeated (the same reset twice is one), and an outcome that stays
+//     unknown is code 1. Whether the member must change the password
 //     at the next login is the server's choice (upstream: always; Bravura
 //     Safe: the administrator's membership flag), see
 //     safe.Client.MustUpdatePassword;
 //   - custom_confirm (output none) confirms an accepted member: it wraps
-//     the team key to the member's public key (code 1 for a member who has
-//     not accepted).
+//     the team key to the member's public key (code 42 for a member who
+//     has not accepted, or is confirmed already).
 //
 // Errors never carry a password or a secret; they name members by ID.
 //
