@@ -161,16 +161,18 @@ var (
 //   - BDAY is the first non-blank value, like FN. A value in the form of
 //     a Date/time attribute, "2006-01-02 15:04:05" or "2006-01-02 15:04",
 //     is written as the ISO 8601 date-time RFC 2425 §5.8.4 requires,
-//     "2006-01-02T15:04:05": seed 003's card shows
+//     "2006-01-02T15:04:05". Seed 003's card shows
 //     "BDAY:1987-07-23 06:00:00", with a space, which vCard readers need
-//     not accept. A date-only value is written as it is.
+//     not accept; bsafe writes "BDAY:1987-07-23T06:00:00". A date-only
+//     value is written as it is.
 //   - EMAIL, TEL (with its TYPE), URL, TITLE, ROLE, NOTE and ORG are
 //     written one property line per value, in the definition's place. An
 //     attribute mapped to ORG is the organization name only: a semicolon
 //     in it is escaped, never an organizational unit.
-//   - Other properties follow in schema order, which is how the seed's
-//     card is reproduced (see the tests): its property order is that of
-//     the attributes mapped.
+//   - Every property but FN is written in schema order, in the place of
+//     the first definition mapped to it. The order of seed 003's card is
+//     not that of RFC 2426 nor alphabetical; it is reproduced by a schema
+//     that lists the attributes in that order (see the tests).
 //
 // Password attributes are never written, whatever their mapping: the
 // card is made to leave the product (seed 003: into "the native contacts
