@@ -187,7 +187,7 @@ var (
 // reports those.
 func (s Schema) VCard(profile Values) []byte {
 	var (
-		lines     []string // the property lines after FN and N, in order
+		lines     []string // the property lines after FN, in schema order
 		nAt       = -1     // index in lines where N goes
 		adrAt     = -1
 		nickAt    = -1
