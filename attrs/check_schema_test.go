@@ -2,6 +2,7 @@ package attrs_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -233,4 +234,31 @@ func TestCheckNeverQuotesValues(t *testing.T) {
 	if !errors.Is(err, attrs.ErrDefinition) {
 		t.Error("not ErrDefinition")
 	}
+}
+
+// A schema with seed 003's COUNTRY and STATE, where STATE's restricted
+// values were entered under a parent value COUNTRY does not have, and a
+// regular expression came without its description. Check lists every
+// problem at once.
+func ExampleSchema_Check() {
+	country := attrs.NewDefinition("COUNTRY", attrs.String)
+	country.Restricted = []attrs.RestrictedValue{{Actual: "US"}, {Actual: "CA"}}
+
+	state := attrs.NewDefinition("STATE", attrs.String)
+	state.Parent = "COUNTRY"
+	state.Restricted = []attrs.RestrictedValue{{Parent: "US", Actual: "NY"}, {Parent: "MX", Actual: "JAL"}}
+	state.Regexp = "[A-Z]{2,3}"
+
+	err := attrs.Schema{country, state}.Check()
+	var ce *attrs.CheckError
+	if errors.As(err, &ce) {
+		for _, p := range ce.Problems {
+			fmt.Println(p)
+		}
+	}
+	fmt.Println(errors.Is(err, attrs.ErrDefinition))
+	// Output:
+	// attrs: attribute "STATE": Description of input values: is required with a regular expression
+	// attrs: attribute "STATE": restricted value 2 has a parent value that is not an actual value of "COUNTRY"
+	// true
 }
