@@ -548,7 +548,7 @@ func (s Schema) parentCycle(d *Definition) bool {
 		if cur == nil {
 			return false
 		}
-		if cur == d || SameName(cur.ID, d.ID) {
+		if cur == d {
 			return true
 		}
 	}
