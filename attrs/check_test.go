@@ -600,3 +600,44 @@ func TestProblemError(t *testing.T) {
 		t.Error("errors.As does not find the first problem")
 	}
 }
+
+// FuzzCheck: any definition, however odd, gives problems rather than a
+// panic; no problem quotes a restricted or default value (canaries); and
+// ApplyDefaults and ReportValues cope with it too.
+func FuzzCheck(f *testing.F) {
+	f.Add(int(attrs.String), 1, 0, 0, "", "", "EMPLOYEE", "", "EMPLOYEE", "", "")
+	f.Add(int(attrs.Boolean), 2, 1, 0, "(", `N\`, "!!!x", "US", "yes", "False", "P")
+	f.Add(int(attrs.Integer), attrs.Unlimited, -3, -1, "[0-9]+", "NN", "1.5", "", "07", "", "X")
+	f.Add(0, 0, 0, 0, "\xff", "\xff", "\xff", "\xff", "\xff", "\xff", "\xff")
+	f.Fuzz(func(t *testing.T, typ, maxValues, minValues, maxLength int, re, format, actual, parent, dflt, trueText, parentID string) {
+		// Settings and IDs may be quoted; only values carry the canary.
+		for _, s := range []*string{&re, &format, &trueText, &parentID} {
+			*s = strings.ReplaceAll(*s, "sensitive-", "")
+		}
+		d := &attrs.Definition{
+			ID: "A", Type: attrs.Type(typ), MaxValues: maxValues, MinValues: minValues, MaxLength: maxLength,
+			Regexp: re, Format: format, TrueText: trueText, Parent: parentID,
+			Restricted: []attrs.RestrictedValue{{Parent: "sensitive-" + parent, Actual: "sensitive-" + actual}, {Actual: "sensitive-" + actual}},
+			Defaults:   []attrs.Default{{Parent: "sensitive-" + parent, Value: "sensitive-" + dflt}, {Value: "sensitive-" + dflt}},
+		}
+		p := attrs.NewDefinition("P", attrs.String)
+		p.Restricted = []attrs.RestrictedValue{{Actual: "sensitive-" + parent}}
+		s := attrs.Schema{d, p, nil}
+		for _, err := range []error{d.Check(), s.Check()} {
+			if err == nil {
+				continue
+			}
+			if strings.Contains(err.Error(), "sensitive-") {
+				t.Errorf("error quotes a value: %v", err)
+			}
+			for _, p := range problemsOf(t, err) {
+				if strings.Contains(p.Error(), "sensitive-") {
+					t.Errorf("problem quotes a value: %v", p)
+				}
+			}
+		}
+		s.ApplyDefaults(attrs.New("P", parent), true)
+		d.ReportValues([]string{actual})
+		d.ParseBool(dflt)
+	})
+}
