@@ -612,7 +612,9 @@ func FuzzCheck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, typ, maxValues, minValues, maxLength int, re, format, actual, parent, dflt, trueText, parentID string) {
 		// Settings and IDs may be quoted; only values carry the canary.
 		for _, s := range []*string{&re, &format, &trueText, &parentID} {
-			*s = strings.ReplaceAll(*s, "sensitive-", "")
+			for strings.Contains(*s, "sensitive-") {
+				*s = strings.ReplaceAll(*s, "sensitive-", "")
+			}
 		}
 		d := &attrs.Definition{
 			ID: "A", Type: attrs.Type(typ), MaxValues: maxValues, MinValues: minValues, MaxLength: maxLength,
