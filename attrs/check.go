@@ -1,0 +1,556 @@
+package attrs
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// This file checks definitions against seed 003's rules, the way the
+// "Profile and request attribute information" page refuses a setting. A
+// definition's values are never quoted in a problem: restricted and
+// default values are named by their index, because a definition may be
+// built from data an administrator does not want in logs.
+
+// ErrDefinition is matched (with [errors.Is]) by every [Problem], and so
+// by every error of [Definition.Check] and [Schema.Check].
+var ErrDefinition = errors.New("attrs: invalid attribute definition")
+
+// Problem is one inconsistency of a definition, or of a schema.
+type Problem struct {
+	// Attribute is the ID of the definition the problem is about; "" when
+	// the definition has no ID or is missing (nil).
+	Attribute string
+	// Setting is the setting at fault, or 0 when the problem is about the
+	// definition as a whole (its ID, its type, its restricted values).
+	Setting Setting
+	// Reason says what is wrong, in words; it never quotes a value.
+	Reason string
+}
+
+// Error returns the problem as "attrs: attribute "ID": Setting: reason".
+func (p *Problem) Error() string {
+	var b strings.Builder
+	b.WriteString("attrs: ")
+	if p.Attribute != "" {
+		b.WriteString("attribute " + strconv.Quote(p.Attribute))
+	} else {
+		b.WriteString("attribute definition")
+	}
+	if p.Setting != 0 {
+		b.WriteString(": " + p.Setting.String())
+	}
+	b.WriteString(": " + p.Reason)
+	return b.String()
+}
+
+// Is reports whether target is [ErrDefinition].
+func (p *Problem) Is(target error) bool { return target == ErrDefinition }
+
+// CheckError is every problem that [Definition.Check] or [Schema.Check]
+// found, in the order of the definitions.
+type CheckError struct {
+	Problems []*Problem
+}
+
+// maxShownProblems is how many problems CheckError.Error spells out; the
+// rest are counted, so that a schema with many bad definitions still
+// gives a readable message. Problems has them all.
+const maxShownProblems = 3
+
+// Error returns the number of problems and the first few.
+func (e *CheckError) Error() string {
+	n := len(e.Problems)
+	if n == 1 {
+		return e.Problems[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "attrs: %d problems in attribute definitions", n)
+	for i, p := range e.Problems {
+		if i == maxShownProblems {
+			fmt.Fprintf(&b, "; and %d more", n-i)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(strings.TrimPrefix(p.Error(), "attrs: "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, so that [errors.As] finds a *Problem and
+// [errors.Is] finds [ErrDefinition].
+func (e *CheckError) Unwrap() []error {
+	out := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p
+	}
+	return out
+}
+
+// problems collects the problems of one check.
+type problems struct {
+	list []*Problem
+}
+
+func (ps *problems) add(id string, s Setting, format string, args ...any) {
+	ps.list = append(ps.list, &Problem{Attribute: id, Setting: s, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (ps *problems) err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	return &CheckError{Problems: ps.list}
+}
+
+// Check reports every problem of d on its own: nil, or a *[CheckError]
+// listing them all. It cannot see the other definitions; [Schema.Check]
+// adds the problems between them (duplicate IDs, parents). The rules are
+// seed 003's, each named in the comments below, and:
+//
+//   - An invalid Type is reported alone with the checks that do not
+//     depend on the type, since every other setting would be "not for
+//     this type".
+//   - Restricted values (the seed's "Restricted values" tab, not a row of
+//     its table) are for String and Integer only ("You can supply one or
+//     more restricted values for an integer or string type attribute");
+//     their problems have Setting 0.
+//   - With a Plugin, the defaults are not compared with the static
+//     restricted values: the plugin decides at run time which values are
+//     offered, and a static value is offered only if the plugin returns it.
+//   - A Boolean TrueText or FalseText that reads as the other value (see
+//     [Definition.ParseBool]), and a NoneText that reads as a value, are
+//     problems: Seed 003 says only that the texts replace "True", "False"
+//     and "(None)"; bsafe refuses texts that would make a value mean
+//     either.
+func (d *Definition) Check() error {
+	var ps problems
+	d.check(&ps)
+	return ps.err()
+}
+
+func (d *Definition) check(ps *problems) {
+	id := d.ID
+	if id == "" {
+		ps.add(id, 0, "the ID is empty")
+	}
+	// "A number greater than 0 means the attribute is required": a
+	// negative minimum means nothing.
+	if d.MinValues < 0 {
+		ps.add(id, SettingMinValues, "is %d; it must be 0 or more", d.MinValues)
+	}
+	if !d.Type.Valid() {
+		ps.add(id, 0, "the type %s is not one of seed 003's types", d.Type)
+		return
+	}
+	d.checkSettingsForType(ps)
+	d.checkCounts(ps)
+	d.checkDisplayType(ps)
+	if d.MaxLength < 0 {
+		ps.add(id, SettingMaxLength, "is %d; it must be 0 (no limit) or more", d.MaxLength)
+	}
+	d.checkInput(ps)
+	if d.VCard != "" && !d.VCard.Valid() {
+		ps.add(id, SettingVCard, "%q is not a vCard property bsafe maps", string(d.VCard))
+	}
+	d.checkBooleanTexts(ps)
+	d.checkParent(ps)
+	d.checkRestricted(ps)
+	d.checkDefaults(ps)
+	d.checkEncryption(ps)
+}
+
+// checkSettingsForType: each setting only for the types of its row in the
+// table.
+func (d *Definition) checkSettingsForType(ps *problems) {
+	for s := SettingDisplayType; s <= SettingEncrypt; s++ {
+		// MaxValues has its own, clearer rule in checkCounts.
+		if s == SettingMaxValues || s.AllowedFor(d.Type) || !d.settingUsed(s) {
+			continue
+		}
+		ps.add(d.ID, s, "is not available for %s attributes", d.Type)
+	}
+	if len(d.Restricted) > 0 && d.Type != String && d.Type != Integer {
+		ps.add(d.ID, 0, "restricted values are only for String and Integer attributes, not %s", d.Type)
+	}
+}
+
+// checkCounts: the minimum and maximum numbers of values.
+func (d *Definition) checkCounts(ps *problems) {
+	id := d.ID
+	switch {
+	case !d.Type.MultiValued() && d.MaxValues != 1:
+		// "The boolean, date/time, memo, and password attribute types can
+		// only have one value."
+		ps.add(id, SettingMaxValues, "is %d; %s attributes have one value, so it must be 1", d.MaxValues, d.Type)
+	case d.MaxValues == 0:
+		// "This number can only be set to a positive number or -1. A value
+		// of 0 is invalid."
+		ps.add(id, SettingMaxValues, "is 0, which is invalid; it must be a positive number or -1 (unlimited)")
+	case d.MaxValues < Unlimited:
+		ps.add(id, SettingMaxValues, "is %d; it must be a positive number or -1 (unlimited)", d.MaxValues)
+	case d.MaxValues != Unlimited && d.MinValues > d.MaxValues:
+		ps.add(id, SettingMinValues, "is %d, more than the maximum of %d", d.MinValues, d.MaxValues)
+	}
+}
+
+// checkDisplayType: the display types of the setting's description.
+func (d *Definition) checkDisplayType(ps *problems) {
+	dt := d.DisplayType
+	if dt == DisplayDefault {
+		return
+	}
+	var ok bool
+	switch d.Type {
+	case Boolean:
+		// "For boolean attributes the options are "Drop-down",
+		// "Checkbox", or "Radio buttons"."
+		ok = dt == DisplayDropDown || dt == DisplayCheckbox || dt == DisplayRadioButtons
+	case DateTime:
+		// "For date/time attributes the options are "Date/time" or "Date
+		// only (calendar)" … or "Date only (YYYY-MM-DD)"."
+		ok = dt == DisplayDateTime || dt == DisplayDateCalendar || dt == DisplayDateYMD
+	case String:
+		// "For string attributes with restricted values it becomes
+		// available only if the attribute allows multiple values and the
+		// options are "Drop-down" or "Drop-down with two-columns"."
+		if dt != DisplayDropDown && dt != DisplayTwoColumns {
+			break
+		}
+		if !d.HasRestricted() || d.MaxValues == 1 {
+			ps.add(d.ID, SettingDisplayType, "%s is only for String attributes with restricted values that allow several values", dt)
+			return
+		}
+		ok = true
+	default:
+		return // reported by checkSettingsForType
+	}
+	if !ok {
+		ps.add(d.ID, SettingDisplayType, "%s is not a display type of %s attributes", dt, d.Type)
+	}
+}
+
+// checkInput: the regular expression and the format mask.
+func (d *Definition) checkInput(ps *problems) {
+	id := d.ID
+	if d.Regexp != "" {
+		if _, err := regexp.Compile(d.Regexp); err != nil {
+			// Only the error's code: the syntax.Error's Expr would copy a
+			// piece of the expression.
+			reason := "does not compile"
+			var se *syntax.Error
+			if errors.As(err, &se) {
+				reason += ": " + se.Code.String()
+			}
+			ps.add(id, SettingRegexp, "%s", reason)
+		}
+		// "If you use a regular expression for validation the
+		// Description of input values is required."
+		if strings.TrimSpace(d.InputDescription) == "" {
+			ps.add(id, SettingInputDescription, "is required with a regular expression")
+		}
+	}
+	if d.Format != "" {
+		if _, err := ParseMask(d.Format); err != nil {
+			ps.add(id, SettingFormat, "%s", strings.TrimPrefix(err.Error(), "attrs: "))
+		}
+	}
+}
+
+// checkBooleanTexts: texts that would make a value read as either.
+func (d *Definition) checkBooleanTexts(ps *problems) {
+	if d.Type != Boolean {
+		return
+	}
+	if v, ok := d.ParseBool(d.TrueText); d.TrueText != "" && (!ok || !v) {
+		ps.add(d.ID, SettingTrueText, "reads as the negative value too")
+	}
+	if v, ok := d.ParseBool(d.FalseText); d.FalseText != "" && (!ok || v) {
+		ps.add(d.ID, SettingFalseText, "reads as the positive value too")
+	}
+	if d.NoneText != "" && (matchesBool(d.NoneText, "true", "1", d.TrueText) || matchesBool(d.NoneText, "false", "0", d.FalseText)) {
+		ps.add(d.ID, SettingNoneText, "reads as a value; it must differ from the positive and negative texts")
+	}
+}
+
+// checkParent: the child's side of a parent/child pair.
+func (d *Definition) checkParent(ps *problems) {
+	if d.Parent == "" {
+		return
+	}
+	if SameName(d.Parent, d.ID) {
+		ps.add(d.ID, SettingParent, "names the attribute itself")
+	}
+	// "Both parent and child attributes must have restricted values."
+	if !d.HasRestricted() && (d.Type == String || d.Type == Integer) {
+		ps.add(d.ID, SettingParent, "needs restricted values: both parent and child attributes must have them")
+	}
+}
+
+// checkRestricted: the static restricted values.
+func (d *Definition) checkRestricted(ps *problems) {
+	type key struct{ parent, actual string }
+	seen := make(map[key]int, len(d.Restricted))
+	for i, r := range d.Restricted {
+		n := i + 1
+		if r.Actual == "" {
+			ps.add(d.ID, 0, "restricted value %d has an empty actual value", n)
+			continue
+		}
+		// Seed 003's Caution: "If actual values contain the sequence !!!,
+		// Bravura Security Fabric will treat them as macros … This will
+		// lead to the values being rejected, due to restricted list
+		// mismatch. The !!! sequence must therefore be avoided in actual
+		// values."
+		if strings.Contains(r.Actual, "!!!") {
+			ps.add(d.ID, 0, "restricted value %d has an actual value containing !!!, which Bravura expands as a macro; put macros in the displayed value", n)
+		}
+		if d.Type == Integer && !isInteger(r.Actual) {
+			ps.add(d.ID, 0, "restricted value %d of an Integer attribute is not an integer", n)
+		}
+		// "Maximum length allowed for each value", for restricted values.
+		if d.MaxLength > 0 && utf8.RuneCountInString(r.Actual) > d.MaxLength {
+			ps.add(d.ID, 0, "restricted value %d is longer than the maximum field length of %d", n, d.MaxLength)
+		}
+		if r.Parent != "" && d.Parent == "" {
+			ps.add(d.ID, 0, "restricted value %d has a parent value but the attribute has no parent attribute", n)
+		}
+		k := key{r.Parent, d.ActualValue(r.Actual)}
+		if first, dup := seen[k]; dup {
+			ps.add(d.ID, 0, "restricted value %d has the actual value of restricted value %d under the same parent value", n, first)
+			continue
+		}
+		seen[k] = n
+	}
+}
+
+// checkDefaults: the default values.
+func (d *Definition) checkDefaults(ps *problems) {
+	id := d.ID
+	perParent := map[string]int{}
+	type key struct{ parent, value string }
+	seen := map[key]int{}
+	for i, df := range d.Defaults {
+		n := i + 1
+		perParent[df.Parent]++
+		if df.Parent != "" && d.Parent == "" {
+			ps.add(id, SettingDefaults, "default %d has a parent value but the attribute has no parent attribute", n)
+		}
+		if df.Value == "" {
+			// A blank is an empty field, not a value.
+			ps.add(id, SettingDefaults, "default %d is empty", n)
+			continue
+		}
+		switch d.Type {
+		case Boolean:
+			if _, ok := d.ParseBool(df.Value); !ok {
+				ps.add(id, SettingDefaults, "default %d is not a Boolean value (true, false, 1, 0 or a display text)", n)
+			}
+			continue
+		case Integer:
+			if !isInteger(df.Value) {
+				ps.add(id, SettingDefaults, "default %d of an Integer attribute is not an integer", n)
+			}
+		}
+		// "If you define restricted values for the attribute, you can
+		// select them from a drop-down list for this option": a default
+		// of a restricted attribute is one of its values for that parent.
+		if len(d.Restricted) > 0 && d.Plugin == "" && !d.offers(df.Parent, df.Value) {
+			ps.add(id, SettingDefaults, "default %d is not a restricted value for its parent value", n)
+		}
+		// "Determine whether the values for a multi-valued attribute must
+		// be unique. This does not apply to single-valued attributes."
+		if d.AllowDuplicates || d.MaxValues == 1 {
+			continue
+		}
+		k := key{df.Parent, d.duplicateKey(df.Value)}
+		if first, dup := seen[k]; dup {
+			ps.add(id, SettingDefaults, "default %d repeats default %d, and the attribute does not allow duplicate values", n, first)
+			continue
+		}
+		seen[k] = n
+	}
+	if d.MaxValues == Unlimited {
+		return
+	}
+	// Report each parent value once, at its first default.
+	reported := map[string]bool{}
+	for i, df := range d.Defaults {
+		if c := perParent[df.Parent]; c > d.MaxValues && !reported[df.Parent] {
+			reported[df.Parent] = true
+			ps.add(id, SettingDefaults, "default %d and the others for the same parent value are %d values, more than the maximum of %d", i+1, c, d.MaxValues)
+		}
+	}
+}
+
+// offers reports whether value is a static restricted value of d under
+// the parent value parent, comparing actual values.
+func (d *Definition) offers(parent, value string) bool {
+	want := d.ActualValue(value)
+	for _, r := range d.Restricted {
+		if r.Parent == parent && d.ActualValue(r.Actual) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// duplicateKey is the form in which two values of d are the same value:
+// the actual value, and for an Integer its number.
+func (d *Definition) duplicateKey(s string) string {
+	if d.Type == Integer {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return strconv.FormatInt(n, 10)
+		}
+	}
+	return d.ActualValue(s)
+}
+
+// checkEncryption: "If encrypted, the attribute cannot be used in advanced
+// search criteria, mapped to an account attribute, or used in profile
+// comparisons."
+func (d *Definition) checkEncryption(ps *problems) {
+	if !d.Encrypted || !SettingEncrypt.AllowedFor(d.Type) {
+		return
+	}
+	if d.AdvancedSearch {
+		ps.add(d.ID, SettingEncrypt, "an encrypted attribute cannot be used in advanced search criteria")
+	}
+	if len(d.AccountAttributes) > 0 {
+		ps.add(d.ID, SettingEncrypt, "an encrypted attribute cannot be mapped to an account attribute")
+	}
+	// The comparison row says the same from its side: "These attributes
+	// cannot be encrypted in the database." One rule, one problem.
+	if d.ProfileComparison && SettingProfileComparison.AllowedFor(d.Type) {
+		ps.add(d.ID, SettingEncrypt, "an encrypted attribute cannot be used in profile comparisons")
+	}
+}
+
+// isInteger reports whether s is an Integer attribute's value: an
+// optional sign and decimal digits, within int64.
+func isInteger(s string) bool {
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err == nil
+}
+
+// Check reports every problem of every definition and the problems
+// between them, all at once: nil, or a *[CheckError] with the problems in
+// schema order. Beyond [Definition.Check] it requires:
+//
+//   - no nil definition;
+//   - unique IDs, as [SameName] compares them (the later one is reported);
+//   - a Parent that names another definition of the schema, which has
+//     restricted values ("Both parent and child attributes must have
+//     restricted values");
+//   - no cycle through Parent;
+//   - when the parent's restricted values are static (no Plugin), every
+//     parent value of the child's restricted values and defaults is an
+//     actual value of the parent, in the parent's stored form
+//     ([Definition.ActualValue]), as [Definition.RestrictedFor] compares
+//     exactly. The empty parent value is allowed only when the parent is
+//     optional (MinValues 0): Seed 003 says, of plugin output, that
+//     values "not inside a "parent" KVGroup … would fall under the empty
+//     parent value" and "If the parent value is not optional, then any
+//     dangling "restrictedvalue" KVPairs are ignored"; bsafe applies the
+//     same rule to static values.
+func (s Schema) Check() error {
+	var ps problems
+	for i, d := range s {
+		if d == nil {
+			ps.add("", 0, "definition %d of the schema is nil", i+1)
+			continue
+		}
+		start := len(ps.list)
+		d.check(&ps)
+		if d.ID == "" {
+			// Name the definition by its place, as it has no ID.
+			for _, p := range ps.list[start:] {
+				p.Reason += fmt.Sprintf(" (definition %d of the schema)", i+1)
+			}
+		}
+		if d.ID != "" {
+			if first := s.index(d.ID); first < i {
+				ps.add(d.ID, 0, "the ID is also the ID of definition %d of the schema", first+1)
+			}
+		}
+		s.checkParentOf(d, &ps)
+	}
+	return ps.err()
+}
+
+// index returns the position of the first definition with the given ID,
+// or -1.
+func (s Schema) index(id string) int {
+	for i, d := range s {
+		if d != nil && SameName(d.ID, id) {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkParentOf: the schema's side of d's parent.
+func (s Schema) checkParentOf(d *Definition, ps *problems) {
+	if d.Parent == "" || SameName(d.Parent, d.ID) {
+		return // none, or reported by Definition.Check
+	}
+	p := s.Lookup(d.Parent)
+	if p == nil {
+		ps.add(d.ID, SettingParent, "names %q, which is not a definition of the schema", d.Parent)
+		return
+	}
+	if !p.HasRestricted() {
+		ps.add(d.ID, SettingParent, "names %q, which has no restricted values: both parent and child attributes must have them", p.ID)
+	}
+	if s.parentCycle(d) {
+		ps.add(d.ID, SettingParent, "leads back to the attribute through parent attributes")
+		return
+	}
+	if p.Plugin != "" || len(p.Restricted) == 0 {
+		return // the parent's values are not known statically
+	}
+	parentValues := map[string]bool{}
+	for _, r := range p.Restricted {
+		parentValues[p.ActualValue(r.Actual)] = true
+	}
+	ok := func(v string) bool {
+		if v == "" {
+			return p.MinValues == 0
+		}
+		return parentValues[v]
+	}
+	for i, r := range d.Restricted {
+		if !ok(r.Parent) {
+			ps.add(d.ID, 0, "restricted value %d has a parent value that is not an actual value of %q", i+1, p.ID)
+		}
+	}
+	for i, df := range d.Defaults {
+		if !ok(df.Parent) {
+			ps.add(d.ID, SettingDefaults, "default %d has a parent value that is not an actual value of %q", i+1, p.ID)
+		}
+	}
+}
+
+// parentCycle reports whether following Parent from d comes back to d.
+// A chain that ends in a cycle d is not part of is not d's problem: that
+// cycle is reported on its own members.
+func (s Schema) parentCycle(d *Definition) bool {
+	cur := d
+	for range len(s) {
+		if cur.Parent == "" {
+			return false
+		}
+		cur = s.Lookup(cur.Parent)
+		if cur == nil {
+			return false
+		}
+		if cur == d {
+			return true
+		}
+	}
+	return false
+}
