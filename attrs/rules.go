@@ -13,7 +13,8 @@ import (
 
 // Rule is one validation rule. Each Rule is also an error, so that
 // errors.Is(err, attrs.RuleFormat) tells whether err, or any error it
-// wraps or joins, reports a broken format requirement.
+// wraps or joins, reports a broken format requirement. Being an error,
+// a Rule prints with %v as its Error text; call String for its name.
 type Rule int
 
 // The validation rules. The zero Rule is no rule.
