@@ -712,7 +712,11 @@ func TestSchemaValidate(t *testing.T) {
 		d.Parent = "country"
 		d.Restricted = []attrs.RestrictedValue{{Parent: "US", Actual: "NY"}, {Parent: "CA", Actual: "AB"}}
 	})
-	email := def("EMAIL", attrs.String, func(d *attrs.Definition) { d.MinValues = 1; d.Regexp = `[^@]+@[^@]+`; d.InputDescription = "an e-mail address" })
+	email := def("EMAIL", attrs.String, func(d *attrs.Definition) {
+		d.MinValues = 1
+		d.Regexp = `[^@]+@[^@]+`
+		d.InputDescription = "an e-mail address"
+	})
 	schema := attrs.Schema{country, nil, state, email}
 	ctx := context.Background()
 
