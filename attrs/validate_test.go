@@ -411,6 +411,7 @@ func TestValidateRestrictedParent(t *testing.T) {
 	both := attrs.Env{Values: attrs.Values{{Name: "COUNTRY", Values: []string{"US", "", "CA"}}}}
 	check(t, state, []string{"AB"}, both)
 	check(t, state, []string{"WA"}, both)
+	check(t, state, []string{"OTHER"}, both, hit{attrs.RuleRestricted, 0}) // the blank field is no parent value
 
 	for _, none := range []attrs.Env{{}, {Values: attrs.New("COUNTRY", "")}} {
 		check(t, state, []string{"OTHER"}, none)
