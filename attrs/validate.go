@@ -3,6 +3,7 @@ package attrs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -162,7 +163,7 @@ func Validate(ctx context.Context, d *Definition, values []string, env Env) erro
 	if d == nil {
 		return &OpError{Op: OpDefinition, Err: errors.New("nil definition")}
 	}
-	return validate(ctx, d, values, env, parentValues(env.Values, d, nil))
+	return validate(ctx, d, values, env, parentValues(env.Values, d.Parent, nil))
 }
 
 // Validate validates every definition of s against its values in profile
@@ -185,34 +186,11 @@ func (s Schema) Validate(ctx context.Context, profile Values, env Env) error {
 			parent = s.Lookup(d.Parent)
 		}
 		values, _ := profile.Lookup(d.ID)
-		if err := validate(ctx, d, values, env, parentValues(profile, d, parent)); err != nil {
+		if err := validate(ctx, d, values, env, parentValues(profile, d.Parent, parent)); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// parentValues returns the non-blank values of d's parent in v, as the
-// parent's actual values when parent is known and has restricted values,
-// or [""] when there are none (the empty parent value).
-func parentValues(v Values, d, parent *Definition) []string {
-	var out []string
-	if d.Parent != "" {
-		vals, _ := v.Lookup(d.Parent)
-		for _, p := range vals {
-			if p == "" {
-				continue
-			}
-			if parent != nil && parent.HasRestricted() {
-				p = parent.ActualValue(p)
-			}
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		out = []string{""}
-	}
-	return out
 }
 
 // validation collects the outcome of one Validate call.
@@ -395,7 +373,7 @@ func (c *validation) compile() (*Mask, *regexp.Regexp) {
 	if c.d.Regexp != "" {
 		re, err := regexp.Compile(c.d.Regexp)
 		if err != nil {
-			c.fail(OpDefinition, errors.New("the regular expression does not compile: "+err.Error()))
+			c.fail(OpDefinition, fmt.Errorf("the regular expression does not compile: %w", err))
 		} else {
 			// Leftmost-longest finds a match of the whole value whenever
 			// one exists; wrapping the expression in \A(?:…)\z instead

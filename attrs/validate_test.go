@@ -3,6 +3,7 @@ package attrs_test
 import (
 	"context"
 	"errors"
+	"regexp/syntax"
 	"strings"
 	"testing"
 
@@ -85,14 +86,6 @@ func noValueIn(t *testing.T, err error, values []string) {
 			t.Errorf("the error quotes the value %q: %s", v, msg)
 		}
 	}
-}
-
-func def(id string, typ attrs.Type, edit func(d *attrs.Definition)) *attrs.Definition {
-	d := attrs.NewDefinition(id, typ)
-	if edit != nil {
-		edit(d)
-	}
-	return d
 }
 
 // TestValidateMinValues: seed 003, "Minimum required number of values |
@@ -351,8 +344,9 @@ func TestValidateRegexp(t *testing.T) {
 	broken := def("CODE", attrs.String, func(d *attrs.Definition) { d.Regexp = `([0-9]` })
 	err := attrs.Validate(context.Background(), broken, []string{"1"}, attrs.Env{})
 	hits, ops := outcome(t, err)
-	if len(hits) != 0 || len(ops) != 1 || ops[0].Op != attrs.OpDefinition {
-		t.Errorf("regexp that does not compile: %v, want one OpError of the definition", err)
+	var syntaxErr *syntax.Error
+	if len(hits) != 0 || len(ops) != 1 || ops[0].Op != attrs.OpDefinition || !errors.As(err, &syntaxErr) {
+		t.Errorf("regexp that does not compile: %v, want one OpError of the definition wrapping the *syntax.Error", err)
 	}
 }
 
