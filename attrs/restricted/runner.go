@@ -99,6 +99,10 @@ func (r *Runner) Run(ctx context.Context, in *Input) (*Output, error) {
 		return nil, &RunError{Path: r.Path, ExitCode: -1, Err: err}
 	}
 	if err := cmd.Start(); err != nil {
+		if runCtx.Err() != nil {
+			// Not started because the context ended first.
+			err = context.Cause(runCtx)
+		}
 		return nil, &RunError{Path: r.Path, ExitCode: -1, Err: err}
 	}
 	// Killing the process group ends the read; closing the pipe ends it
