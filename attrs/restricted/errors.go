@@ -73,8 +73,9 @@ type RunError struct {
 	// if at all.
 	Stderr string
 	// Err is the cause: ErrTimeout, ErrOutputLimit, ErrExitStatus, an
-	// error matching ErrOutput, the context's error or the error of
-	// starting the program.
+	// error matching ErrOutput, the context's error, the error of
+	// starting the program, or os/exec's error for a plugin that died of
+	// a signal it was not sent by Run (ExitCode -1).
 	Err error
 }
 
