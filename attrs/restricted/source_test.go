@@ -129,3 +129,32 @@ func TestSourceErrors(t *testing.T) {
 		t.Fatal("nil definition: no error")
 	}
 }
+
+// The seed's Test tab validates a value "against ... the Plugin used to
+// generate a list of restricted values": Source plugged into
+// attrs.Env.RestrictedValues makes attrs.Validate accept what the plugin
+// offers under the parent's value and refuse the rest.
+func TestSourceFeedsValidate(t *testing.T) {
+	s := countryState(1)
+	src := testPlugin(t, "hier").Source(s, Input{Module: ModuleIDR})
+	profile := attrs.New("COUNTRY", "CA")
+	env := attrs.Env{Values: profile, RestrictedValues: src}
+	state := s.Lookup("STATE")
+	if err := attrs.Validate(context.Background(), state, []string{"AB"}, env); err != nil {
+		t.Fatalf("AB under CA: %v", err)
+	}
+	// NY is offered under US only.
+	err := attrs.Validate(context.Background(), state, []string{"NY"}, env)
+	if !errors.Is(err, attrs.RuleRestricted) {
+		t.Fatalf("NY under CA: %v, want RuleRestricted", err)
+	}
+	// The whole profile, through Schema.Validate.
+	profile.Set("STATE", "TX")
+	if err := s.Validate(context.Background(), profile, attrs.Env{RestrictedValues: src}); !errors.Is(err, attrs.RuleRestricted) {
+		t.Fatalf("TX under CA: %v, want RuleRestricted", err)
+	}
+	profile.Set("COUNTRY", "US")
+	if err := s.Validate(context.Background(), profile, attrs.Env{RestrictedValues: src}); err != nil {
+		t.Fatalf("TX under US: %v", err)
+	}
+}
