@@ -166,9 +166,7 @@ func (p *prof) snapshot() *Profile {
 		s.Accounts = append(s.Accounts, r.attachment())
 	}
 	slices.SortFunc(s.Accounts, func(a, b Attachment) int {
-		return cmp.Or(cmp.Compare(a.Account.Target, b.Account.Target),
-			cmp.Compare(a.Account.ShortID, b.Account.ShortID),
-			cmp.Compare(a.Account.StableID, b.Account.StableID))
+		return cmp.Or(cmp.Compare(a.Account.Target, b.Account.Target), cmp.Compare(a.Account.StableID, b.Account.StableID))
 	})
 	return s
 }

@@ -35,7 +35,7 @@ func (h How) String() string {
 }
 
 // Profile is a snapshot of one profile: its ID and the accounts attached
-// to it, ordered by target, short ID and stable ID. Later changes to the
+// to it, ordered by target and stable ID (an order renames do not change). Later changes to the
 // engine do not change it.
 type Profile struct {
 	ID       string
