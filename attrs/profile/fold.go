@@ -10,6 +10,12 @@ import (
 // simple-folding orbit. Two strings have the same key exactly when
 // strings.EqualFold says they are equal.
 func foldKey(s string) string {
+	if ascii(s) {
+		// The smallest rune of an ASCII letter's orbit is its upper case
+		// (that of k and s too, whose orbits hold the Kelvin sign and
+		// the long s).
+		return strings.ToUpper(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -30,4 +36,13 @@ func alphabetical(a, b string) int {
 		return c
 	}
 	return strings.Compare(a, b)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
