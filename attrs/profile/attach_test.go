@@ -228,6 +228,36 @@ func TestManualAttachDetach(t *testing.T) {
 	}
 }
 
+// Accounts attached by hand do not rename a profile by themselves, even
+// on a source of profiles: an imported profile given an HR account with
+// another name keeps its ID, and so does the profile a source account is
+// moved to.
+func TestManualSourceAccountRenamesNothing(t *testing.T) {
+	e := newEngine(t, hr)
+	if err := e.AddProfile("alice"); err != nil {
+		t.Fatal(err)
+	}
+	listing := []profile.Account{acct("HR", "h1", "asmith"), acct("HR", "h2", "bob")}
+	e.Discover(listing)
+	for _, m := range [][2]string{{"alice", "h1"}, {"carol", "h2"}} {
+		if m[0] == "carol" {
+			if err := e.AddProfile("carol"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.Attach(m[0], "HR", m[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := e.Discover(listing)
+	if len(rep.Renamed) != 0 {
+		t.Errorf("Renamed %v", rep.Renamed)
+	}
+	if diff := cmp.Diff([]string{"alice: HR/h1 manual", "asmith:", "bob:", "carol: HR/h2 manual"}, state(e)); diff != "" {
+		t.Errorf("profiles (-want +got):\n%s", diff)
+	}
+}
+
 // Snapshots are copies: changing one changes nothing in the engine.
 func TestSnapshotsAreCopies(t *testing.T) {
 	e := newEngine(t, hr)

@@ -164,9 +164,11 @@ func (e *Engine) renames(values holders, rep *Report) {
 }
 
 // renamedTo returns the one profile ID value that all of p's accounts on
-// sources of profiles have, and their targets, when it is a new ID.
+// sources of profiles have, and their targets, when it is a new ID. At
+// least one of them must be a Source: an account attached by hand or
+// automatically never renames a profile by itself.
 func (p *prof) renamedTo() (to string, targets []string, ok bool) {
-	first := true
+	first, source := true, false
 	for _, r := range p.accounts {
 		if !r.target.SourceOfProfiles {
 			continue
@@ -177,9 +179,10 @@ func (p *prof) renamedTo() (to string, targets []string, ok bool) {
 		} else if v != to {
 			return "", nil, false
 		}
+		source = source || r.how == Source
 		targets = append(targets, r.target.ID)
 	}
-	if first || blank(to) || to == p.id {
+	if !source || blank(to) || to == p.id {
 		return "", nil, false
 	}
 	slices.Sort(targets)

@@ -67,8 +67,8 @@
 //   - "If the user has a single account on an SoP target system: Renaming
 //     the account on the target system will trigger a renaming of the
 //     user's profile ID." More generally, a profile is renamed when all of
-//     its accounts on sources of profiles (however attached) propose one
-//     and the same new ID; so
+//     its accounts on sources of profiles (however attached, at least one
+//     of them as Source) propose one and the same new ID; so
 //   - "If the user has multiple accounts on an SoP target system: Renaming
 //     only one of the accounts will not trigger a profile ID rename. The
 //     renamed account will still be associated with the user." and
