@@ -229,9 +229,9 @@ func TestManualAttachDetach(t *testing.T) {
 }
 
 // Accounts attached by hand do not rename a profile by themselves, even
-// on a source of profiles: an imported profile given an HR account with
-// another name keeps its ID, and so does the profile a source account is
-// moved to.
+// on a source of profiles: an imported profile given an HR account keeps
+// its ID when the account is renamed, and so does the profile a source
+// account is moved to; neither account makes a profile of its new name.
 func TestManualSourceAccountRenamesNothing(t *testing.T) {
 	e := newEngine(t, hr)
 	if err := e.AddProfile("alice"); err != nil {
@@ -249,9 +249,9 @@ func TestManualSourceAccountRenamesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep := e.Discover(listing)
-	if len(rep.Renamed) != 0 {
-		t.Errorf("Renamed %v", rep.Renamed)
+	rep := e.Discover([]profile.Account{acct("HR", "h1", "anne"), acct("HR", "h2", "bobby")})
+	if len(rep.Renamed)+len(rep.Created) != 0 {
+		t.Errorf("Renamed %v, Created %q", rep.Renamed, rep.Created)
 	}
 	if diff := cmp.Diff([]string{"alice: HR/h1 manual", "asmith:", "bob:", "carol: HR/h2 manual"}, state(e)); diff != "" {
 		t.Errorf("profiles (-want +got):\n%s", diff)
