@@ -21,6 +21,7 @@ import (
 //     (ignoring case, then by bytes), attaching their accounts as Source;
 //  5. attaches the remaining accounts of targets with AutoAttach.
 //
+// Steps 4 and 5 leave alone the accounts detached by hand (Detach).
 // Accounts of unknown targets, without a stable ID, or listed twice are
 // reported as notices and ignored (the first of a repeated one is used).
 func (e *Engine) Discover(accounts []Account) *Report {
