@@ -28,7 +28,13 @@
 //   - bsafetest: an in-memory target that implements the whole contract,
 //     for tests.
 //   - attrs: attribute values (Values: named, ordered, single- or
-//     multi-valued), the one attribute type of the whole SDK.
+//     multi-valued), the one attribute type of the whole SDK; profile and
+//     request attribute definitions, their checks, validation, defaults
+//     and the vCard view of a profile.
+//   - attrs/restricted: the restricted-value plugin protocol and a runner
+//     for such plugins.
+//   - attrs/profile: profile IDs from source-of-profile targets and the
+//     auto-association of accounts, renames included.
 //
 // The cryptography core (key derivation, EncStrings, the key hierarchy) is
 // internal; the packages above expose what callers need of it.
