@@ -33,12 +33,7 @@ type Problem struct {
 // Error returns the problem as "attrs: attribute "ID": Setting: reason".
 func (p *Problem) Error() string {
 	var b strings.Builder
-	b.WriteString("attrs: ")
-	if p.Attribute != "" {
-		b.WriteString("attribute " + strconv.Quote(p.Attribute))
-	} else {
-		b.WriteString("attribute definition")
-	}
+	b.WriteString("attrs: " + attributeLabel(p.Attribute))
 	if p.Setting != 0 {
 		b.WriteString(": " + p.Setting.String())
 	}
@@ -55,39 +50,18 @@ type CheckError struct {
 	Problems []*Problem
 }
 
-// maxShownProblems is how many problems CheckError.Error spells out; the
-// rest are counted, so that a schema with many bad definitions still
-// gives a readable message. Problems has them all.
-const maxShownProblems = 3
-
 // Error returns the number of problems and the first few.
 func (e *CheckError) Error() string {
-	n := len(e.Problems)
-	if n == 1 {
+	if len(e.Problems) == 1 {
 		return e.Problems[0].Error()
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "attrs: %d problems in attribute definitions", n)
-	for i, p := range e.Problems {
-		if i == maxShownProblems {
-			fmt.Fprintf(&b, "; and %d more", n-i)
-			break
-		}
-		b.WriteString("; ")
-		b.WriteString(strings.TrimPrefix(p.Error(), "attrs: "))
-	}
-	return b.String()
+	head := "attrs: " + plural(len(e.Problems), "problem") + " in attribute definitions"
+	return summary(head, e.Problems, func(p *Problem) string { return strings.TrimPrefix(p.Error(), "attrs: ") })
 }
 
 // Unwrap returns the problems, so that [errors.As] finds a *Problem and
 // [errors.Is] finds [ErrDefinition].
-func (e *CheckError) Unwrap() []error {
-	out := make([]error, len(e.Problems))
-	for i, p := range e.Problems {
-		out[i] = p
-	}
-	return out
-}
+func (e *CheckError) Unwrap() []error { return asErrors(e.Problems) }
 
 // problems collects the problems of one check.
 type problems struct {

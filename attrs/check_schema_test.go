@@ -196,7 +196,7 @@ func TestSchemaCheckAllAtOnce(t *testing.T) {
 		schemaProblem{"a", want{0, "the ID is also the ID of definition 1"}},
 	)
 	msg := s.Check().Error()
-	if !strings.HasPrefix(msg, "attrs: 5 problems in attribute definitions; ") || !strings.HasSuffix(msg, "; and 2 more") {
+	if !strings.HasPrefix(msg, "attrs: 5 problems in attribute definitions: ") || !strings.HasSuffix(msg, "; and 2 more") {
 		t.Errorf("Error() = %q", msg)
 	}
 }

@@ -594,7 +594,7 @@ func TestProblemError(t *testing.T) {
 		ps = append(ps, &attrs.Problem{Attribute: fmt.Sprint("A", i), Reason: "bad"})
 	}
 	many := &attrs.CheckError{Problems: ps}
-	if got, want := many.Error(), `attrs: 5 problems in attribute definitions; attribute "A0": bad; attribute "A1": bad; attribute "A2": bad; and 2 more`; got != want {
+	if got, want := many.Error(), `attrs: 5 problems in attribute definitions: attribute "A0": bad; attribute "A1": bad; attribute "A2": bad; and 2 more`; got != want {
 		t.Errorf("Error() = %q,\nwant %q", got, want)
 	}
 	var got *attrs.Problem

@@ -70,7 +70,7 @@ type OpError struct {
 
 // Error returns the attribute, the operation and the cause.
 func (e *OpError) Error() string {
-	msg := "attrs: validating attribute " + e.Attribute + ": "
+	msg := "attrs: " + attributeLabel(e.Attribute) + ": "
 	if e.Op == OpDefinition {
 		msg += "unusable definition"
 	} else {
@@ -584,13 +584,4 @@ func (c *validation) checkLink(ctx context.Context, env Env, i int, v string) bo
 	}
 	c.violate(RuleLink, i, "", err)
 	return true
-}
-
-// plural returns "1 value" or "3 values".
-func plural(n int, noun string) string {
-	s := strconv.Itoa(n) + " " + noun
-	if n != 1 {
-		s += "s"
-	}
-	return s
 }
