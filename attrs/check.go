@@ -108,8 +108,14 @@ func (ps *problems) err() error {
 //     problems: Seed 003 says only that the texts replace "True", "False"
 //     and "(None)"; bsafe refuses texts that would make a value mean
 //     either.
+//
+// A nil definition is one problem, "the definition is nil", not a panic.
 func (d *Definition) Check() error {
 	var ps problems
+	if d == nil {
+		ps.add("", 0, "the definition is nil")
+		return ps.err()
+	}
 	d.check(&ps)
 	return ps.err()
 }
