@@ -146,6 +146,12 @@ func (d *Definition) check(ps *problems) {
 	}
 	d.checkBooleanTexts(ps)
 	d.checkParent(ps)
+	// "When configuring date/time attributes (PREFERRED_DATEFORMAT and
+	// PREFERRED_TIMEFORMAT), ensure that they are case-sensitive." (see
+	// NewDefinition).
+	if isFormatPatternID(id) && d.HasRestricted() && !d.CaseSensitive && SettingCaseSensitive.AllowedFor(d.Type) {
+		ps.add(id, SettingCaseSensitive, "must be on for a date or time format attribute: its values are format patterns, which upper-casing would change")
+	}
 	d.checkRestricted(ps)
 	d.checkDefaults(ps)
 	d.checkEncryption(ps)

@@ -645,3 +645,36 @@ func FuzzCheck(f *testing.F) {
 		d.ParseBool(dflt)
 	})
 }
+
+// TestBuiltInAttributeDefaults: two sentences of seed 003 about built-in
+// attributes (review F6).
+func TestBuiltInAttributeDefaults(t *testing.T) {
+	// "Allow for authentication chains | String, Integer, Password,
+	// Date/time | … This is enabled for the EMAIL attribute by default."
+	if d := attrs.NewDefinition("email", attrs.String); !d.AuthChains {
+		t.Error(`NewDefinition("email", String).AuthChains = false`)
+	}
+	if d := attrs.NewDefinition("PHONE", attrs.String); d.AuthChains {
+		t.Error(`NewDefinition("PHONE", String).AuthChains = true`)
+	}
+	if d := attrs.NewDefinition("EMAIL", attrs.Memo); d.AuthChains || d.Check() != nil {
+		t.Errorf(`NewDefinition("EMAIL", Memo): AuthChains %v, Check %v; the Memo type has no such setting`, d.AuthChains, d.Check())
+	}
+	// "When configuring date/time attributes (PREFERRED_DATEFORMAT and
+	// PREFERRED_TIMEFORMAT), ensure that they are case-sensitive."
+	for _, id := range []string{"PREFERRED_DATEFORMAT", "preferred_timeformat"} {
+		d := attrs.NewDefinition(id, attrs.String)
+		if !d.CaseSensitive {
+			t.Errorf("NewDefinition(%q, String).CaseSensitive = false", id)
+		}
+		d.Restricted = restricted("", "yyyy-MM-dd", "dd.MM.yyyy")
+		if err := d.Check(); err != nil {
+			t.Errorf("%s, case-sensitive: %v", id, err)
+		}
+		d.CaseSensitive = false
+		expectProblems(t, d.Check(), id, want{attrs.SettingCaseSensitive, "must be on for a date or time format attribute"})
+	}
+	if d := attrs.NewDefinition("LOCALE", attrs.String); d.CaseSensitive {
+		t.Error(`NewDefinition("LOCALE", String).CaseSensitive = true`)
+	}
+}
