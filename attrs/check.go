@@ -26,7 +26,16 @@ type Problem struct {
 	// Setting is the setting at fault, or 0 when the problem is about the
 	// definition as a whole (its ID, its type, its restricted values).
 	Setting Setting
-	// Reason says what is wrong, in words; it never quotes a value.
+	// Reason says what is wrong, in words; it never quotes a value. It
+	// names restricted values and defaults by their place in the
+	// definition, counted from 1 as an administrator counts the rows of
+	// a list ("default 2"), where a [Violation]'s Index counts from 0 as
+	// Go indexes the values given to [Validate]. A problem about a
+	// default or a restricted value breaking one of Validate's rules says
+	// "default 2: " and the violation's reason; its Setting is
+	// SettingDefaults for a default and 0 for a restricted value (what is
+	// at fault is the value, not the setting the rule enforces, which
+	// [Rule.Setting] names).
 	Reason string
 }
 
@@ -91,7 +100,32 @@ func (ps *problems) err() error {
 // Check reports every problem of d on its own: nil, or a *[CheckError]
 // listing them all. It cannot see the other definitions; [Schema.Check]
 // adds the problems between them (duplicate IDs, parents). The rules are
-// seed 003's, each named in the comments below, and:
+// seed 003's, each quoted in the comments of the code:
+//
+//   - an ID, and a valid Type;
+//   - each setting left unset on a type its table row does not name
+//     ([Setting.AllowedFor]); DisplayType one of the type's display types;
+//   - MinValues 0 or more; MaxValues positive or [Unlimited], 1 for the
+//     single-valued types, and not below MinValues; MaxLength 0 or more;
+//   - a Regexp that compiles, with an InputDescription; a Format that
+//     parses ([ParseMask]); a VCard property bsafe maps;
+//   - Boolean display texts that read as one value each;
+//   - a Parent other than the attribute itself, with restricted values;
+//   - restricted values: for String and Integer only, a non-empty actual
+//     value without "!!!", passing the value rules of [Validate] (the
+//     type's form, the field length, Format, Regexp), none repeating
+//     another under one parent value, and a parent value only with a
+//     Parent;
+//   - defaults: for String, Integer and Boolean only, non-empty, and for
+//     each parent value passing [Validate]'s rules as the attribute's
+//     values (its form, length, Format, Regexp, number of values,
+//     duplicates and static restricted values);
+//   - Encrypted without AdvancedSearch, AccountAttributes or
+//     ProfileComparison;
+//   - PREFERRED_DATEFORMAT and PREFERRED_TIMEFORMAT with restricted
+//     values are CaseSensitive (see [NewDefinition]).
+//
+// Where the seed leaves a choice:
 //
 //   - An invalid Type is reported alone with the checks that do not
 //     depend on the type, since every other setting would be "not for

@@ -87,12 +87,39 @@ var rulePhrases = [...]string{
 	RuleLink:       "the link was refused",
 }
 
-func (r Rule) valid() bool { return r >= RuleMinValues && r <= RuleLink }
+// Valid reports whether r is one of the declared rules.
+func (r Rule) Valid() bool { return r >= RuleMinValues && r <= RuleLink }
+
+// ruleSettings are the settings the rules enforce; the type rules
+// (Integer, Boolean, Date/time) and the restricted values are no row of
+// seed 003's settings table.
+var ruleSettings = [...]Setting{
+	RuleMinValues:  SettingMinValues,
+	RuleMaxValues:  SettingMaxValues,
+	RuleLength:     SettingMaxLength,
+	RuleDuplicates: SettingAllowDuplicates,
+	RuleFormat:     SettingFormat,
+	RuleRegexp:     SettingRegexp,
+	RuleUser:       SettingValidateUser,
+	RuleLink:       SettingValidateLink,
+}
+
+// Setting returns the setting whose value the rule enforces, such as
+// [SettingFormat] for RuleFormat, or 0 for the rules of a type's own form
+// (RuleInteger, RuleBoolean, RuleDateTime) and for RuleRestricted, which
+// enforces the restricted values (a tab of their own, or a Plugin), not
+// a setting, and for an invalid Rule.
+func (r Rule) Setting() Setting {
+	if r.Valid() {
+		return ruleSettings[r]
+	}
+	return 0
+}
 
 // String returns the name of the setting or type the rule enforces, as
 // seed 003 names it, such as "Format requirement of input values".
 func (r Rule) String() string {
-	if r.valid() {
+	if r.Valid() {
 		return ruleNames[r]
 	}
 	return "Rule(" + strconv.Itoa(int(r)) + ")"
@@ -101,7 +128,7 @@ func (r Rule) String() string {
 // Error returns "attrs: " and what breaking the rule means, such as
 // "attrs: too many values".
 func (r Rule) Error() string {
-	if r.valid() {
+	if r.Valid() {
 		return "attrs: " + rulePhrases[r]
 	}
 	return "attrs: broken " + r.String()
@@ -148,7 +175,7 @@ func (v *Violation) reason() string {
 	if v.Reason != "" {
 		return v.Reason
 	}
-	if v.Rule.valid() {
+	if v.Rule.Valid() {
 		return rulePhrases[v.Rule]
 	}
 	return "broken " + v.Rule.String()

@@ -137,3 +137,38 @@ func TestMessagesQuoteIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleSetting: each rule names the row of seed 003's settings table
+// it enforces; the type rules and the restricted values have none.
+func TestRuleSetting(t *testing.T) {
+	want := map[attrs.Rule]attrs.Setting{
+		attrs.RuleMinValues:  attrs.SettingMinValues,
+		attrs.RuleMaxValues:  attrs.SettingMaxValues,
+		attrs.RuleLength:     attrs.SettingMaxLength,
+		attrs.RuleDuplicates: attrs.SettingAllowDuplicates,
+		attrs.RuleInteger:    0,
+		attrs.RuleBoolean:    0,
+		attrs.RuleDateTime:   0,
+		attrs.RuleFormat:     attrs.SettingFormat,
+		attrs.RuleRegexp:     attrs.SettingRegexp,
+		attrs.RuleRestricted: 0,
+		attrs.RuleUser:       attrs.SettingValidateUser,
+		attrs.RuleLink:       attrs.SettingValidateLink,
+		0:                    0,
+		99:                   0,
+	}
+	for r, s := range want {
+		if got := r.Setting(); got != s {
+			t.Errorf("%v.Setting() = %v, want %v", r, got, s)
+		}
+		if r.Valid() != (r >= attrs.RuleMinValues && r <= attrs.RuleLink) {
+			t.Errorf("%d.Valid() = %v", int(r), r.Valid())
+		}
+	}
+	// The rule's name is its setting's, where it has one.
+	for r, s := range want {
+		if s != 0 && r.String() != s.String() {
+			t.Errorf("%v: String %q, setting %q", r, r.String(), s.String())
+		}
+	}
+}
