@@ -428,9 +428,11 @@ func (d *Definition) checkEncryption(ps *problems) {
 //   - no cycle through Parent;
 //   - when the parent's restricted values are static (no Plugin), every
 //     parent value of the child's restricted values and defaults is an
-//     actual value of the parent, in the parent's stored form
-//     ([Definition.ActualValue]), as [Definition.RestrictedFor] compares
-//     exactly. The empty parent value is allowed only when the parent is
+//     actual value of the parent, in the form in which the parent
+//     compares values (its [Definition.ActualValue]; for an Integer
+//     parent the number in plain decimal, "7" and not "+7" or "07"), as
+//     [Definition.RestrictedFor] compares exactly and [Schema.Validate]
+//     and [Schema.ApplyDefaults] bring the parent's value to that form. The empty parent value is allowed only when the parent is
 //     optional (MinValues 0): Seed 003 says, of plugin output, that
 //     values "not inside a "parent" KVGroup … would fall under the empty
 //     parent value" and "If the parent value is not optional, then any
@@ -494,7 +496,8 @@ func (s Schema) checkParentOf(d *Definition, ps *problems) {
 	}
 	parentValues := map[string]bool{}
 	for _, r := range p.Restricted {
-		parentValues[p.ActualValue(r.Actual)] = true
+		k, _ := p.compareKey(r.Actual)
+		parentValues[k] = true
 	}
 	ok := func(v string) bool {
 		if v == "" {

@@ -165,3 +165,33 @@ func TestCheckDefaultsCountUsableMaximum(t *testing.T) {
 		want{attrs.SettingMaxValues, "must be 1"},
 		want{attrs.SettingDefaults, "has 2 values, more than the maximum 1"})
 }
+
+// TestIntegerParentValues: an Integer parent's values compare by number
+// (review F2, carried to parent values): a profile holding "07" finds the
+// child's values under the parent value "7", and a child that files its
+// values under "+7" is refused by Schema.Check, since no value of the
+// parent would find them. Seed 003: "If the attribute has a parent
+// attribute, you can set default values based on each parent value."
+func TestIntegerParentValues(t *testing.T) {
+	level := def("LEVEL", attrs.Integer, func(d *attrs.Definition) { d.Restricted = restricted("", "7", "8") })
+	grade := def("GRADE", attrs.String, func(d *attrs.Definition) {
+		d.Parent = "LEVEL"
+		d.Restricted = append(restricted("7", "SENIOR"), restricted("8", "LEAD")...)
+		d.Defaults = []attrs.Default{{Parent: "7", Value: "SENIOR"}}
+	})
+	s := attrs.Schema{level, grade}
+	if err := s.Check(); err != nil {
+		t.Fatal(err)
+	}
+	profile := attrs.Values{{Name: "LEVEL", Values: []string{"07"}}, {Name: "GRADE", Values: []string{"SENIOR"}}}
+	if err := s.Validate(context.Background(), profile, attrs.Env{}); err != nil {
+		t.Errorf("LEVEL 07, GRADE SENIOR: %v, want nil", err)
+	}
+	got := s.ApplyDefaults(attrs.Values{{Name: "LEVEL", Values: []string{"+07"}}}, true)
+	if vals, _ := got.Lookup("GRADE"); len(vals) != 1 || vals[0] != "SENIOR" {
+		t.Errorf("ApplyDefaults with LEVEL +07: GRADE %q, want [SENIOR]", vals)
+	}
+	grade.Defaults = nil
+	grade.Restricted[0].Parent = "+7"
+	expectSchemaProblems(t, s, schemaProblem{"GRADE", want{0, "restricted value 1 has a parent value that is not an actual value"}})
+}

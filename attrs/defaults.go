@@ -79,7 +79,8 @@ func (d *Definition) DefaultsFor(parentValue string) []string {
 // A child's defaults are those of its parent's value in the result, so a
 // parent's own default chooses the child's; parents are filled first,
 // whatever the schema's order. The parent's value is read in its stored
-// form (upper-cased unless case-sensitive); a parent with no value gives
+// form (upper-cased unless case-sensitive; an Integer as its plain
+// decimal number); a parent with no value gives
 // the empty parent value, and a parent with several values gives the
 // defaults of each in turn, each value once. An attribute absent from v
 // is added at the end, in the order filled (a parent before its child);
@@ -137,8 +138,10 @@ func hasValue(v Values, name string) bool {
 }
 
 // parentValues returns the non-blank values of the parent attribute in
-// v, in the parent's stored form, or the empty parent value when it has
-// none. parent is the parent's definition, nil if the schema has none.
+// v, in the form in which the parent compares them
+// ([Definition.compareKey]: the actual value, an integer as its decimal
+// number), or the empty parent value when it has none. parent is the
+// parent's definition, nil if the schema has none.
 func parentValues(v Values, name string, parent *Definition) []string {
 	if name == "" {
 		return []string{""}
@@ -150,7 +153,7 @@ func parentValues(v Values, name string, parent *Definition) []string {
 			continue
 		}
 		if parent != nil && parent.HasRestricted() {
-			s = parent.ActualValue(s)
+			s, _ = parent.compareKey(s)
 		}
 		out = append(out, s)
 	}

@@ -170,9 +170,10 @@ func Validate(ctx context.Context, d *Definition, values []string, env Env) erro
 // Validate validates every definition of s against its values in profile
 // (see [Validate]), with env.Values set to profile, and returns all the
 // errors joined (errors.Join), or nil. Parent values are converted to the
-// parent's actual form (the parent's [Definition.ActualValue]), so that a
-// profile holding a parent value as typed ("us" for "US") finds the
-// child's values for it. Attributes of profile that s does not define are
+// parent's actual form (the parent's [Definition.ActualValue]; an Integer
+// parent's to its plain decimal number), so that a profile holding a
+// parent value as typed ("us" for "US", "07" for "7") finds the child's
+// values for it. Attributes of profile that s does not define are
 // not checked, and nil definitions are skipped: [Schema.Check] reports
 // them.
 func (s Schema) Validate(ctx context.Context, profile Values, env Env) error {
