@@ -1,13 +1,11 @@
 package attrs
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"regexp/syntax"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // This file checks definitions against seed 003's rules, the way the
@@ -28,19 +26,23 @@ type Problem struct {
 	// Setting is the setting at fault, or 0 when the problem is about the
 	// definition as a whole (its ID, its type, its restricted values).
 	Setting Setting
-	// Reason says what is wrong, in words; it never quotes a value.
+	// Reason says what is wrong, in words; it never quotes a value. It
+	// names restricted values and defaults by their place in the
+	// definition, counted from 1 as an administrator counts the rows of
+	// a list ("default 2"), where a [Violation]'s Index counts from 0 as
+	// Go indexes the values given to [Validate]. A problem about a
+	// default or a restricted value breaking one of Validate's rules says
+	// "default 2: " and the violation's reason; its Setting is
+	// SettingDefaults for a default and 0 for a restricted value (what is
+	// at fault is the value, not the setting the rule enforces, which
+	// [Rule.Setting] names).
 	Reason string
 }
 
 // Error returns the problem as "attrs: attribute "ID": Setting: reason".
 func (p *Problem) Error() string {
 	var b strings.Builder
-	b.WriteString("attrs: ")
-	if p.Attribute != "" {
-		b.WriteString("attribute " + strconv.Quote(p.Attribute))
-	} else {
-		b.WriteString("attribute definition")
-	}
+	b.WriteString("attrs: " + attributeLabel(p.Attribute))
 	if p.Setting != 0 {
 		b.WriteString(": " + p.Setting.String())
 	}
@@ -57,39 +59,18 @@ type CheckError struct {
 	Problems []*Problem
 }
 
-// maxShownProblems is how many problems CheckError.Error spells out; the
-// rest are counted, so that a schema with many bad definitions still
-// gives a readable message. Problems has them all.
-const maxShownProblems = 3
-
 // Error returns the number of problems and the first few.
 func (e *CheckError) Error() string {
-	n := len(e.Problems)
-	if n == 1 {
+	if len(e.Problems) == 1 {
 		return e.Problems[0].Error()
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "attrs: %d problems in attribute definitions", n)
-	for i, p := range e.Problems {
-		if i == maxShownProblems {
-			fmt.Fprintf(&b, "; and %d more", n-i)
-			break
-		}
-		b.WriteString("; ")
-		b.WriteString(strings.TrimPrefix(p.Error(), "attrs: "))
-	}
-	return b.String()
+	head := "attrs: " + plural(len(e.Problems), "problem") + " in attribute definitions"
+	return summary(head, e.Problems, func(p *Problem) string { return strings.TrimPrefix(p.Error(), "attrs: ") })
 }
 
 // Unwrap returns the problems, so that [errors.As] finds a *Problem and
 // [errors.Is] finds [ErrDefinition].
-func (e *CheckError) Unwrap() []error {
-	out := make([]error, len(e.Problems))
-	for i, p := range e.Problems {
-		out[i] = p
-	}
-	return out
-}
+func (e *CheckError) Unwrap() []error { return asErrors(e.Problems) }
 
 // problems collects the problems of one check.
 type problems struct {
@@ -98,6 +79,15 @@ type problems struct {
 
 func (ps *problems) add(id string, s Setting, format string, args ...any) {
 	ps.list = append(ps.list, &Problem{Attribute: id, Setting: s, Reason: fmt.Sprintf(format, args...)})
+}
+
+// addViolations adds a problem with setting s for each violation c
+// found, naming the value as c names it, and clears them.
+func (ps *problems) addViolations(s Setting, c *validation) {
+	for _, v := range c.violations {
+		ps.add(c.d.ID, s, "%s: %s", c.name(v.Index), v.reason())
+	}
+	c.violations = nil
 }
 
 func (ps *problems) err() error {
@@ -110,7 +100,32 @@ func (ps *problems) err() error {
 // Check reports every problem of d on its own: nil, or a *[CheckError]
 // listing them all. It cannot see the other definitions; [Schema.Check]
 // adds the problems between them (duplicate IDs, parents). The rules are
-// seed 003's, each named in the comments below, and:
+// seed 003's, each quoted in the comments of the code:
+//
+//   - an ID, and a valid Type;
+//   - each setting left unset on a type its table row does not name
+//     ([Setting.AllowedFor]); DisplayType one of the type's display types;
+//   - MinValues 0 or more; MaxValues positive or [Unlimited], 1 for the
+//     single-valued types, and not below MinValues; MaxLength 0 or more;
+//   - a Regexp that compiles, with an InputDescription; a Format that
+//     parses ([ParseMask]); a VCard property bsafe maps;
+//   - Boolean display texts that read as one value each;
+//   - a Parent other than the attribute itself, with restricted values;
+//   - restricted values: for String and Integer only, a non-empty actual
+//     value without "!!!", passing the value rules of [Validate] (the
+//     type's form, the field length, Format, Regexp), none repeating
+//     another under one parent value, and a parent value only with a
+//     Parent;
+//   - defaults: for String, Integer and Boolean only, non-empty, and for
+//     each parent value passing [Validate]'s rules as the attribute's
+//     values (its form, length, Format, Regexp, number of values,
+//     duplicates and static restricted values);
+//   - Encrypted without AdvancedSearch, AccountAttributes or
+//     ProfileComparison;
+//   - PREFERRED_DATEFORMAT and PREFERRED_TIMEFORMAT with restricted
+//     values are CaseSensitive (see [NewDefinition]).
+//
+// Where the seed leaves a choice:
 //
 //   - An invalid Type is reported alone with the checks that do not
 //     depend on the type, since every other setting would be "not for
@@ -127,8 +142,14 @@ func (ps *problems) err() error {
 //     problems: Seed 003 says only that the texts replace "True", "False"
 //     and "(None)"; bsafe refuses texts that would make a value mean
 //     either.
+//
+// A nil definition is one problem, "the definition is nil", not a panic.
 func (d *Definition) Check() error {
 	var ps problems
+	if d == nil {
+		ps.add("", 0, "the definition is nil")
+		return ps.err()
+	}
 	d.check(&ps)
 	return ps.err()
 }
@@ -159,6 +180,12 @@ func (d *Definition) check(ps *problems) {
 	}
 	d.checkBooleanTexts(ps)
 	d.checkParent(ps)
+	// "When configuring date/time attributes (PREFERRED_DATEFORMAT and
+	// PREFERRED_TIMEFORMAT), ensure that they are case-sensitive." (see
+	// NewDefinition).
+	if isFormatPatternID(id) && d.HasRestricted() && !d.CaseSensitive && SettingCaseSensitive.AllowedFor(d.Type) {
+		ps.add(id, SettingCaseSensitive, "must be on for a date or time format attribute: its values are format patterns, which upper-casing would change")
+	}
 	d.checkRestricted(ps)
 	d.checkDefaults(ps)
 	d.checkEncryption(ps)
@@ -234,30 +261,22 @@ func (d *Definition) checkDisplayType(ps *problems) {
 	}
 }
 
-// checkInput: the regular expression and the format mask.
+// checkInput: the regular expression and the format mask, parsed as
+// [Validate] parses them.
 func (d *Definition) checkInput(ps *problems) {
 	id := d.ID
-	if d.Regexp != "" {
-		if _, err := regexp.Compile(d.Regexp); err != nil {
-			// Only the error's code: the syntax.Error's Expr would copy a
-			// piece of the expression.
-			reason := "does not compile"
-			var se *syntax.Error
-			if errors.As(err, &se) {
-				reason += ": " + se.Code.String()
-			}
-			ps.add(id, SettingRegexp, "%s", reason)
-		}
-		// "If you use a regular expression for validation the
-		// Description of input values is required."
-		if strings.TrimSpace(d.InputDescription) == "" {
-			ps.add(id, SettingInputDescription, "is required with a regular expression")
-		}
+	_, maskErr, _, regexErr := d.compileInput()
+	if regexErr != nil {
+		// The error gives the kind of fault, never the expression.
+		ps.add(id, SettingRegexp, "%s", strings.TrimPrefix(regexErr.Error(), "attrs: "))
 	}
-	if d.Format != "" {
-		if _, err := ParseMask(d.Format); err != nil {
-			ps.add(id, SettingFormat, "%s", strings.TrimPrefix(err.Error(), "attrs: "))
-		}
+	// "If you use a regular expression for validation the Description of
+	// input values is required."
+	if d.Regexp != "" && strings.TrimSpace(d.InputDescription) == "" {
+		ps.add(id, SettingInputDescription, "is required with a regular expression")
+	}
+	if maskErr != nil {
+		ps.add(id, SettingFormat, "%s", strings.TrimPrefix(maskErr.Error(), "attrs: "))
 	}
 }
 
@@ -291,8 +310,16 @@ func (d *Definition) checkParent(ps *problems) {
 	}
 }
 
-// checkRestricted: the static restricted values.
+// checkRestricted: the static restricted values. Each actual value must
+// pass the value rules of [Validate] (the type's form, the field length,
+// Format and Regexp): it is a value the attribute stores, so Seed 003's
+// "Format requirement of input values" and "Regular expression used for
+// validation of input values" apply to it as to a typed value; a display
+// value is not checked. Two values under one parent value are the same
+// when [Validate] would call them duplicates (as actual values, integers
+// by number).
 func (d *Definition) checkRestricted(ps *problems) {
+	c := newValidation(d, true, func(i int) string { return "restricted value " + strconv.Itoa(i+1) })
 	type key struct{ parent, actual string }
 	seen := make(map[key]int, len(d.Restricted))
 	for i, r := range d.Restricted {
@@ -309,105 +336,64 @@ func (d *Definition) checkRestricted(ps *problems) {
 		if strings.Contains(r.Actual, "!!!") {
 			ps.add(d.ID, 0, "restricted value %d has an actual value containing !!!, which Bravura expands as a macro; put macros in the displayed value", n)
 		}
-		if d.Type == Integer && !isInteger(r.Actual) {
-			ps.add(d.ID, 0, "restricted value %d of an Integer attribute is not an integer", n)
-		}
-		// "Maximum length allowed for each value", for restricted values.
-		if d.MaxLength > 0 && utf8.RuneCountInString(r.Actual) > d.MaxLength {
-			ps.add(d.ID, 0, "restricted value %d is longer than the maximum field length of %d", n, d.MaxLength)
-		}
+		c.valueRules(i, r.Actual)
+		ps.addViolations(0, c)
 		if r.Parent != "" && d.Parent == "" {
 			ps.add(d.ID, 0, "restricted value %d has a parent value but the attribute has no parent attribute", n)
 		}
-		k := key{r.Parent, d.ActualValue(r.Actual)}
-		if first, dup := seen[k]; dup {
+		k, _ := d.compareKey(r.Actual)
+		if first, dup := seen[key{r.Parent, k}]; dup {
 			ps.add(d.ID, 0, "restricted value %d has the actual value of restricted value %d under the same parent value", n, first)
 			continue
 		}
-		seen[k] = n
+		seen[key{r.Parent, k}] = n
 	}
 }
 
-// checkDefaults: the default values.
+// checkDefaults: the default values. The defaults for one parent value
+// are the values the attribute gets when the parent has that value, so
+// they go through [Validate]'s rules as such values would, in one code
+// path: the type's form (a Boolean default is what [Definition.ParseBool]
+// reads), the field length, Format, Regexp, "Maximum allowed number of
+// values", duplicates, and the static restricted values for that parent
+// value. Not MinValues (a default need not fill a required attribute),
+// and not the lookups of [Env]: with a Plugin, the defaults are not
+// compared with the static restricted values, since the plugin decides
+// at run time what is offered.
 func (d *Definition) checkDefaults(ps *problems) {
 	id := d.ID
-	perParent := map[string]int{}
-	type key struct{ parent, value string }
-	seen := map[key]int{}
 	for i, df := range d.Defaults {
-		n := i + 1
-		perParent[df.Parent]++
 		if df.Parent != "" && d.Parent == "" {
-			ps.add(id, SettingDefaults, "default %d has a parent value but the attribute has no parent attribute", n)
+			ps.add(id, SettingDefaults, "default %d has a parent value but the attribute has no parent attribute", i+1)
 		}
 		if df.Value == "" {
 			// A blank is an empty field, not a value.
-			ps.add(id, SettingDefaults, "default %d is empty", n)
+			ps.add(id, SettingDefaults, "default %d is empty", i+1)
+		}
+	}
+	done := map[string]bool{}
+	for first, df := range d.Defaults {
+		if done[df.Parent] {
 			continue
 		}
-		switch d.Type {
-		case Boolean:
-			if _, ok := d.ParseBool(df.Value); !ok {
-				ps.add(id, SettingDefaults, "default %d is not a Boolean value (true, false, 1, 0 or a display text)", n)
+		done[df.Parent] = true
+		// The other parents' defaults are left blank, so that the index
+		// of each value is its default's.
+		values := make([]string, len(d.Defaults))
+		for j, o := range d.Defaults {
+			if o.Parent == df.Parent {
+				values[j] = o.Value
 			}
-			continue
-		case Integer:
-			if !isInteger(df.Value) {
-				ps.add(id, SettingDefaults, "default %d of an Integer attribute is not an integer", n)
+		}
+		c := newValidation(d, true, func(j int) string {
+			if j < 0 {
+				return "the defaults for the parent value of default " + strconv.Itoa(first+1)
 			}
-		}
-		// "If you define restricted values for the attribute, you can
-		// select them from a drop-down list for this option": a default
-		// of a restricted attribute is one of its values for that parent.
-		if len(d.Restricted) > 0 && d.Plugin == "" && !d.offers(df.Parent, df.Value) {
-			ps.add(id, SettingDefaults, "default %d is not a restricted value for its parent value", n)
-		}
-		// "Determine whether the values for a multi-valued attribute must
-		// be unique. This does not apply to single-valued attributes."
-		if d.AllowDuplicates || d.MaxValues == 1 {
-			continue
-		}
-		k := key{df.Parent, d.duplicateKey(df.Value)}
-		if first, dup := seen[k]; dup {
-			ps.add(id, SettingDefaults, "default %d repeats default %d, and the attribute does not allow duplicate values", n, first)
-			continue
-		}
-		seen[k] = n
+			return "default " + strconv.Itoa(j+1)
+		})
+		c.run(context.Background(), Env{}, values, []string{df.Parent})
+		ps.addViolations(SettingDefaults, c)
 	}
-	if d.MaxValues == Unlimited {
-		return
-	}
-	// Report each parent value once, at its first default.
-	reported := map[string]bool{}
-	for i, df := range d.Defaults {
-		if c := perParent[df.Parent]; c > d.MaxValues && !reported[df.Parent] {
-			reported[df.Parent] = true
-			ps.add(id, SettingDefaults, "default %d and the others for the same parent value are %d values, more than the maximum of %d", i+1, c, d.MaxValues)
-		}
-	}
-}
-
-// offers reports whether value is a static restricted value of d under
-// the parent value parent, comparing actual values.
-func (d *Definition) offers(parent, value string) bool {
-	want := d.ActualValue(value)
-	for _, r := range d.Restricted {
-		if r.Parent == parent && d.ActualValue(r.Actual) == want {
-			return true
-		}
-	}
-	return false
-}
-
-// duplicateKey is the form in which two values of d are the same value:
-// the actual value, and for an Integer its number.
-func (d *Definition) duplicateKey(s string) string {
-	if d.Type == Integer {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return strconv.FormatInt(n, 10)
-		}
-	}
-	return d.ActualValue(s)
 }
 
 // checkEncryption: "If encrypted, the attribute cannot be used in advanced
@@ -430,13 +416,6 @@ func (d *Definition) checkEncryption(ps *problems) {
 	}
 }
 
-// isInteger reports whether s is an Integer attribute's value: an
-// optional sign and decimal digits, within int64.
-func isInteger(s string) bool {
-	_, err := strconv.ParseInt(s, 10, 64)
-	return err == nil
-}
-
 // Check reports every problem of every definition and the problems
 // between them, all at once: nil, or a *[CheckError] with the problems in
 // schema order. Beyond [Definition.Check] it requires:
@@ -449,9 +428,11 @@ func isInteger(s string) bool {
 //   - no cycle through Parent;
 //   - when the parent's restricted values are static (no Plugin), every
 //     parent value of the child's restricted values and defaults is an
-//     actual value of the parent, in the parent's stored form
-//     ([Definition.ActualValue]), as [Definition.RestrictedFor] compares
-//     exactly. The empty parent value is allowed only when the parent is
+//     actual value of the parent, in the form in which the parent
+//     compares values (its [Definition.ActualValue]; for an Integer
+//     parent the number in plain decimal, "7" and not "+7" or "07"), as
+//     [Definition.RestrictedFor] compares exactly and [Schema.Validate]
+//     and [Schema.ApplyDefaults] bring the parent's value to that form. The empty parent value is allowed only when the parent is
 //     optional (MinValues 0): Seed 003 says, of plugin output, that
 //     values "not inside a "parent" KVGroup … would fall under the empty
 //     parent value" and "If the parent value is not optional, then any
@@ -515,7 +496,8 @@ func (s Schema) checkParentOf(d *Definition, ps *problems) {
 	}
 	parentValues := map[string]bool{}
 	for _, r := range p.Restricted {
-		parentValues[p.ActualValue(r.Actual)] = true
+		k, _ := p.compareKey(r.Actual)
+		parentValues[k] = true
 	}
 	ok := func(v string) bool {
 		if v == "" {

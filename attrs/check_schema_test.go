@@ -125,7 +125,7 @@ func TestSchemaCheckRules(t *testing.T) {
 				d.Defaults = []attrs.Default{{Parent: "US", Value: "NY"}, {Parent: "GB", Value: "NY"}}
 			})},
 			wants: []schemaProblem{
-				{"STATE", want{attrs.SettingDefaults, "default 2 is not a restricted value for its parent value"}},
+				{"STATE", want{attrs.SettingDefaults, "default 2: not one of the restricted values"}},
 				{"STATE", want{attrs.SettingDefaults, `default 2 has a parent value that is not an actual value of "COUNTRY"`}},
 			},
 		},
@@ -192,11 +192,11 @@ func TestSchemaCheckAllAtOnce(t *testing.T) {
 		schemaProblem{"A", want{attrs.SettingMaxValues, "must be 1"}},
 		schemaProblem{"", want{0, "definition 2 of the schema is nil"}},
 		schemaProblem{"B", want{attrs.SettingParent, `names "NOPE"`}},
-		schemaProblem{"a", want{0, "restricted value 1 of an Integer attribute is not an integer"}},
+		schemaProblem{"a", want{0, "restricted value 1: is not a decimal integer"}},
 		schemaProblem{"a", want{0, "the ID is also the ID of definition 1"}},
 	)
 	msg := s.Check().Error()
-	if !strings.HasPrefix(msg, "attrs: 5 problems in attribute definitions; ") || !strings.HasSuffix(msg, "; and 2 more") {
+	if !strings.HasPrefix(msg, "attrs: 5 problems in attribute definitions: ") || !strings.HasSuffix(msg, "; and 2 more") {
 		t.Errorf("Error() = %q", msg)
 	}
 }

@@ -278,12 +278,12 @@ func TestCheckRules(t *testing.T) {
 		{
 			name: "Integer actual values", seed: "You can supply one or more restricted values for an integer or string type attribute.",
 			d:     def("X", attrs.Integer, func(d *attrs.Definition) { d.Restricted = restricted("", "1", "1.5", "99999999999999999999") }),
-			wants: []want{{0, "restricted value 2 of an Integer attribute is not an integer"}, {0, "restricted value 3 of an Integer"}},
+			wants: []want{{0, "restricted value 2: is not a decimal integer"}, {0, "restricted value 3: is out of the range of a 64-bit integer"}},
 		},
 		{
 			name: "restricted value within the maximum length", seed: "Restricted values | Maximum length allowed for each value",
 			d:     def("X", attrs.String, func(d *attrs.Definition) { d.MaxLength, d.Restricted = 3, restricted("", "ÄÖÜ", "ABCD") }),
-			wants: []want{{0, "restricted value 2 is longer than the maximum field length of 3"}},
+			wants: []want{{0, "restricted value 2: has 4 characters, more than the maximum 3"}},
 		},
 		{
 			name: "actual values unique, upper-cased", seed: "The actual value will be stored uppercase unless the Restricted values are case-sensitive option is selected.",
@@ -308,14 +308,14 @@ func TestCheckRules(t *testing.T) {
 		{
 			name: "Boolean defaults", seed: "selecting from the list of values (restricted or boolean values)",
 			d:     def("X", attrs.Boolean, func(d *attrs.Definition) { d.Defaults = []attrs.Default{{Value: "yes"}} }),
-			wants: []want{{attrs.SettingDefaults, "default 1 is not a Boolean value"}},
+			wants: []want{{attrs.SettingDefaults, "default 1: is not true, false, 1, 0 or a display text"}},
 		},
 		{
 			name: "Integer defaults", seed: "Default values | String, Integer, Boolean",
 			d: def("X", attrs.Integer, func(d *attrs.Definition) {
 				d.MaxValues, d.Defaults = 2, []attrs.Default{{Value: "12"}, {Value: "twelve"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 2 of an Integer attribute is not an integer"}},
+			wants: []want{{attrs.SettingDefaults, "default 2: is not a decimal integer"}},
 		},
 		{
 			name: "defaults not empty", seed: "define Default values by typing them in the text box",
@@ -328,7 +328,7 @@ func TestCheckRules(t *testing.T) {
 				d.Restricted = restricted("", "Employee", "Contractor")
 				d.Defaults = []attrs.Default{{Value: "Student"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 1 is not a restricted value for its parent value"}},
+			wants: []want{{attrs.SettingDefaults, "default 1: not one of the restricted values"}},
 		},
 		{
 			name: "restricted defaults case-sensitive", seed: "The restricted values entered will maintain their case.",
@@ -337,7 +337,7 @@ func TestCheckRules(t *testing.T) {
 				d.Restricted = restricted("", "Employee")
 				d.Defaults = []attrs.Default{{Value: "EMPLOYEE"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 1 is not a restricted value"}},
+			wants: []want{{attrs.SettingDefaults, "default 1: not one of the restricted values"}},
 		},
 		{
 			name: "restricted defaults per parent value", seed: "If the attribute has a parent attribute, you can set default values based on each parent value.",
@@ -346,7 +346,7 @@ func TestCheckRules(t *testing.T) {
 				d.Restricted = append(restricted("US", "NY", "WA"), restricted("CA", "AB")...)
 				d.Defaults = []attrs.Default{{Parent: "US", Value: "NY"}, {Parent: "CA", Value: "NY"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 2 is not a restricted value for its parent value"}},
+			wants: []want{{attrs.SettingDefaults, "default 2: not one of the restricted values"}},
 		},
 		{
 			name: "default parent needs a parent attribute", seed: "If the attribute has a parent attribute, you can set default values based on each parent value.",
@@ -359,15 +359,17 @@ func TestCheckRules(t *testing.T) {
 				d.MaxValues, d.AllowDuplicates = 2, true
 				d.Defaults = []attrs.Default{{Value: "a"}, {Value: "b"}, {Value: "c"}, {Value: "d"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 1 and the others for the same parent value are 4 values, more than the maximum of 2"}},
+			wants: []want{{attrs.SettingDefaults, "the defaults for the parent value of default 1: has 4 values, more than the maximum 2"}},
 		},
 		{
 			name: "defaults unique", seed: "Determine whether the values for a multi-valued attribute must be unique.",
 			d: def("X", attrs.String, func(d *attrs.Definition) {
-				d.MaxValues = 3
-				d.Defaults = []attrs.Default{{Value: "a"}, {Value: "b"}, {Value: "A"}}
+				// Unrestricted strings compare exactly, as in Validate
+				// (see TestCheckAndValidateAgree): "A" is not "a".
+				d.MaxValues = 4
+				d.Defaults = []attrs.Default{{Value: "a"}, {Value: "b"}, {Value: "A"}, {Value: "a"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 3 repeats default 1"}},
+			wants: []want{{attrs.SettingDefaults, "default 4: repeats default 1"}},
 		},
 		{
 			name: "Integer defaults unique as numbers", seed: "Determine whether the values for a multi-valued attribute must be unique.",
@@ -375,7 +377,7 @@ func TestCheckRules(t *testing.T) {
 				d.MaxValues = attrs.Unlimited
 				d.Defaults = []attrs.Default{{Value: "7"}, {Value: "+07"}}
 			}),
-			wants: []want{{attrs.SettingDefaults, "default 2 repeats default 1"}},
+			wants: []want{{attrs.SettingDefaults, "default 2: repeats default 1"}},
 		},
 		{
 			name: "encrypted not in advanced search", seed: "If encrypted, the attribute cannot be used in advanced search criteria",
@@ -442,7 +444,7 @@ func TestCheckPluginDefaults(t *testing.T) {
 		t.Error(err)
 	}
 	d.Plugin = ""
-	expectProblems(t, d.Check(), "X", want{attrs.SettingDefaults, "not a restricted value"})
+	expectProblems(t, d.Check(), "X", want{attrs.SettingDefaults, "not one of the restricted values"})
 }
 
 // TestCheckDuplicatesAllowed: "Allow duplicate values" turns the defaults'
@@ -458,9 +460,9 @@ func TestCheckDuplicatesAllowed(t *testing.T) {
 		t.Error(err)
 	}
 	d.AllowDuplicates = false
-	expectProblems(t, d.Check(), "CITY", want{attrs.SettingDefaults, "default 2 repeats default 1"})
+	expectProblems(t, d.Check(), "CITY", want{attrs.SettingDefaults, "default 2: repeats default 1"})
 	d.CaseSensitive = true
-	expectProblems(t, d.Check(), "CITY", want{attrs.SettingDefaults, "default 2 is not a restricted value"}, want{attrs.SettingDefaults, "default 3 is not a restricted value"})
+	expectProblems(t, d.Check(), "CITY", want{attrs.SettingDefaults, "default 2: not one of the restricted values"}, want{attrs.SettingDefaults, "default 3: not one of the restricted values"})
 }
 
 // TestCheckDefaultsPerParentCount: the maximum bounds the defaults of one
@@ -475,7 +477,7 @@ func TestCheckDefaultsPerParentCount(t *testing.T) {
 		t.Error(err)
 	}
 	d.Defaults = append(d.Defaults, attrs.Default{Parent: "CA", Value: "QC"})
-	expectProblems(t, d.Check(), "STATE", want{attrs.SettingDefaults, "default 2 and the others for the same parent value are 2 values, more than the maximum of 1"})
+	expectProblems(t, d.Check(), "STATE", want{attrs.SettingDefaults, "the defaults for the parent value of default 2: has 2 values, more than the maximum 1"})
 }
 
 // setters set each setting to a used (non-default) value that is valid
@@ -592,7 +594,7 @@ func TestProblemError(t *testing.T) {
 		ps = append(ps, &attrs.Problem{Attribute: fmt.Sprint("A", i), Reason: "bad"})
 	}
 	many := &attrs.CheckError{Problems: ps}
-	if got, want := many.Error(), `attrs: 5 problems in attribute definitions; attribute "A0": bad; attribute "A1": bad; attribute "A2": bad; and 2 more`; got != want {
+	if got, want := many.Error(), `attrs: 5 problems in attribute definitions: attribute "A0": bad; attribute "A1": bad; attribute "A2": bad; and 2 more`; got != want {
 		t.Errorf("Error() = %q,\nwant %q", got, want)
 	}
 	var got *attrs.Problem
@@ -642,4 +644,37 @@ func FuzzCheck(f *testing.F) {
 		d.ReportValues([]string{actual})
 		d.ParseBool(dflt)
 	})
+}
+
+// TestBuiltInAttributeDefaults: two sentences of seed 003 about built-in
+// attributes (review F6).
+func TestBuiltInAttributeDefaults(t *testing.T) {
+	// "Allow for authentication chains | String, Integer, Password,
+	// Date/time | … This is enabled for the EMAIL attribute by default."
+	if d := attrs.NewDefinition("email", attrs.String); !d.AuthChains {
+		t.Error(`NewDefinition("email", String).AuthChains = false`)
+	}
+	if d := attrs.NewDefinition("PHONE", attrs.String); d.AuthChains {
+		t.Error(`NewDefinition("PHONE", String).AuthChains = true`)
+	}
+	if d := attrs.NewDefinition("EMAIL", attrs.Memo); d.AuthChains || d.Check() != nil {
+		t.Errorf(`NewDefinition("EMAIL", Memo): AuthChains %v, Check %v; the Memo type has no such setting`, d.AuthChains, d.Check())
+	}
+	// "When configuring date/time attributes (PREFERRED_DATEFORMAT and
+	// PREFERRED_TIMEFORMAT), ensure that they are case-sensitive."
+	for _, id := range []string{"PREFERRED_DATEFORMAT", "preferred_timeformat"} {
+		d := attrs.NewDefinition(id, attrs.String)
+		if !d.CaseSensitive {
+			t.Errorf("NewDefinition(%q, String).CaseSensitive = false", id)
+		}
+		d.Restricted = restricted("", "yyyy-MM-dd", "dd.MM.yyyy")
+		if err := d.Check(); err != nil {
+			t.Errorf("%s, case-sensitive: %v", id, err)
+		}
+		d.CaseSensitive = false
+		expectProblems(t, d.Check(), id, want{attrs.SettingCaseSensitive, "must be on for a date or time format attribute"})
+	}
+	if d := attrs.NewDefinition("LOCALE", attrs.String); d.CaseSensitive {
+		t.Error(`NewDefinition("LOCALE", String).CaseSensitive = true`)
+	}
 }

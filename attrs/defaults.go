@@ -20,10 +20,15 @@ import (
 // ok == false for it, as for any other text. So it does for a text that
 // reads as both values (such as a TrueText "0", or TrueText and FalseText
 // spelled alike), because either reading could be wrong; [Definition.Check]
-// refuses such texts. Leading and trailing spaces are not trimmed.
+// refuses such texts. Leading and trailing spaces are not trimmed. A nil
+// definition has no display texts: it reads the words and digits only.
 func (d *Definition) ParseBool(s string) (v bool, ok bool) {
-	isTrue := matchesBool(s, "true", "1", d.TrueText)
-	isFalse := matchesBool(s, "false", "0", d.FalseText)
+	var trueText, falseText string
+	if d != nil {
+		trueText, falseText = d.TrueText, d.FalseText
+	}
+	isTrue := matchesBool(s, "true", "1", trueText)
+	isFalse := matchesBool(s, "false", "0", falseText)
 	if isTrue == isFalse {
 		return false, false
 	}
@@ -44,8 +49,11 @@ func matchesBool(s, word, digit, text string) bool {
 // defaults of an attribute with restricted values are returned as it
 // stores them, in the form of [Definition.ActualValue] ("The actual value
 // will be stored uppercase unless the Restricted values are
-// case-sensitive option is selected").
+// case-sensitive option is selected"). A nil definition has no defaults.
 func (d *Definition) DefaultsFor(parentValue string) []string {
+	if d == nil {
+		return nil
+	}
 	var out []string
 	for _, df := range d.Defaults {
 		if df.Parent != parentValue || df.Value == "" {
@@ -71,7 +79,8 @@ func (d *Definition) DefaultsFor(parentValue string) []string {
 // A child's defaults are those of its parent's value in the result, so a
 // parent's own default chooses the child's; parents are filled first,
 // whatever the schema's order. The parent's value is read in its stored
-// form (upper-cased unless case-sensitive); a parent with no value gives
+// form (upper-cased unless case-sensitive; an Integer as its plain
+// decimal number); a parent with no value gives
 // the empty parent value, and a parent with several values gives the
 // defaults of each in turn, each value once. An attribute absent from v
 // is added at the end, in the order filled (a parent before its child);
@@ -129,8 +138,10 @@ func hasValue(v Values, name string) bool {
 }
 
 // parentValues returns the non-blank values of the parent attribute in
-// v, in the parent's stored form, or the empty parent value when it has
-// none. parent is the parent's definition, nil if the schema has none.
+// v, in the form in which the parent compares them
+// ([Definition.compareKey]: the actual value, an integer as its decimal
+// number), or the empty parent value when it has none. parent is the
+// parent's definition, nil if the schema has none.
 func parentValues(v Values, name string, parent *Definition) []string {
 	if name == "" {
 		return []string{""}
@@ -142,7 +153,7 @@ func parentValues(v Values, name string, parent *Definition) []string {
 			continue
 		}
 		if parent != nil && parent.HasRestricted() {
-			s = parent.ActualValue(s)
+			s, _ = parent.compareKey(s)
 		}
 		out = append(out, s)
 	}
@@ -184,11 +195,16 @@ const ReportMask = "********"
 // 003 masks only encrypted attributes; bsafe masks Password attributes
 // too, as their values are secrets whether or not the database encrypts
 // them. Blank values stay blank: an empty field hides nothing.
+//
+// The result is nil exactly when the report shows nothing of the
+// attribute (not DisplayInReports, or a nil definition); an attribute
+// that is shown but has no values gives an empty, non-nil slice, so that
+// a report can tell "hidden" from "empty".
 func (d *Definition) ReportValues(values []string) []string {
-	if !d.DisplayInReports {
+	if d == nil || !d.DisplayInReports {
 		return nil
 	}
-	out := slices.Clone(values)
+	out := append(make([]string, 0, len(values)), values...)
 	if d.Encrypted || d.Type == Password {
 		for i, v := range out {
 			if v != "" {

@@ -246,8 +246,8 @@ func TestReportValues(t *testing.T) {
 	if got := hidden.ReportValues(vals); got != nil {
 		t.Errorf("not in reports: %q", got)
 	}
-	if got := enc.ReportValues(nil); got != nil {
-		t.Errorf("no values: %q", got)
+	if got := enc.ReportValues(nil); got == nil || len(got) != 0 {
+		t.Errorf("no values: %#v, want empty and non-nil (shown, nothing to show)", got)
 	}
 }
 
@@ -282,4 +282,39 @@ func ExampleSchema_ApplyDefaults() {
 	// new: VIEWABLE-BY-RECIPIENT [True]
 	// existing: COUNTRY [us]
 	// existing: VIEWABLE-BY-RECIPIENT [True]
+}
+
+// TestNilDefinition: the methods of this file and Check take a nil
+// definition without a panic (review F7): Check reports it as a problem,
+// ParseBool reads the plain words only, DefaultsFor and ReportValues
+// give nothing.
+func TestNilDefinition(t *testing.T) {
+	var d *attrs.Definition
+	expectProblems(t, d.Check(), "", want{0, "the definition is nil"})
+	if v, ok := d.ParseBool("TRUE"); !v || !ok {
+		t.Errorf(`nil ParseBool("TRUE") = %v, %v`, v, ok)
+	}
+	if _, ok := d.ParseBool("Oui"); ok {
+		t.Errorf(`nil ParseBool("Oui") ok, want no display texts`)
+	}
+	if got := d.DefaultsFor(""); got != nil {
+		t.Errorf("nil DefaultsFor = %q", got)
+	}
+	if got := d.ReportValues([]string{"a"}); got != nil {
+		t.Errorf("nil ReportValues = %q", got)
+	}
+}
+
+// TestReportValuesShownButEmpty: nil means "not shown" only; an attribute
+// shown in reports ("Allow or disallow the attribute values to be
+// displayed in reports") with no values gives an empty slice.
+func TestReportValuesShownButEmpty(t *testing.T) {
+	d := attrs.NewDefinition("PHONE", attrs.String)
+	if got := d.ReportValues(nil); got == nil || len(got) != 0 {
+		t.Errorf("shown, no values: %#v, want an empty non-nil slice", got)
+	}
+	d.DisplayInReports = false
+	if got := d.ReportValues(nil); got != nil {
+		t.Errorf("hidden: %#v, want nil", got)
+	}
 }

@@ -270,7 +270,22 @@ type Definition struct {
 
 // NewDefinition returns a definition with the product's defaults: one
 // value at most, shown in reports, inheriting validation from its group,
-// and for Boolean the display texts "True", "False" and "(None)".
+// and for Boolean the display texts "True", "False" and "(None)". Two
+// built-in IDs (compared as [SameName] does) get more, where the type
+// has the setting:
+//
+//   - EMAIL is AuthChains. Seed 003: "This is enabled for the EMAIL
+//     attribute by default." Check does not require it: it is a default,
+//     which an administrator may turn off.
+//   - PREFERRED_DATEFORMAT and PREFERRED_TIMEFORMAT are CaseSensitive.
+//     Seed 003: "When configuring date/time attributes
+//     (PREFERRED_DATEFORMAT and PREFERRED_TIMEFORMAT), ensure that they
+//     are case-sensitive." Their values are format patterns, in which case
+//     matters ("MM" is not "mm"), so bsafe reads "date/time attributes"
+//     as the attributes that hold date and time formats, String
+//     attributes (CaseSensitive is for String and Integer only), and
+//     [Definition.Check] refuses them with restricted values that are
+//     not case-sensitive.
 func NewDefinition(id string, t Type) *Definition {
 	d := &Definition{
 		ID:                id,
@@ -282,7 +297,19 @@ func NewDefinition(id string, t Type) *Definition {
 	if t == Boolean {
 		d.TrueText, d.FalseText, d.NoneText = "True", "False", "(None)"
 	}
+	if SameName(id, "EMAIL") && SettingAuthChains.AllowedFor(t) {
+		d.AuthChains = true
+	}
+	if isFormatPatternID(id) && SettingCaseSensitive.AllowedFor(t) {
+		d.CaseSensitive = true
+	}
 	return d
+}
+
+// isFormatPatternID reports whether id is one of the attributes that hold
+// date and time format patterns, which seed 003 wants case-sensitive.
+func isFormatPatternID(id string) bool {
+	return SameName(id, "PREFERRED_DATEFORMAT") || SameName(id, "PREFERRED_TIMEFORMAT")
 }
 
 // ActualValue returns s as the attribute stores a restricted value:

@@ -43,8 +43,13 @@
 // a failed lookup is an *OpError, not a violation. Schema.Validate checks
 // a whole profile.
 //
+// Definition.Check runs a definition's own defaults and restricted values
+// through the same value rules, with the same comparison of values, so
+// that Check never accepts a default that Validate would refuse.
+//
 // No error of this package quotes an attribute value, since values may be
-// passwords: errors name the attribute and the value's index.
+// passwords: errors name the attribute (its ID quoted) and the value's
+// index. Nor do they quote a definition's regular expression.
 //
 // # Defaults, reports and vCard
 //

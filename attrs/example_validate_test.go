@@ -26,7 +26,7 @@ func ExampleValidate() {
 		}
 	}
 	// Output:
-	// attrs: attribute EMPLOYEE-NUMBER has 2 violations: has 3 values, more than the maximum 2; value [1] does not match the format requirement
+	// attrs: attribute "EMPLOYEE-NUMBER": 2 violations: has 3 values, more than the maximum 2; value [1]: does not match the format requirement
 	// format broken: true
 	// Maximum allowed number of values at -1
 	// Format requirement of input values at 1

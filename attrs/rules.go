@@ -1,9 +1,6 @@
 package attrs
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // This file declares what [Validate] reports: the rules of seed 003's
 // "Test" tab and settings table, one [Violation] per broken rule and value,
@@ -90,12 +87,39 @@ var rulePhrases = [...]string{
 	RuleLink:       "the link was refused",
 }
 
-func (r Rule) valid() bool { return r >= RuleMinValues && r <= RuleLink }
+// Valid reports whether r is one of the declared rules.
+func (r Rule) Valid() bool { return r >= RuleMinValues && r <= RuleLink }
+
+// ruleSettings are the settings the rules enforce; the type rules
+// (Integer, Boolean, Date/time) and the restricted values are no row of
+// seed 003's settings table.
+var ruleSettings = [...]Setting{
+	RuleMinValues:  SettingMinValues,
+	RuleMaxValues:  SettingMaxValues,
+	RuleLength:     SettingMaxLength,
+	RuleDuplicates: SettingAllowDuplicates,
+	RuleFormat:     SettingFormat,
+	RuleRegexp:     SettingRegexp,
+	RuleUser:       SettingValidateUser,
+	RuleLink:       SettingValidateLink,
+}
+
+// Setting returns the setting whose value the rule enforces, such as
+// [SettingFormat] for RuleFormat, or 0 for the rules of a type's own form
+// (RuleInteger, RuleBoolean, RuleDateTime) and for RuleRestricted, which
+// enforces the restricted values (a tab of their own, or a Plugin), not
+// a setting, and for an invalid Rule.
+func (r Rule) Setting() Setting {
+	if r.Valid() {
+		return ruleSettings[r]
+	}
+	return 0
+}
 
 // String returns the name of the setting or type the rule enforces, as
 // seed 003 names it, such as "Format requirement of input values".
 func (r Rule) String() string {
-	if r.valid() {
+	if r.Valid() {
 		return ruleNames[r]
 	}
 	return "Rule(" + strconv.Itoa(int(r)) + ")"
@@ -104,7 +128,7 @@ func (r Rule) String() string {
 // Error returns "attrs: " and what breaking the rule means, such as
 // "attrs: too many values".
 func (r Rule) Error() string {
-	if r.valid() {
+	if r.Valid() {
 		return "attrs: " + rulePhrases[r]
 	}
 	return "attrs: broken " + r.String()
@@ -133,26 +157,25 @@ type Violation struct {
 }
 
 // Error returns the attribute ID, the value index and the reason, never
-// the value.
+// the value: `attrs: attribute "ID": value [2]: reason`.
 func (v *Violation) Error() string {
-	var b strings.Builder
-	b.WriteString("attrs: attribute ")
-	b.WriteString(v.Attribute)
+	return "attrs: " + attributeLabel(v.Attribute) + ": " + v.detail()
+}
+
+// detail is the violation without its attribute: "value [2]: reason",
+// or the reason alone for the attribute as a whole.
+func (v *Violation) detail() string {
 	if v.Index >= 0 {
-		b.WriteString(" value [")
-		b.WriteString(strconv.Itoa(v.Index))
-		b.WriteString("]")
+		return valueName(v.Index) + ": " + v.reason()
 	}
-	b.WriteString(": ")
-	b.WriteString(v.reason())
-	return b.String()
+	return v.reason()
 }
 
 func (v *Violation) reason() string {
 	if v.Reason != "" {
 		return v.Reason
 	}
-	if v.Rule.valid() {
+	if v.Rule.Valid() {
 		return rulePhrases[v.Rule]
 	}
 	return "broken " + v.Rule.String()
@@ -178,51 +201,16 @@ type ValidationError struct {
 	Violations []*Violation
 }
 
-// maxListed is how many violations ValidationError.Error spells out;
-// the others are counted, so that a thousand-value attribute does not
-// give a thousand-line message.
-const maxListed = 3
-
 // Error returns the number of violations and the first few, never a
 // value.
 func (e *ValidationError) Error() string {
 	if len(e.Violations) == 1 {
 		return e.Violations[0].Error()
 	}
-	var b strings.Builder
-	b.WriteString("attrs: attribute ")
-	b.WriteString(e.Attribute)
-	b.WriteString(" has ")
-	b.WriteString(strconv.Itoa(len(e.Violations)))
-	b.WriteString(" violations")
-	for i, v := range e.Violations {
-		if i == maxListed {
-			b.WriteString("; and ")
-			b.WriteString(strconv.Itoa(len(e.Violations) - maxListed))
-			b.WriteString(" more")
-			break
-		}
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		if v.Index >= 0 {
-			b.WriteString("value [")
-			b.WriteString(strconv.Itoa(v.Index))
-			b.WriteString("] ")
-		}
-		b.WriteString(v.reason())
-	}
-	return b.String()
+	head := "attrs: " + attributeLabel(e.Attribute) + ": " + plural(len(e.Violations), "violation")
+	return summary(head, e.Violations, (*Violation).detail)
 }
 
 // Unwrap returns the violations, so that errors.Is(err, attrs.RuleFormat)
 // and errors.As(err, &violation) look into them.
-func (e *ValidationError) Unwrap() []error {
-	errs := make([]error, len(e.Violations))
-	for i, v := range e.Violations {
-		errs[i] = v
-	}
-	return errs
-}
+func (e *ValidationError) Unwrap() []error { return asErrors(e.Violations) }

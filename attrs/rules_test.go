@@ -53,14 +53,14 @@ func TestRuleNames(t *testing.T) {
 func TestViolationError(t *testing.T) {
 	cause := errors.New("refused")
 	v := &attrs.Violation{Attribute: "HOMEPAGE", Rule: attrs.RuleLink, Index: 2, Err: cause}
-	if got, want := v.Error(), "attrs: attribute HOMEPAGE value [2]: the link was refused"; got != want {
+	if got, want := v.Error(), `attrs: attribute "HOMEPAGE": value [2]: the link was refused`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	if !errors.Is(v, attrs.RuleLink) || errors.Is(v, attrs.RuleFormat) || !errors.Is(v, cause) {
 		t.Errorf("errors.Is: RuleLink %v, RuleFormat %v, cause %v", errors.Is(v, attrs.RuleLink), errors.Is(v, attrs.RuleFormat), errors.Is(v, cause))
 	}
 	whole := &attrs.Violation{Attribute: "PHONE", Rule: attrs.RuleMaxValues, Index: -1, Reason: "has 3 values, more than the maximum 2"}
-	if got, want := whole.Error(), "attrs: attribute PHONE: has 3 values, more than the maximum 2"; got != want {
+	if got, want := whole.Error(), `attrs: attribute "PHONE": has 3 values, more than the maximum 2`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	wrapped := fmt.Errorf("saving: %w", whole)
@@ -73,7 +73,7 @@ func TestViolationError(t *testing.T) {
 // the rest counted, not listed.
 func TestValidationErrorMessage(t *testing.T) {
 	one := &attrs.ValidationError{Attribute: "A", Violations: []*attrs.Violation{{Attribute: "A", Rule: attrs.RuleFormat, Index: 0}}}
-	if got, want := one.Error(), "attrs: attribute A value [0]: does not match the format requirement"; got != want {
+	if got, want := one.Error(), `attrs: attribute "A": value [0]: does not match the format requirement`; got != want {
 		t.Errorf("one: %q, want %q", got, want)
 	}
 	var vs []*attrs.Violation
@@ -82,7 +82,7 @@ func TestValidationErrorMessage(t *testing.T) {
 		vs = append(vs, &attrs.Violation{Attribute: "A", Rule: attrs.RuleInteger, Index: i})
 	}
 	e := &attrs.ValidationError{Attribute: "A", Violations: vs}
-	want := "attrs: attribute A has 5 violations: is required and has no value; value [0] not an integer; value [1] not an integer; and 2 more"
+	want := `attrs: attribute "A": 5 violations: is required and has no value; value [0]: not an integer; value [1]: not an integer; and 2 more`
 	if got := e.Error(); got != want {
 		t.Errorf("five:\n got %q\nwant %q", got, want)
 	}
@@ -100,14 +100,75 @@ func TestValidationErrorMessage(t *testing.T) {
 func TestOpErrorMessage(t *testing.T) {
 	cause := errors.New("exit status 2")
 	e := &attrs.OpError{Attribute: "STATE", Op: attrs.OpRestrictedValues, Err: cause}
-	if got, want := e.Error(), "attrs: validating attribute STATE: RestrictedValues failed: exit status 2"; got != want {
+	if got, want := e.Error(), `attrs: attribute "STATE": RestrictedValues failed: exit status 2`; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
 	if !errors.Is(e, cause) {
 		t.Errorf("cause not reachable")
 	}
 	d := &attrs.OpError{Attribute: "CODE", Op: attrs.OpDefinition, Err: errors.New("bad")}
-	if got, want := d.Error(), "attrs: validating attribute CODE: unusable definition: bad"; got != want {
+	if got, want := d.Error(), `attrs: attribute "CODE": unusable definition: bad`; got != want {
 		t.Errorf("%q, want %q", got, want)
+	}
+}
+
+// TestMessagesQuoteIDs: every message quotes the attribute ID, so that an
+// ID holding a line break cannot forge a second line of a log; an empty
+// ID reads "attribute definition".
+func TestMessagesQuoteIDs(t *testing.T) {
+	const id = "A\nattrs: forged"
+	v := &attrs.Violation{Attribute: id, Rule: attrs.RuleFormat, Index: 0}
+	for _, e := range []error{
+		v,
+		&attrs.ValidationError{Attribute: id, Violations: []*attrs.Violation{v, v}},
+		&attrs.OpError{Attribute: id, Op: attrs.OpUserExists, Err: attrs.ErrNoLookup},
+		&attrs.Problem{Attribute: id, Reason: "bad"},
+	} {
+		if msg := e.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, `attribute "A\nattrs: forged"`) {
+			t.Errorf("%T: %q, want the ID quoted", e, msg)
+		}
+	}
+	for _, e := range []error{
+		&attrs.Violation{Rule: attrs.RuleFormat, Index: 0},
+		&attrs.OpError{Op: attrs.OpDefinition, Err: errors.New("nil definition")},
+	} {
+		if msg := e.Error(); !strings.HasPrefix(msg, "attrs: attribute definition: ") {
+			t.Errorf("%T without an ID: %q", e, msg)
+		}
+	}
+}
+
+// TestRuleSetting: each rule names the row of seed 003's settings table
+// it enforces; the type rules and the restricted values have none.
+func TestRuleSetting(t *testing.T) {
+	want := map[attrs.Rule]attrs.Setting{
+		attrs.RuleMinValues:  attrs.SettingMinValues,
+		attrs.RuleMaxValues:  attrs.SettingMaxValues,
+		attrs.RuleLength:     attrs.SettingMaxLength,
+		attrs.RuleDuplicates: attrs.SettingAllowDuplicates,
+		attrs.RuleInteger:    0,
+		attrs.RuleBoolean:    0,
+		attrs.RuleDateTime:   0,
+		attrs.RuleFormat:     attrs.SettingFormat,
+		attrs.RuleRegexp:     attrs.SettingRegexp,
+		attrs.RuleRestricted: 0,
+		attrs.RuleUser:       attrs.SettingValidateUser,
+		attrs.RuleLink:       attrs.SettingValidateLink,
+		0:                    0,
+		99:                   0,
+	}
+	for r, s := range want {
+		if got := r.Setting(); got != s {
+			t.Errorf("%v.Setting() = %v, want %v", r, got, s)
+		}
+		if r.Valid() != (r >= attrs.RuleMinValues && r <= attrs.RuleLink) {
+			t.Errorf("%d.Valid() = %v", int(r), r.Valid())
+		}
+	}
+	// The rule's name is its setting's, where it has one.
+	for r, s := range want {
+		if s != 0 && r.String() != s.String() {
+			t.Errorf("%v: String %q, setting %q", r, r.String(), s.String())
+		}
 	}
 }

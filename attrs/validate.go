@@ -3,12 +3,10 @@ package attrs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -72,7 +70,7 @@ type OpError struct {
 
 // Error returns the attribute, the operation and the cause.
 func (e *OpError) Error() string {
-	msg := "attrs: validating attribute " + e.Attribute + ": "
+	msg := "attrs: " + attributeLabel(e.Attribute) + ": "
 	if e.Op == OpDefinition {
 		msg += "unusable definition"
 	} else {
@@ -121,7 +119,9 @@ const (
 //   - RuleMinValues, RuleMaxValues: the number of values against MinValues
 //     and MaxValues ([Unlimited] allows any number). A MaxValues of 0 or
 //     below -1 is unusable (an OpError), as the seed says "A value of 0 is
-//     invalid".
+//     invalid". Boolean, Date/time, Memo and Password attributes allow one
+//     value whatever MaxValues says: "The boolean, date/time, memo, and
+//     password attribute types can only have one value".
 //   - RuleLength: MaxLength counts characters (Unicode code points), per
 //     value for an attribute with restricted values and all values
 //     together for one without, per the seed's "Maximum length" table.
@@ -146,7 +146,8 @@ const (
 //     returns them (the seed: they "are only displayed if their actual
 //     value is returned by the plugin"); without one, the static values
 //     for the parent value ([Definition.RestrictedFor]). Values compare
-//     as actual values. The parent value is the parent's values in
+//     as for duplicates (integers by number, "07" is "7"; strings as
+//     actual values). The parent value is the parent's values in
 //     env.Values; when the parent holds several, a value offered under
 //     any of them is allowed (the seed does not say; the union is what a
 //     form showing all of them would offer). No parent value is the
@@ -169,9 +170,10 @@ func Validate(ctx context.Context, d *Definition, values []string, env Env) erro
 // Validate validates every definition of s against its values in profile
 // (see [Validate]), with env.Values set to profile, and returns all the
 // errors joined (errors.Join), or nil. Parent values are converted to the
-// parent's actual form (the parent's [Definition.ActualValue]), so that a
-// profile holding a parent value as typed ("us" for "US") finds the
-// child's values for it. Attributes of profile that s does not define are
+// parent's actual form (the parent's [Definition.ActualValue]; an Integer
+// parent's to its plain decimal number), so that a profile holding a
+// parent value as typed ("us" for "US", "07" for "7") finds the child's
+// values for it. Attributes of profile that s does not define are
 // not checked, and nil definitions are skipped: [Schema.Check] reports
 // them.
 func (s Schema) Validate(ctx context.Context, profile Values, env Env) error {
@@ -193,18 +195,55 @@ func (s Schema) Validate(ctx context.Context, profile Values, env Env) error {
 	return errors.Join(errs...)
 }
 
-// validation collects the outcome of one Validate call.
+// validation collects the outcome of one run of the value rules. The same
+// rules serve [Validate] and [Definition.Check] (which runs them on the
+// definition's own defaults and restricted values, in static mode), so
+// that a value the one refuses the other refuses too.
 type validation struct {
-	d          *Definition
+	d *Definition
+	// static is Check's mode: no lookups of Env (plugin, users, links),
+	// no MinValues (defaults need not fill a required attribute), and an
+	// unusable definition is not reported (Check reports it itself).
+	static bool
+	// name says how a reason refers to the value at index i: "value [i]"
+	// for Validate, "default 2" for Check.
+	name func(i int) string
+
+	mask  *Mask
+	regex *regexp.Regexp
+
 	violations []*Violation
 	ops        []error
 }
+
+// newValidation prepares the value rules of d: Format and Regexp are
+// parsed once, here, and an unusable one is an OpError.
+func newValidation(d *Definition, static bool, name func(int) string) *validation {
+	c := &validation{d: d, static: static, name: name}
+	if c.name == nil {
+		c.name = valueName
+	}
+	var maskErr, regexErr error
+	c.mask, maskErr, c.regex, regexErr = d.compileInput()
+	for _, err := range []error{maskErr, regexErr} {
+		if err != nil {
+			c.fail(OpDefinition, err)
+		}
+	}
+	return c
+}
+
+// valueName is how Validate names a value: by its 0-based index.
+func valueName(i int) string { return "value [" + strconv.Itoa(i) + "]" }
 
 func (c *validation) violate(rule Rule, index int, reason string, cause error) {
 	c.violations = append(c.violations, &Violation{Attribute: c.d.ID, Rule: rule, Index: index, Reason: reason, Err: cause})
 }
 
 func (c *validation) fail(op string, cause error) {
+	if c.static {
+		return
+	}
 	c.ops = append(c.ops, &OpError{Attribute: c.d.ID, Op: op, Err: cause})
 }
 
@@ -220,11 +259,20 @@ func (c *validation) err() error {
 }
 
 func validate(ctx context.Context, d *Definition, values []string, env Env, parents []string) error {
-	c := &validation{d: d}
 	if !d.Type.Valid() {
+		c := &validation{d: d}
 		c.fail(OpDefinition, errors.New("the type "+d.Type.String()+" is not valid"))
 		return c.err()
 	}
+	c := newValidation(d, false, nil)
+	c.run(ctx, env, values, parents)
+	return c.err()
+}
+
+// run applies every rule to values. parents are the parent attribute's
+// values (see parentValues).
+func (c *validation) run(ctx context.Context, env Env, values []string, parents []string) {
+	d := c.d
 	count := 0
 	for _, v := range values {
 		if v != "" {
@@ -234,26 +282,18 @@ func validate(ctx context.Context, d *Definition, values []string, env Env, pare
 	c.checkCount(count)
 	c.checkTotalLength(values)
 
-	// Everything compiled or looked up once per call, before the values.
-	mask, regex := c.compile()
+	// Looked up once per call, before the values.
 	allowed, restrictedOK := c.allowed(ctx, env, parents, count)
 	seen := make(map[string]int)
-	userLookupOK, linkLookupOK := true, true
+	userLookupOK, linkLookupOK := !c.static, !c.static
 
 	for i, v := range values {
 		if v == "" {
 			continue
 		}
-		c.checkValueLength(i, v)
-		c.checkType(i, v)
-		if mask != nil && !mask.Match(v) {
-			c.violate(RuleFormat, i, "", nil)
-		}
-		if regex != nil && !matchesWhole(regex, v) {
-			c.violate(RuleRegexp, i, "", nil)
-		}
+		c.valueRules(i, v)
 		if restrictedOK && allowed != nil {
-			if _, ok := allowed[d.ActualValue(v)]; !ok {
+			if k, _ := d.compareKey(v); !allowed[k] {
 				c.violate(RuleRestricted, i, "", nil)
 			}
 		}
@@ -265,25 +305,50 @@ func validate(ctx context.Context, d *Definition, values []string, env Env, pare
 			linkLookupOK = c.checkLink(ctx, env, i, v)
 		}
 	}
-	return c.err()
+}
+
+// valueRules applies the rules that one value meets or breaks on its
+// own, whatever the others: the field length of a value with restricted
+// values, the type's form, Format and Regexp.
+func (c *validation) valueRules(i int, v string) {
+	c.checkValueLength(i, v)
+	c.checkType(i, v)
+	if c.mask != nil && !c.mask.Match(v) {
+		c.violate(RuleFormat, i, "", nil)
+	}
+	if c.regex != nil && !matchesWhole(c.regex, v) {
+		c.violate(RuleRegexp, i, "", nil)
+	}
+}
+
+// maxValues is the number of values d allows: MaxValues, or 1 for the
+// single-valued types whatever MaxValues says (seed 003: "The boolean,
+// date/time, memo, and password attribute types can only have one
+// value"). It may be [Unlimited], or 0 or below -1 for an unusable
+// MaxValues.
+func (d *Definition) maxValues() int {
+	if !d.Type.MultiValued() {
+		return 1
+	}
+	return d.MaxValues
 }
 
 // checkCount applies MinValues and MaxValues.
 func (c *validation) checkCount(count int) {
 	d := c.d
-	if count < d.MinValues {
+	if count < d.MinValues && !c.static {
 		reason := "has " + plural(count, "value") + ", fewer than the minimum " + strconv.Itoa(d.MinValues)
 		if count == 0 {
 			reason = "is required and has no value"
 		}
 		c.violate(RuleMinValues, -1, reason, nil)
 	}
-	switch {
-	case d.MaxValues == Unlimited:
-	case d.MaxValues <= 0:
+	switch limit := d.maxValues(); {
+	case limit == Unlimited:
+	case limit <= 0:
 		c.fail(OpDefinition, errors.New("MaxValues "+strconv.Itoa(d.MaxValues)+" is neither a positive number nor -1 (unlimited)"))
-	case count > d.MaxValues:
-		c.violate(RuleMaxValues, -1, "has "+plural(count, "value")+", more than the maximum "+strconv.Itoa(d.MaxValues), nil)
+	case count > limit:
+		c.violate(RuleMaxValues, -1, "has "+plural(count, "value")+", more than the maximum "+strconv.Itoa(limit), nil)
 	}
 }
 
@@ -317,7 +382,7 @@ func (c *validation) checkValueLength(i int, v string) {
 func (c *validation) checkType(i int, v string) {
 	switch c.d.Type {
 	case Integer:
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+		if _, err := parseInteger(v); err != nil {
 			// The strconv error quotes the value: keep it out.
 			reason := "is not a decimal integer"
 			if errors.Is(err, strconv.ErrRange) {
@@ -330,21 +395,34 @@ func (c *validation) checkType(i int, v string) {
 			c.violate(RuleBoolean, i, "is not "+boolChoices(c.d), nil)
 		}
 	case DateTime:
-		layouts := []string{dateTimeSecondsLayout, dateTimeLayout}
-		want := "a date and time (YYYY-MM-DD hh:mm or YYYY-MM-DD hh:mm:ss)"
-		if c.d.DisplayType == DisplayDateCalendar || c.d.DisplayType == DisplayDateYMD {
-			layouts = []string{dateLayout}
-			want = "a date (YYYY-MM-DD)"
+		dateOnly := c.d.DisplayType == DisplayDateCalendar || c.d.DisplayType == DisplayDateYMD
+		if _, ok := parseDateTime(v, dateOnly); ok {
+			return
 		}
-		for _, layout := range layouts {
-			// The round trip refuses what time.Parse tolerates: one-digit
-			// hours and fractional seconds.
-			if t, err := time.Parse(layout, v); err == nil && t.Format(layout) == v {
-				return
-			}
+		want := "a date and time (YYYY-MM-DD hh:mm or YYYY-MM-DD hh:mm:ss)"
+		if dateOnly {
+			want = "a date (YYYY-MM-DD)"
 		}
 		c.violate(RuleDateTime, i, "is not "+want, nil)
 	}
+}
+
+// parseDateTime reads a value of a Date/time attribute: with dateOnly, a
+// date "2006-01-02"; otherwise a date and time "2006-01-02 15:04:05" or
+// "2006-01-02 15:04". A real date, two-digit fields, nothing else: the
+// round trip refuses what time.Parse tolerates (one-digit hours,
+// fractional seconds).
+func parseDateTime(v string, dateOnly bool) (time.Time, bool) {
+	layouts := []string{dateTimeSecondsLayout, dateTimeLayout}
+	if dateOnly {
+		layouts = []string{dateLayout}
+	}
+	for _, layout := range layouts {
+		if t, err := time.Parse(layout, v); err == nil && t.Format(layout) == v {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // boolChoices names the accepted Boolean values for a reason: the
@@ -357,23 +435,46 @@ func boolChoices(d *Definition) string {
 	return s
 }
 
-// compile parses Format and compiles Regexp, reporting an unusable one
-// as an OpError.
-func (c *validation) compile() (*Mask, *regexp.Regexp) {
-	var mask *Mask
-	if c.d.Format != "" {
-		m, err := ParseMask(c.d.Format)
+// ErrRegexp is matched (with [errors.Is]) by the error of a Regexp that
+// does not compile, within an [OpError] of [Validate]. Its text gives the
+// kind of fault only (such as "missing closing )"), never a piece of the
+// expression: regexp's own errors quote it, and a definition's settings
+// stay out of messages like its values.
+var ErrRegexp = errors.New("attrs: invalid regular expression")
+
+type regexpError struct{ code syntax.ErrorCode }
+
+func (e *regexpError) Error() string {
+	msg := "attrs: the regular expression does not compile"
+	if e.code != "" {
+		msg += ": " + string(e.code)
+	}
+	return msg
+}
+
+func (e *regexpError) Is(target error) bool { return target == ErrRegexp }
+
+// compileInput parses Format and compiles Regexp, as Validate and Check
+// both need them: nil and nil for a setting that is empty, nil and an
+// error matching [ErrMask] or [ErrRegexp] for one that is unusable.
+func (d *Definition) compileInput() (mask *Mask, maskErr error, regex *regexp.Regexp, regexErr error) {
+	if d.Format != "" {
+		m, err := ParseMask(d.Format)
 		if err != nil {
-			c.fail(OpDefinition, err)
+			maskErr = err
 		} else {
 			mask = &m
 		}
 	}
-	var regex *regexp.Regexp
-	if c.d.Regexp != "" {
-		re, err := regexp.Compile(c.d.Regexp)
+	if d.Regexp != "" {
+		re, err := regexp.Compile(d.Regexp)
 		if err != nil {
-			c.fail(OpDefinition, fmt.Errorf("the regular expression does not compile: %w", err))
+			var se *syntax.Error
+			code := syntax.ErrorCode("")
+			if errors.As(err, &se) {
+				code = se.Code
+			}
+			regexErr = &regexpError{code}
 		} else {
 			// Leftmost-longest finds a match of the whole value whenever
 			// one exists; wrapping the expression in \A(?:…)\z instead
@@ -382,7 +483,7 @@ func (c *validation) compile() (*Mask, *regexp.Regexp) {
 			regex = re
 		}
 	}
-	return mask, regex
+	return mask, maskErr, regex, regexErr
 }
 
 // matchesWhole reports whether re, set to leftmost-longest, matches all
@@ -392,16 +493,21 @@ func matchesWhole(re *regexp.Regexp, v string) bool {
 	return loc != nil && loc[0] == 0 && loc[1] == len(v)
 }
 
-// allowed returns the actual values the restricted-value rule allows, nil
-// when the attribute has no restricted values, and ok == false when they
-// could not be had (then the rule is not checked).
-func (c *validation) allowed(ctx context.Context, env Env, parents []string, count int) (set map[string]struct{}, ok bool) {
+// allowed returns the keys ([Definition.compareKey]) of the values the
+// restricted-value rule allows, nil when the attribute has no restricted
+// values (or, in static mode, a plugin), and ok == false when they could
+// not be had (then the rule is not checked).
+func (c *validation) allowed(ctx context.Context, env Env, parents []string, count int) (set map[string]bool, ok bool) {
 	d := c.d
 	if !d.HasRestricted() || count == 0 {
 		return nil, true
 	}
-	set = make(map[string]struct{})
+	set = make(map[string]bool)
 	if d.Plugin != "" {
+		if c.static {
+			// The plugin decides at run time what is offered.
+			return nil, true
+		}
 		if env.RestrictedValues == nil {
 			c.fail(OpRestrictedValues, ErrNoLookup)
 			return nil, false
@@ -413,14 +519,16 @@ func (c *validation) allowed(ctx context.Context, env Env, parents []string, cou
 				return nil, false
 			}
 			for _, v := range vals {
-				set[d.ActualValue(v)] = struct{}{}
+				k, _ := d.compareKey(v)
+				set[k] = true
 			}
 		}
 		return set, true
 	}
 	for _, p := range parents {
 		for _, r := range d.RestrictedFor(p) {
-			set[d.ActualValue(r.Actual)] = struct{}{}
+			k, _ := d.compareKey(r.Actual)
+			set[k] = true
 		}
 	}
 	return set, true
@@ -430,48 +538,15 @@ func (c *validation) allowed(ctx context.Context, env Env, parents []string, cou
 // each earlier value to its index.
 func (c *validation) checkDuplicate(seen map[string]int, i int, v string) {
 	d := c.d
-	if d.AllowDuplicates || d.MaxValues == 1 {
+	if d.AllowDuplicates || d.maxValues() == 1 || !SettingAllowDuplicates.AllowedFor(d.Type) {
 		return
 	}
-	var key string
-	switch d.Type {
-	case Integer:
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			key = strconv.FormatInt(n, 10)
-		} else {
-			key = d.ActualValue(v) // not a number: RuleInteger reports it
-		}
-	case String:
-		key = v
-		if d.HasRestricted() {
-			key = d.ActualValue(v)
-		}
-	case User:
-		key = foldKey(v)
-	default:
-		return
-	}
+	key, _ := d.compareKey(v)
 	if first, ok := seen[key]; ok {
-		c.violate(RuleDuplicates, i, "repeats value ["+strconv.Itoa(first)+"]", nil)
+		c.violate(RuleDuplicates, i, "repeats "+c.name(first), nil)
 		return
 	}
 	seen[key] = i
-}
-
-// foldKey returns a key equal for two strings exactly when
-// strings.EqualFold says they are equal: each rune replaced by the
-// smallest rune of its simple case-folding orbit.
-func foldKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		lowest := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			lowest = min(lowest, f)
-		}
-		b.WriteRune(lowest)
-	}
-	return b.String()
 }
 
 // checkUser applies ValidateUser to one value. It returns false when the
@@ -510,13 +585,4 @@ func (c *validation) checkLink(ctx context.Context, env Env, i int, v string) bo
 	}
 	c.violate(RuleLink, i, "", err)
 	return true
-}
-
-// plural returns "1 value" or "3 values".
-func plural(n int, noun string) string {
-	s := strconv.Itoa(n) + " " + noun
-	if n != 1 {
-		s += "s"
-	}
-	return s
 }

@@ -118,6 +118,22 @@ func TestValidateMaxValues(t *testing.T) {
 	check(t, single, []string{"a"}, attrs.Env{})
 	check(t, single, []string{"a", "b"}, attrs.Env{}, hit{attrs.RuleMaxValues, -1})
 	check(t, single, []string{"a", "", ""}, attrs.Env{}) // blanks are not values
+	// "The boolean, date/time, memo, and password attribute types can
+	// only have one value": whatever MaxValues says (Check refuses any
+	// other MaxValues for them), Validate allows one value.
+	for _, typ := range []attrs.Type{attrs.Boolean, attrs.DateTime, attrs.Memo, attrs.Password} {
+		for _, maxValues := range []int{5, attrs.Unlimited, 0} {
+			d := def("X", typ, func(d *attrs.Definition) { d.MaxValues = maxValues })
+			values := map[attrs.Type][]string{
+				attrs.Boolean:  {"true", "false"},
+				attrs.DateTime: {"1987-07-23 06:00", "1987-07-24 06:00"},
+				attrs.Memo:     {"a", "b"},
+				attrs.Password: {"a", "b"},
+			}[typ]
+			check(t, d, values, attrs.Env{}, hit{attrs.RuleMaxValues, -1})
+			check(t, d, values[:1], attrs.Env{})
+		}
+	}
 
 	three := def("ALIAS", attrs.String, func(d *attrs.Definition) { d.MaxValues = 3 })
 	check(t, three, []string{"a", "b", "c"}, attrs.Env{})
@@ -344,9 +360,24 @@ func TestValidateRegexp(t *testing.T) {
 	broken := def("CODE", attrs.String, func(d *attrs.Definition) { d.Regexp = `([0-9]` })
 	err := attrs.Validate(context.Background(), broken, []string{"1"}, attrs.Env{})
 	hits, ops := outcome(t, err)
+	if len(hits) != 0 || len(ops) != 1 || ops[0].Op != attrs.OpDefinition || !errors.Is(err, attrs.ErrRegexp) {
+		t.Errorf("regexp that does not compile: %v, want one OpError of the definition matching ErrRegexp", err)
+	}
+	// The message gives the kind of fault, never the expression, which
+	// regexp's own *syntax.Error quotes (and through errors.As would let
+	// a caller print): a definition's settings stay out of messages.
+	secret := def("CODE", attrs.String, func(d *attrs.Definition) { d.Regexp = `(sensitive-canary-regexp` })
+	err = attrs.Validate(context.Background(), secret, []string{"1"}, attrs.Env{})
 	var syntaxErr *syntax.Error
-	if len(hits) != 0 || len(ops) != 1 || ops[0].Op != attrs.OpDefinition || !errors.As(err, &syntaxErr) {
-		t.Errorf("regexp that does not compile: %v, want one OpError of the definition wrapping the *syntax.Error", err)
+	if err == nil || strings.Contains(err.Error(), "sensitive-canary") || errors.As(err, &syntaxErr) {
+		t.Errorf("Validate with a broken regexp: %v (a *syntax.Error reachable: %v), want neither its text nor the *syntax.Error", err, syntaxErr != nil)
+	}
+	if !strings.Contains(err.Error(), "missing closing )") {
+		t.Errorf("Validate with a broken regexp: %v, want the kind of fault", err)
+	}
+	cerr := secret.Check()
+	if cerr == nil || strings.Contains(cerr.Error(), "sensitive-canary") {
+		t.Errorf("Check with a broken regexp: %v, want a problem without the expression", cerr)
 	}
 }
 

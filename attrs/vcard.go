@@ -3,7 +3,6 @@ package attrs
 import (
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -159,7 +158,8 @@ var (
 //   - NICKNAME is one property holding every value of every definition
 //     mapped to it, a comma-separated text list (RFC 2426 §3.1.3).
 //   - BDAY is the first non-blank value, like FN. A value in the form of
-//     a Date/time attribute, "2006-01-02 15:04:05" or "2006-01-02 15:04",
+//     a Date/time attribute as [Validate] accepts it, "2006-01-02 15:04:05"
+//     or "2006-01-02 15:04" (two-digit fields),
 //     is written as the ISO 8601 date-time RFC 2425 §5.8.4 requires,
 //     "2006-01-02T15:04:05". Seed 003's card shows
 //     "BDAY:1987-07-23 06:00:00", with a space, which vCard readers need
@@ -401,15 +401,15 @@ func vcardURIValue(s string) string {
 	return b.String()
 }
 
-// vcardDateValue writes a BDAY value: a Date/time attribute's
-// "2006-01-02 15:04:05" or "2006-01-02 15:04" as the ISO 8601 date-time
-// "2006-01-02T15:04:05" (RFC 2425 §5.8.4 has no space form and requires
-// the seconds), anything else as text, so that it cannot break the line.
+// vcardDateValue writes a BDAY value: a value in the form of a Date/time
+// attribute (see parseDateTime, the form [Validate] accepts) as the
+// ISO 8601 date-time "2006-01-02T15:04:05" (RFC 2425 §5.8.4 has no space
+// form and requires the seconds), anything else as text, so that it
+// cannot break the line. A value Validate refuses, such as
+// "1987-07-23 6:00", is not read as a date-time here either.
 func vcardDateValue(s string) string {
-	for _, layout := range []string{time.DateTime, "2006-01-02 15:04"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.Format("2006-01-02T15:04:05")
-		}
+	if t, ok := parseDateTime(s, false); ok {
+		return t.Format("2006-01-02T15:04:05")
 	}
 	return vcardTextValue(s)
 }
