@@ -172,6 +172,22 @@ func TestDecodeRetval(t *testing.T) {
 	}
 }
 
+// Seed 003: "restrictedvalue" = "<value>" # 1 or more. bsafe reads a
+// successful output without any as no values offered, not as an error.
+func TestFromGroupNoValues(t *testing.T) {
+	o, err := Decode(strings.NewReader(`"" "" = { "errmsg" = "none" "parent" "US" = { } "retval" = "0" }`))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	want := &Output{Errmsg: "none", Parents: []ParentValues{{Parent: "US"}}}
+	if diff := cmp.Diff(want, o); diff != "" {
+		t.Fatalf("Decode (-want +got):\n%s", diff)
+	}
+	if o.Err() != nil || len(o.ValuesFor("", true)) != 0 || len(o.ValuesFor("US", false)) != 0 {
+		t.Fatalf("Err() = %v, ValuesFor = %q, %q; want nil and no values", o.Err(), o.ValuesFor("", true), o.ValuesFor("US", false))
+	}
+}
+
 // A non-zero retval is a *PluginError carrying retval and errmsg.
 func TestOutputErr(t *testing.T) {
 	o, err := Decode(strings.NewReader(`"" "" = { "errmsg" = "county unknown" "retval" = "5" }`))
