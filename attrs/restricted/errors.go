@@ -24,6 +24,11 @@ var (
 	// [RunError.ExitCode]) and no output reporting a failure.
 	ErrExitStatus = errors.New("restricted: plugin exited with a non-zero status")
 
+	// ErrNoPlugin: [Runner.Source] was asked for the values of an
+	// attribute whose definition names no Plugin, with a Runner whose
+	// Path is "" too; the error names the attribute.
+	ErrNoPlugin = errors.New("restricted: no plugin for the attribute")
+
 	errNilGroup = errors.New("restricted: nil group")
 )
 

@@ -205,7 +205,17 @@ func (t *tailBuffer) String() string { return string(t.buf) }
 // [attrs.Definition.ActualValue]): a "parent" "us" group answers for the
 // value "US" of a parent that is not case-sensitive. Seed 003 does not
 // say how Bravura compares them; this is the comparison the parent's own
-// values get. A parent that s does not define is an error.
+// values get. A parent that s does not define is an error, and so is a
+// definition without a Plugin when r.Path is "" ([ErrNoPlugin]).
+//
+// Seed 003 says the values "may depend on the user or other
+// attributes": the plugin sees only what base carries, so base.Recipient
+// must hold the attributes being validated (the current, edited ones),
+// and base.Request the request. Source is cheap (no process starts until
+// the returned function is called): make one per validation, from the
+// values being validated, rather than one for the lifetime of a schema.
+// Each call of the returned function runs the plugin once; nothing is
+// cached.
 func (r *Runner) Source(s attrs.Schema, base Input) func(ctx context.Context, d *attrs.Definition, parentValue string) ([]string, error) {
 	return func(ctx context.Context, d *attrs.Definition, parentValue string) ([]string, error) {
 		if d == nil {
@@ -224,6 +234,9 @@ func (r *Runner) Source(s attrs.Schema, base Input) func(ctx context.Context, d 
 		run := *r
 		if run.Path == "" {
 			run.Path = d.Plugin
+		}
+		if run.Path == "" {
+			return nil, fmt.Errorf("%w: attribute %q (its definition names no Plugin and the Runner no Path)", ErrNoPlugin, d.ID)
 		}
 		in := base
 		in.Attribute, in.Parent = d.ID, d.Parent
