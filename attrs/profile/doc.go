@@ -2,7 +2,10 @@
 // accounts belong to each: profiles made from sources of profile IDs,
 // accounts attached automatically or by hand, and what renaming an
 // account does (seed 004, "Profile IDs"). It is a pure engine: it reads
-// account listings (from any connector, see FromAccount) and does no I/O.
+// account listings and does no I/O. It does not depend on the connector
+// contract of package bsafe: a caller turns a connector's bsafe.Account
+// into an [Account] with a literal (StableID falling back to LongID, as
+// bsafe.Account documents; see the Safe example).
 //
 //	e, _ := profile.New(
 //		profile.Target{ID: "HR", SourceOfProfiles: true},

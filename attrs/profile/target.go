@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bsafe-go/bsafe"
 	"github.com/bsafe-go/bsafe/attrs"
 )
 
@@ -73,17 +72,6 @@ type Account struct {
 	// Attrs are the account's attributes, where ProfileIDAttribute and
 	// AttachAttribute are read.
 	Attrs attrs.Values
-}
-
-// FromAccount returns the connector contract's account a of target as an
-// Account: its StableID, or its LongID where it has none (as
-// bsafe.Account documents), its ShortID and its attributes.
-func FromAccount(target string, a bsafe.Account) Account {
-	stable := a.StableID
-	if stable == "" {
-		stable = a.LongID
-	}
-	return Account{Target: target, StableID: stable, ShortID: a.ShortID, Attrs: a.Attrs}
 }
 
 // sourceValue returns the profile ID that a's account on source t
