@@ -81,6 +81,9 @@
 //     same ID will trigger a profile ID rename."
 //   - A renamed account on a source stays attached to its profile, whether
 //     or not the profile is renamed; it makes no profile of its own.
+//   - A source account whose profile ID value has become blank still
+//     counts: it proposes no new ID, so it keeps its profile from being
+//     renamed (a blank is not read as abstaining), and it stays attached.
 //   - "If the user has an account on an SoP target system, and an
 //     auto-associated account on a non-SoP target system": auto-attached
 //     accounts are checked again on every discovery, and detached when
