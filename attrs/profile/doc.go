@@ -35,9 +35,10 @@
 // Case is preserved, and profile IDs that differ only in case are
 // different profiles, as the seed allows ("it can create two different
 // profiles for IDs that only differ in case"). Lookups ignore case ("a
-// search for user1 will also list User1"): Engine.Profile and attachment
-// prefer the profile with exactly the ID asked for, else take the first
-// created of those that differ only in case. Case is ignored as
+// search for user1 will also list User1"): Engine.Search lists them all,
+// in creation order, while Engine.Profile and attachment prefer the
+// profile with exactly the ID asked for, else take the first created of
+// those that differ only in case. Case is ignored as
 // strings.EqualFold ignores it (Unicode simple folding): profile IDs are
 // user names, where "JOSÉ" and "josé" are one search. (Attribute names,
 // in package attrs, fold ASCII letters only.) Values are otherwise used
@@ -54,7 +55,9 @@
 // to that one profile (with profiles differing only in case, to the first
 // created). Accounts can be attached (Engine.Attach) and detached
 // (Engine.Detach) by hand, and those choices stay until the account leaves
-// the listing.
+// the listing. Engine.ProfileOf finds an account's profile. Engine.State
+// and Restore keep all of this, and the stable IDs renames are told by,
+// across a restart.
 //
 // Bravura Safe's convention (seed 000): a Safe target that is not a source
 // of profiles, with AutoAttach and AttachAttribute "_collectionNames";

@@ -60,18 +60,18 @@ const upnAttribute = "userPrincipalName"
 // Account is one account of a target as a discovery lists it.
 type Account struct {
 	// Target is the ID of the account's target.
-	Target string
+	Target string `json:"target"`
 	// StableID identifies the account on its target for good: it does
 	// not change when the account is renamed (bravura-reference §5.2),
 	// which is how the engine tells a renamed account from a new one.
 	// Required.
-	StableID string
+	StableID string `json:"stableID"`
 	// ShortID is the account's short name, the default source of a
 	// profile ID and the default value to attach by.
-	ShortID string
+	ShortID string `json:"shortID,omitempty"`
 	// Attrs are the account's attributes, where ProfileIDAttribute and
 	// AttachAttribute are read.
-	Attrs attrs.Values
+	Attrs attrs.Values `json:"attrs,omitempty"`
 }
 
 // sourceValue returns the profile ID that a's account on source t
