@@ -22,8 +22,9 @@ const DefaultTimeout = 30 * time.Second
 const stderrTail = 4 << 10
 
 // waitDelay bounds how long Run waits, after the plugin has exited or
-// been killed, for its standard error to close; a process that escaped
-// the plugin's process group may hold it open.
+// been killed, for its standard output and error to close: a child the
+// plugin left behind may hold them open (Run kills those of its process
+// group only after this wait; a process that escaped the group lives on).
 const waitDelay = 2 * time.Second
 
 // Runner runs a restricted-value plugin program: it writes an [Input] to
