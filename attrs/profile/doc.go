@@ -2,7 +2,10 @@
 // accounts belong to each: profiles made from sources of profile IDs,
 // accounts attached automatically or by hand, and what renaming an
 // account does (seed 004, "Profile IDs"). It is a pure engine: it reads
-// account listings (from any connector, see FromAccount) and does no I/O.
+// account listings and does no I/O. It does not depend on the connector
+// contract of package bsafe: a caller turns a connector's bsafe.Account
+// into an [Account] with a literal (StableID falling back to LongID, as
+// bsafe.Account documents; see the Safe example).
 //
 //	e, _ := profile.New(
 //		profile.Target{ID: "HR", SourceOfProfiles: true},
@@ -32,9 +35,10 @@
 // Case is preserved, and profile IDs that differ only in case are
 // different profiles, as the seed allows ("it can create two different
 // profiles for IDs that only differ in case"). Lookups ignore case ("a
-// search for user1 will also list User1"): Engine.Profile and attachment
-// prefer the profile with exactly the ID asked for, else take the first
-// created of those that differ only in case. Case is ignored as
+// search for user1 will also list User1"): Engine.Search lists them all,
+// in creation order, while Engine.Profile and attachment prefer the
+// profile with exactly the ID asked for, else take the first created of
+// those that differ only in case. Case is ignored as
 // strings.EqualFold ignores it (Unicode simple folding): profile IDs are
 // user names, where "JOSÉ" and "josé" are one search. (Attribute names,
 // in package attrs, fold ASCII letters only.) Values are otherwise used
@@ -51,7 +55,9 @@
 // to that one profile (with profiles differing only in case, to the first
 // created). Accounts can be attached (Engine.Attach) and detached
 // (Engine.Detach) by hand, and those choices stay until the account leaves
-// the listing.
+// the listing. Engine.ProfileOf finds an account's profile. Engine.State
+// and Restore keep all of this, and the stable IDs renames are told by,
+// across a restart.
 //
 // Bravura Safe's convention (seed 000): a Safe target that is not a source
 // of profiles, with AutoAttach and AttachAttribute "_collectionNames";
@@ -78,6 +84,9 @@
 //     same ID will trigger a profile ID rename."
 //   - A renamed account on a source stays attached to its profile, whether
 //     or not the profile is renamed; it makes no profile of its own.
+//   - A source account whose profile ID value has become blank still
+//     counts: it proposes no new ID, so it keeps its profile from being
+//     renamed (a blank is not read as abstaining), and it stays attached.
 //   - "If the user has an account on an SoP target system, and an
 //     auto-associated account on a non-SoP target system": auto-attached
 //     accounts are checked again on every discovery, and detached when

@@ -23,7 +23,8 @@ var (
 //
 // The engine keeps everything in memory and never deletes a profile
 // (deleting users is outside it); a profile whose accounts are gone stays,
-// and a source account with its ID joins it again.
+// and a source account with its ID joins it again. [Engine.State] and
+// [Restore] carry what it knows across a restart.
 type Engine struct {
 	mu       sync.Mutex
 	targets  map[string]*Target
@@ -146,6 +147,33 @@ func (e *Engine) Profile(id string) (*Profile, bool) {
 		return nil, false
 	}
 	return p.snapshot(), true
+}
+
+// Search returns a snapshot of every profile whose ID is id ignoring
+// case, in creation order: seed 004's "a search for user1 will also
+// list User1". Profile picks one of them; Search lists them all.
+func (e *Engine) Search(id string) []*Profile {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps := e.folded[foldKey(id)]
+	out := make([]*Profile, len(ps))
+	for i, p := range ps {
+		out[i] = p.snapshot()
+	}
+	return out
+}
+
+// ProfileOf returns a snapshot of the profile that the account stableID
+// of target is attached to; false when the account is not attached or
+// not in the last discovery's listing.
+func (e *Engine) ProfileOf(target, stableID string) (*Profile, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.accounts[acctKey{target, stableID}]
+	if r == nil || r.prof == nil {
+		return nil, false
+	}
+	return r.prof.snapshot(), true
 }
 
 // Profiles yields a snapshot of every profile, in creation order. The

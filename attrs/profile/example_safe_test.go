@@ -1,6 +1,7 @@
 package profile_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log"
@@ -33,8 +34,14 @@ func Example_safeCollections() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	user1, _ := srv.AddCollection(team, "User1")
-	shared, _ := srv.AddCollection(team, "Shared")
+	user1, err := srv.AddCollection(team, "User1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	shared, err := srv.AddCollection(team, "Shared")
+	if err != nil {
+		log.Fatal(err)
+	}
 	for _, it := range []struct {
 		name string
 		in   []string
@@ -62,7 +69,8 @@ func Example_safeCollections() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		accounts = append(accounts, profile.FromAccount("Safe", a))
+		// bsafe.Account's StableID is "empty means the same as LongID".
+		accounts = append(accounts, profile.Account{Target: "Safe", StableID: cmp.Or(a.StableID, a.LongID), ShortID: a.ShortID, Attrs: a.Attrs})
 	}
 
 	e, err := profile.New(
@@ -72,20 +80,27 @@ func Example_safeCollections() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	e.Discover(accounts)
-	p, _ := e.Profile("user1")
+	rep := e.Discover(accounts)
+	fmt.Println("created:", rep.Created)
 	var lines []string
-	for _, a := range p.Accounts {
-		names, _ := a.Account.Attrs.Lookup("_collectionNames")
-		names = slices.Sorted(slices.Values(names)) // in the order the server keeps the item's collections
-		lines = append(lines, fmt.Sprintf("%s %q (%s) %v", a.Account.Target, a.Account.ShortID, a.How, names))
+	for _, at := range rep.Attached {
+		names, _ := at.Account.Attrs.Lookup("_collectionNames")
+		// Sorted: the order of an item's collections is the server's.
+		names = slices.Sorted(slices.Values(names))
+		lines = append(lines, fmt.Sprintf("%s: %s %q (%s) %v", at.Profile, at.Account.Target, at.Account.ShortID, at.How, names))
 	}
-	slices.Sort(lines) // item IDs, the stable IDs, are random
-	fmt.Println(p.ID + ":\n  " + strings.Join(lines, "\n  "))
+	slices.Sort(lines) // item IDs, the stable IDs and so the report's order, are random
+	fmt.Println("attached:\n  " + strings.Join(lines, "\n  "))
+	// Printer is only in the collection Shared, and there is no profile
+	// Shared: it stays unattached.
+	p, _ := e.Profile("user1") // lookups ignore case
+	fmt.Println("accounts of", p.ID+":", len(p.Accounts))
 	// Output:
-	// User1:
-	//   HR "User1" (source) []
-	//   Safe "Active Directory" (auto) [User1]
-	//   Safe "Mail" (auto) [User1]
-	//   Safe "VPN" (auto) [Shared User1]
+	// created: [User1]
+	// attached:
+	//   User1: HR "User1" (source) []
+	//   User1: Safe "Active Directory" (auto) [User1]
+	//   User1: Safe "Mail" (auto) [User1]
+	//   User1: Safe "VPN" (auto) [Shared User1]
+	// accounts of User1: 4
 }

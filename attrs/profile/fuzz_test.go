@@ -6,6 +6,7 @@ import (
 
 	"github.com/bsafe-go/bsafe/attrs"
 	"github.com/bsafe-go/bsafe/attrs/profile"
+	"github.com/google/go-cmp/cmp"
 )
 
 // fuzzTargets cover every kind of target: sources by short ID and by
@@ -164,6 +165,25 @@ func FuzzDiscover(f *testing.F) {
 						t.Fatalf("account %v attached %v", k, a.How)
 					}
 				}
+				found := false
+				for _, q := range e.Search(p.ID) {
+					found = found || q.ID == p.ID
+					if !strings.EqualFold(q.ID, p.ID) {
+						t.Fatalf("Search(%q) lists %q", p.ID, q.ID)
+					}
+				}
+				if !found {
+					t.Fatalf("Search(%q) does not list it", p.ID)
+				}
+			}
+			// Whatever the engine reached, its State restores.
+			st := e.State()
+			r, err := profile.Restore(fuzzTargets, st)
+			if err != nil {
+				t.Fatalf("Restore(State()) = %v", err)
+			}
+			if diff := cmp.Diff(st, r.State()); diff != "" {
+				t.Fatalf("Restore(State()).State() (-want +got):\n%s", diff)
 			}
 		}
 	})

@@ -298,3 +298,27 @@ func TestRenameTable(t *testing.T) {
 		})
 	}
 }
+
+// A source account whose profile ID value has become blank still counts
+// when deciding a rename: it proposes no new ID, so when its partner on
+// another source is renamed the profile keeps its ID (a blank is not
+// read as "no opinion"); and blanked alone, it renames nothing and stays
+// attached.
+func TestRenameBlankValueCounts(t *testing.T) {
+	e := newEngine(t, hr, ldap)
+	e.Discover([]profile.Account{acct("HR", "h1", "bob"), acct("LDAP", "l1", "bob")})
+	rep := e.Discover([]profile.Account{acct("HR", "h1", "robert"), acct("LDAP", "l1", " ")})
+	if len(rep.Renamed) != 0 {
+		t.Fatalf("Renamed = %v, want none: the blanked LDAP account blocks the rename", rep.Renamed)
+	}
+	if diff := cmp.Diff([]string{"bob: HR/h1 source LDAP/l1 source"}, state(e)); diff != "" {
+		t.Fatalf("state (-want +got):\n%s", diff)
+	}
+	rep = e.Discover([]profile.Account{acct("HR", "h1", ""), acct("LDAP", "l1", "")})
+	if len(rep.Renamed) != 0 || len(rep.Detached) != 0 {
+		t.Fatalf("all blanked: Renamed = %v, Detached = %v, want none", rep.Renamed, links(rep.Detached))
+	}
+	if diff := cmp.Diff([]string{"bob: HR/h1 source LDAP/l1 source"}, state(e)); diff != "" {
+		t.Fatalf("all blanked: state (-want +got):\n%s", diff)
+	}
+}

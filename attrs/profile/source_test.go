@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/bsafe-go/bsafe"
-	"github.com/bsafe-go/bsafe/attrs"
 	"github.com/bsafe-go/bsafe/attrs/profile"
 	"github.com/google/go-cmp/cmp"
 )
@@ -316,20 +314,5 @@ func TestNewRejects(t *testing.T) {
 				t.Errorf("New = %v, want ErrTarget", err)
 			}
 		})
-	}
-}
-
-// FromAccount uses the long ID where a connector gives no stable ID, as
-// bsafe.Account documents ("empty means the same as LongID").
-func TestFromAccount(t *testing.T) {
-	a := bsafe.Account{LongID: "CN=Bob,DC=corp", ShortID: "bob", Attrs: attrs.New("mail", "bob@corp.example")}
-	want := profile.Account{Target: "AD", StableID: "CN=Bob,DC=corp", ShortID: "bob", Attrs: attrs.New("mail", "bob@corp.example")}
-	if diff := cmp.Diff(want, profile.FromAccount("AD", a)); diff != "" {
-		t.Errorf("without a stable ID (-want +got):\n%s", diff)
-	}
-	a.StableID = "guid-1"
-	want.StableID = "guid-1"
-	if diff := cmp.Diff(want, profile.FromAccount("AD", a)); diff != "" {
-		t.Errorf("with a stable ID (-want +got):\n%s", diff)
 	}
 }

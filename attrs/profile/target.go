@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bsafe-go/bsafe"
 	"github.com/bsafe-go/bsafe/attrs"
 )
 
@@ -61,29 +60,18 @@ const upnAttribute = "userPrincipalName"
 // Account is one account of a target as a discovery lists it.
 type Account struct {
 	// Target is the ID of the account's target.
-	Target string
+	Target string `json:"target"`
 	// StableID identifies the account on its target for good: it does
 	// not change when the account is renamed (bravura-reference §5.2),
 	// which is how the engine tells a renamed account from a new one.
 	// Required.
-	StableID string
+	StableID string `json:"stableID"`
 	// ShortID is the account's short name, the default source of a
 	// profile ID and the default value to attach by.
-	ShortID string
+	ShortID string `json:"shortID,omitempty"`
 	// Attrs are the account's attributes, where ProfileIDAttribute and
 	// AttachAttribute are read.
-	Attrs attrs.Values
-}
-
-// FromAccount returns the connector contract's account a of target as an
-// Account: its StableID, or its LongID where it has none (as
-// bsafe.Account documents), its ShortID and its attributes.
-func FromAccount(target string, a bsafe.Account) Account {
-	stable := a.StableID
-	if stable == "" {
-		stable = a.LongID
-	}
-	return Account{Target: target, StableID: stable, ShortID: a.ShortID, Attrs: a.Attrs}
+	Attrs attrs.Values `json:"attrs,omitempty"`
 }
 
 // sourceValue returns the profile ID that a's account on source t

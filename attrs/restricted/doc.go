@@ -25,7 +25,8 @@
 // plugin does not return are not offered.
 //
 // All KVGroup reading and writing is package kvgroup's. Errors never
-// quote values from a plugin's input or output (they may be secrets);
-// the one text from a plugin in an error message is the errmsg of a
-// [*PluginError], the plugin's own message for display.
+// quote values or text from a plugin's input or output (they may be
+// secrets): the errmsg of a failing plugin is in [PluginError.Errmsg]
+// for display, and its standard error in [RunError.Stderr], neither in
+// an error string.
 package restricted

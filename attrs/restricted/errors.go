@@ -3,7 +3,6 @@ package restricted
 import (
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // Errors that the errors of this package match, with [errors.Is]. A
@@ -25,37 +24,30 @@ var (
 	// [RunError.ExitCode]) and no output reporting a failure.
 	ErrExitStatus = errors.New("restricted: plugin exited with a non-zero status")
 
+	// ErrNoPlugin: [Runner.Source] was asked for the values of an
+	// attribute whose definition names no Plugin, with a Runner whose
+	// Path is "" too; the error names the attribute.
+	ErrNoPlugin = errors.New("restricted: no plugin for the attribute")
+
 	errNilGroup = errors.New("restricted: nil group")
 )
-
-// maxErrmsg bounds the plugin message that [PluginError.Error] shows.
-const maxErrmsg = 200
 
 // PluginError is a failure the plugin reported itself, with a non-zero
 // "retval".
 type PluginError struct {
 	Retval int
+	// Errmsg is the plugin's message ("errmsg"), meant for display to
+	// the user. It is not part of Error: a plugin may echo its input
+	// there, and its input holds profile attributes.
 	Errmsg string
 }
 
-// Error returns the retval and the plugin's message, quoted and cut to
-// 200 bytes. The message is the plugin's own text, which the protocol
-// means for display; a plugin must not put secrets in it.
+// Error gives the retval only, never Errmsg: the error travels on into
+// validation errors, logs and an agent's errmsg, where the plugin's text
+// (possibly an echo of profile attributes) does not belong. Show Errmsg
+// deliberately, from the field.
 func (e *PluginError) Error() string {
-	s := "restricted: plugin failed with retval " + strconv.Itoa(e.Retval)
-	if e.Errmsg != "" {
-		s += ": " + strconv.Quote(truncate(e.Errmsg, maxErrmsg))
-	}
-	return s
-}
-
-// truncate cuts s to at most n bytes; a UTF-8 sequence cut in two is
-// dropped (strconv.Quote would show its bytes as escapes).
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
+	return "restricted: plugin failed with retval " + strconv.Itoa(e.Retval)
 }
 
 // RunError is a plugin run that failed for a reason other than a

@@ -29,7 +29,11 @@ type Input struct {
 	// ("module").
 	Module string
 	// UserID is the recipient's profile ID, if known ("userid"). It is
-	// empty for a new user whose profile ID a generator will make.
+	// empty for a new user whose profile ID a generator will make. Seed
+	// 003 says the pair "is empty if a profile ID generator is used";
+	// bsafe then leaves the pair out, as Group does every empty field
+	// (the seed's example input has no "userid" either), and a plugin
+	// reads a missing pair as an empty one.
 	UserID string
 	// RequestID is the ID of the request ("requestID").
 	RequestID string

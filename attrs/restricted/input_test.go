@@ -127,7 +127,8 @@ func TestInputGroupAllFields(t *testing.T) {
 
 // Seed 003: "username" is "Omitted if the userid is empty", and a
 // recipient's "KVGroup name is not present if the request is for a new
-// user".
+// user". "userid" "is empty if a profile ID generator is used": bsafe
+// leaves the empty pair out (the want below has no "userid").
 func TestInputNewUser(t *testing.T) {
 	in := &Input{
 		Attribute: "DEPT",

@@ -19,3 +19,16 @@ func killGroupOnCancel(cmd *exec.Cmd) {
 		return nil
 	}
 }
+
+// killGroup kills what is left of the plugin's process group after the
+// plugin has exited and been waited for: a background child it started
+// and did not end. The group's ID is the plugin's process ID, which the
+// system does not reuse while a member of the group lives; with none
+// left the kill finds nothing (ESRCH), unless in the instant since the
+// plugin was reaped its ID was reused for a new process that made itself
+// a group leader, a race far too unlikely to defend against.
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+}

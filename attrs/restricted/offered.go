@@ -17,6 +17,11 @@ import "github.com/bsafe-go/bsafe/attrs"
 // there is none. Static values the plugin did not return are not
 // offered. A blank returned value is not a selection and is skipped, and
 // a value whose actual value was already offered is offered once.
+//
+// parentValue picks d's static values by exact comparison with their
+// Parent (see [attrs.Definition.RestrictedFor]), which are stored as the
+// parent's actual values: pass parent.ActualValue(v) for the parent's
+// definition parent and its value v, as [Runner.Source] compares them.
 func Offered(d *attrs.Definition, parentValue string, returned []string) []attrs.RestrictedValue {
 	static := d.RestrictedFor(parentValue)
 	var out []attrs.RestrictedValue

@@ -65,7 +65,7 @@ type ParentValues struct {
 // = { ... } at the root and errmsg and retval at the root, decodes to
 // the root value "Other" and the values of US and CA. Likewise the seed's
 // format line "parent" "<parent value>" { lacks the '=' of KVGroup
-// syntax, and is read with it.
+// syntax: bsafe requires the '=' and rejects the line as printed.
 func Decode(r io.Reader) (*Output, error) {
 	data, err := io.ReadAll(io.LimitReader(r, DefaultMaxOutput+1))
 	if err != nil {
@@ -89,6 +89,12 @@ func decode(s string, maxBytes int64) (*Output, error) {
 // the key, never the value. The first "retval" and "errmsg" count. Items
 // the protocol does not define are ignored, as are "retval" and "errmsg"
 // inside a "parent" group.
+//
+// Seed 003 says "restrictedvalue" is "1 or more"; bsafe accepts a
+// successful output with none (and "parent" groups with none) as
+// offering no values, without an error: the plugin ran and answered,
+// and an empty answer is what a plugin that finds no value for this user
+// can say.
 func FromGroup(g *kvgroup.Group) (*Output, error) {
 	if g == nil {
 		return nil, errNilGroup

@@ -125,20 +125,51 @@ func testPluginMain(mode string) int {
 			fmt.Fprintln(os.Stderr, "spawn:", err)
 			return 103
 		}
-		// Write and rename, so that the test never reads half a PID.
-		p := os.Getenv(recordEnv)
-		if err := os.WriteFile(p+".tmp", []byte(strconv.Itoa(child.Process.Pid)), 0o600); err != nil {
+		if !recordPID(child.Process.Pid) {
 			return 104
 		}
-		if err := os.Rename(p+".tmp", p); err != nil {
-			return 105
-		}
 		time.Sleep(time.Hour)
+	case "daemon":
+		// Start a child that hangs holding the plugin's stdout (arg
+		// "stdout") or stderr (arg "stderr") and nothing else, record
+		// its PID, write the seed's output and exit 0: a plugin that
+		// leaves a background process behind, as
+		// `(sleep 77 >/dev/null &)` in a shell script does.
+		readInput()
+		exe, _ := os.Executable()
+		child := exec.Command(exe)
+		child.Env = append(os.Environ(), pluginEnv+"=hang")
+		switch arg {
+		case "stdout":
+			child.Stdout = os.Stdout
+		case "stderr":
+			child.Stderr = os.Stderr
+		default:
+			return 106
+		}
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, "daemon:", err)
+			return 103
+		}
+		if !recordPID(child.Process.Pid) {
+			return 104
+		}
+		fmt.Print(seedOutput1)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown test plugin mode", mode)
 		return 99
 	}
 	return 0
+}
+
+// recordPID saves pid in the file that recordEnv names, by writing and
+// renaming, so that the test never reads half a PID.
+func recordPID(pid int) bool {
+	p := os.Getenv(recordEnv)
+	if err := os.WriteFile(p+".tmp", []byte(strconv.Itoa(pid)), 0o600); err != nil {
+		return false
+	}
+	return os.Rename(p+".tmp", p) == nil
 }
 
 // testPlugin returns a Runner of the test plugin in the given mode, with

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os/exec"
 	"time"
 
@@ -23,8 +22,9 @@ const DefaultTimeout = 30 * time.Second
 const stderrTail = 4 << 10
 
 // waitDelay bounds how long Run waits, after the plugin has exited or
-// been killed, for its standard error to close; a process that escaped
-// the plugin's process group may hold it open.
+// been killed, for its standard output and error to close: a child the
+// plugin left behind may hold them open (Run kills those of its process
+// group only after this wait; a process that escaped the group lives on).
 const waitDelay = 2 * time.Second
 
 // Runner runs a restricted-value plugin program: it writes an [Input] to
@@ -40,8 +40,10 @@ type Runner struct {
 	Args []string
 	// Dir is the program's working directory; "" is the caller's.
 	Dir string
-	// Env is the program's environment, as for exec.Cmd: nil inherits
-	// the caller's.
+	// Env is the program's environment, as for exec.Cmd. nil passes the
+	// caller's whole environment (every variable of this process,
+	// credentials included) to the plugin; set it, to []string{} for
+	// none, unless the plugin is trusted with that.
 	Env []string
 	// Timeout bounds a run: past it the plugin (with its process group,
 	// on Unix) is killed and Run fails with ErrTimeout. 0 means
@@ -50,7 +52,9 @@ type Runner struct {
 	Timeout time.Duration
 	// MaxOutput bounds the bytes read from the plugin's standard output:
 	// past it the plugin is killed and Run fails with ErrOutputLimit.
-	// 0 (or a negative value) means DefaultMaxOutput.
+	// 0 (or a negative value) means DefaultMaxOutput. The output is held
+	// in memory: a large MaxOutput (up to math.MaxInt64, which is read as
+	// no limit) trusts the plugin with this process's memory.
 	MaxOutput int64
 }
 
@@ -67,6 +71,12 @@ type Runner struct {
 // (ErrOutput). The plugin's standard error is kept, bounded, in
 // RunError.Stderr and never in an error message; on success it is
 // discarded.
+//
+// On Unix, once the plugin has exited, Run kills what is left in its
+// process group, on success too: a background child the plugin started
+// never outlives the run. A leftover process (of the group or not) that
+// holds the plugin's standard output or error open delays Run by at most
+// two seconds after the plugin's exit, and does not fail it.
 func (r *Runner) Run(ctx context.Context, in *Input) (*Output, error) {
 	if in == nil {
 		return nil, errors.New("restricted: Run with a nil Input")
@@ -90,14 +100,15 @@ func (r *Runner) Run(ctx context.Context, in *Input) (*Output, error) {
 	cmd := exec.CommandContext(runCtx, r.Path, r.Args...)
 	cmd.Dir, cmd.Env = r.Dir, r.Env
 	cmd.Stdin = bytes.NewReader(kvgroup.Format(in.Group()))
+	// Both outputs are writers, not pipes read here: os/exec copies them,
+	// and WaitDelay bounds how long Wait waits for a leftover process
+	// that holds either open after the plugin has exited.
+	stdout := &limitBuffer{max: maxOut, overflow: func() { cancel(ErrOutputLimit) }}
+	cmd.Stdout = stdout
 	stderr := &tailBuffer{max: stderrTail}
 	cmd.Stderr = stderr
 	cmd.WaitDelay = waitDelay
 	killGroupOnCancel(cmd)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, &RunError{Path: r.Path, ExitCode: -1, Err: err}
-	}
 	if err := cmd.Start(); err != nil {
 		if runCtx.Err() != nil {
 			// Not started because the context ended first.
@@ -105,33 +116,23 @@ func (r *Runner) Run(ctx context.Context, in *Input) (*Output, error) {
 		}
 		return nil, &RunError{Path: r.Path, ExitCode: -1, Err: err}
 	}
-	// Killing the process group ends the read; closing the pipe ends it
-	// even when a process outside the group holds the other end.
-	stopClose := context.AfterFunc(runCtx, func() { stdout.Close() })
-	defer stopClose()
-
-	data, readErr := io.ReadAll(io.LimitReader(stdout, maxOut+1))
-	overflow := int64(len(data)) > maxOut
-	if overflow {
-		cancel(ErrOutputLimit)
-	}
 	waitErr := cmd.Wait()
+	// Whatever the plugin left running in its process group (a
+	// background child holding its output, say) dies now, success or not.
+	killGroup(cmd)
 	if errors.Is(waitErr, exec.ErrWaitDelay) {
 		// The plugin exited with status 0; only a leftover process kept
-		// its standard error open.
+		// its output open, and it is killed.
 		waitErr = nil
 	}
 
 	fail := func(exitCode int, cause error) error {
 		return &RunError{Path: r.Path, ExitCode: exitCode, Stderr: stderr.String(), Err: cause}
 	}
-	if overflow || ((readErr != nil || waitErr != nil) && runCtx.Err() != nil) {
+	if stdout.overflowed || (waitErr != nil && runCtx.Err() != nil) {
 		return nil, fail(-1, context.Cause(runCtx))
 	}
-	if readErr != nil {
-		return nil, fail(-1, fmt.Errorf("reading the output: %w", readErr))
-	}
-	out, decodeErr := decode(string(data), maxOut)
+	out, decodeErr := decode(string(stdout.buf), maxOut)
 	if decodeErr == nil && out.Retval != 0 {
 		return nil, out.Err()
 	}
@@ -146,6 +147,29 @@ func (r *Runner) Run(ctx context.Context, in *Input) (*Output, error) {
 		return nil, fail(0, decodeErr)
 	}
 	return out, nil
+}
+
+// limitBuffer keeps what is written to it up to max bytes; the write
+// that would pass max calls overflow (once) and fails.
+type limitBuffer struct {
+	max        int64
+	buf        []byte
+	overflow   func()
+	overflowed bool
+}
+
+func (l *limitBuffer) Write(p []byte) (int, error) {
+	// Compared as the room left, so that a max near math.MaxInt64 does
+	// not overflow.
+	if l.overflowed || int64(len(p)) > l.max-int64(len(l.buf)) {
+		if !l.overflowed {
+			l.overflowed = true
+			l.overflow()
+		}
+		return 0, ErrOutputLimit
+	}
+	l.buf = append(l.buf, p...)
+	return len(p), nil
 }
 
 // tailBuffer keeps the last max bytes written to it.
@@ -182,7 +206,17 @@ func (t *tailBuffer) String() string { return string(t.buf) }
 // [attrs.Definition.ActualValue]): a "parent" "us" group answers for the
 // value "US" of a parent that is not case-sensitive. Seed 003 does not
 // say how Bravura compares them; this is the comparison the parent's own
-// values get. A parent that s does not define is an error.
+// values get. A parent that s does not define is an error, and so is a
+// definition without a Plugin when r.Path is "" ([ErrNoPlugin]).
+//
+// Seed 003 says the values "may depend on the user or other
+// attributes": the plugin sees only what base carries, so base.Recipient
+// must hold the attributes being validated (the current, edited ones),
+// and base.Request the request. Source is cheap (no process starts until
+// the returned function is called): make one per validation, from the
+// values being validated, rather than one for the lifetime of a schema.
+// Each call of the returned function runs the plugin once; nothing is
+// cached.
 func (r *Runner) Source(s attrs.Schema, base Input) func(ctx context.Context, d *attrs.Definition, parentValue string) ([]string, error) {
 	return func(ctx context.Context, d *attrs.Definition, parentValue string) ([]string, error) {
 		if d == nil {
@@ -201,6 +235,9 @@ func (r *Runner) Source(s attrs.Schema, base Input) func(ctx context.Context, d 
 		run := *r
 		if run.Path == "" {
 			run.Path = d.Plugin
+		}
+		if run.Path == "" {
+			return nil, fmt.Errorf("%w: attribute %q (its definition names no Plugin and the Runner no Path)", ErrNoPlugin, d.ID)
 		}
 		in := base
 		in.Attribute, in.Parent = d.ID, d.Parent

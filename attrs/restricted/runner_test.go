@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,6 +117,21 @@ func TestRunMaxOutputBoundary(t *testing.T) {
 	r.MaxOutput = limit
 	if _, err := r.Run(context.Background(), canaryInput()); !errors.Is(err, ErrOutputLimit) {
 		t.Fatalf("output of MaxOutput+1 bytes: error %v, want ErrOutputLimit", err)
+	}
+}
+
+// A MaxOutput of math.MaxInt64 means "no practical limit", not an
+// overflow: the seed's output is read. (Run used to read MaxOutput+1
+// bytes, which wrapped to a negative count and read nothing.)
+func TestRunMaxOutputMaxInt64(t *testing.T) {
+	r := testPlugin(t, "seed1")
+	r.MaxOutput = math.MaxInt64
+	out, err := r.Run(context.Background(), canaryInput())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(out.Values) != 4 {
+		t.Fatalf("Values = %q, want the seed's four", out.Values)
 	}
 }
 

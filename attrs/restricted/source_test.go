@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/bsafe-go/bsafe/attrs"
@@ -127,6 +128,13 @@ func TestSourceErrors(t *testing.T) {
 	}
 	if _, err := src(context.Background(), nil, ""); err == nil {
 		t.Fatal("nil definition: no error")
+	}
+	// No program at all: an error naming the attribute, not os/exec's
+	// bare "exec: no command".
+	noPlugin := attrs.NewDefinition("PROVINCE", attrs.String)
+	_, err = (&Runner{}).Source(attrs.Schema{noPlugin}, Input{})(context.Background(), noPlugin, "")
+	if !errors.Is(err, ErrNoPlugin) || !strings.Contains(err.Error(), `"PROVINCE"`) {
+		t.Fatalf("no plugin: error = %v, want ErrNoPlugin naming PROVINCE", err)
 	}
 }
 
