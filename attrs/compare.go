@@ -35,7 +35,7 @@ func (d *Definition) compareKey(v string) (key string, ok bool) {
 			return d.ActualValue(v), true
 		}
 	case User:
-		return foldKey(v), true
+		return FoldProfileID(v), true
 	}
 	return v, true
 }
@@ -45,10 +45,28 @@ func (d *Definition) compareKey(v string) (key string, ok bool) {
 // strconv's, which quotes the value: keep it out of messages.
 func parseInteger(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) }
 
-// foldKey returns a key equal for two strings exactly when
-// strings.EqualFold says they are equal: each rune replaced by the
-// smallest rune of its simple case-folding orbit.
-func foldKey(s string) string {
+// FoldProfileID returns the key under which profile IDs that differ only
+// in case meet: two IDs have the same key exactly when [strings.EqualFold]
+// says they are equal. Seed 004: Bravura "preserves the case of what is
+// imported or entered", but "the usage of profile names in the Web
+// interface is case insensitive". Package attrs/profile indexes profiles
+// by it, and User values compare by it.
+//
+// Each rune is replaced by the smallest rune of its Unicode simple-folding
+// orbit; for ASCII that is the upper-case letter (for k and s too, whose
+// orbits hold the Kelvin sign and the long s), so ASCII IDs take a fast
+// path. Invalid UTF-8 bytes fold as U+FFFD, as EqualFold reads them.
+func FoldProfileID(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToUpper(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

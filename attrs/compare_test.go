@@ -3,6 +3,7 @@ package attrs_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/bsafe-go/bsafe/attrs"
@@ -194,4 +195,19 @@ func TestIntegerParentValues(t *testing.T) {
 	grade.Defaults = nil
 	grade.Restricted[0].Parent = "+7"
 	expectSchemaProblems(t, s, schemaProblem{"GRADE", want{0, "restricted value 1 has a parent value that is not an actual value"}})
+}
+
+// FoldProfileID agrees with strings.EqualFold, on the ASCII fast path and
+// off it (the Kelvin sign, the long s, the title-case digraph, the sigmas,
+// invalid UTF-8).
+func TestFoldProfileIDIsEqualFold(t *testing.T) {
+	words := []string{"", "a", "A", "k", "K", "\u212a", "s", "S", "\u017f", "user1", "USER1", "User1", "josé", "JOSÉ",
+		"ǆ", "ǅ", "Ǆ", "ß", "ẞ", "\xff", "\xfe", "\ufffd", "Σ", "σ", "ς", "user2", "_", "@"}
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := attrs.FoldProfileID(a) == attrs.FoldProfileID(b), strings.EqualFold(a, b); got != want {
+				t.Errorf("FoldProfileID(%q) == FoldProfileID(%q) is %v, EqualFold says %v", a, b, got, want)
+			}
+		}
+	}
 }
