@@ -143,12 +143,16 @@ func (a *app) finish(out *output, err error) int {
 // bw's response objects are.
 func (o *output) envelopeData() any {
 	switch o.object {
-	case "string":
-		return map[string]any{"object": "string", "data": o.value}
-	case "list":
-		return map[string]any{"object": "list", "data": o.value}
+	case "string", "list":
+		return struct {
+			Object string `json:"object"`
+			Data   any    `json:"data"`
+		}{o.object, o.value}
 	case "template":
-		return map[string]any{"object": "template", "template": o.value}
+		return struct {
+			Object   string `json:"object"`
+			Template any    `json:"template"`
+		}{o.object, o.value}
 	}
 	return o.value
 }
