@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // flagDef declares one flag of a command: its long name (--name), an
@@ -78,7 +79,7 @@ func parseArgs(args []string, defs []flagDef) (*input, error) {
 			name, val, hasVal := strings.Cut(arg[2:], "=")
 			def := lookupLong(defs, name)
 			if def == nil {
-				return nil, fail("error: unknown option '--" + name + "'")
+				return nil, fail("error: unknown option '--" + printable(name) + "'")
 			}
 			if def.value && !hasVal {
 				if i+1 >= len(args) {
@@ -95,7 +96,7 @@ func parseArgs(args []string, defs []flagDef) (*input, error) {
 			for j := 1; j < len(arg); j++ {
 				def := lookupShort(defs, arg[j])
 				if def == nil {
-					return nil, fail("error: unknown option '-" + string(arg[j]) + "'")
+					return nil, fail("error: unknown option '-" + printable(string(arg[j])) + "'")
 				}
 				if !def.value {
 					in.flags[def.name] = ""
@@ -117,6 +118,17 @@ func parseArgs(args []string, defs []flagDef) (*input, error) {
 		}
 	}
 	return in, nil
+}
+
+// printable replaces the control characters of s, so that an error line
+// naming a flag or command stays one line whatever was typed.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == utf8.RuneError {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func lookupLong(defs []flagDef, name string) *flagDef {

@@ -123,7 +123,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 		if name == "" {
 			return a.finish(nil, fail("No command given. See --help for a list of available commands."))
 		}
-		return a.finish(nil, fail("Invalid command: "+name))
+		return a.finish(nil, fail("Invalid command: "+printable(name)))
 	}
 	in, err := parseArgs(rest, append(append([]flagDef(nil), globalFlags...), cmd.flags...))
 	if err != nil {

@@ -59,7 +59,7 @@ func TestSessionLifecycle(t *testing.T) {
 				t.Errorf("status with a wrong key = %+v, want locked", s)
 			}
 
-					if got := e.mustRun("", withKey, "sync"); got != "Syncing complete." {
+			if got := e.mustRun("", withKey, "sync"); got != "Syncing complete." {
 				t.Errorf("sync = %q", got)
 			}
 			last := e.mustRun("", nil, "sync", "--last")

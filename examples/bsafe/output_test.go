@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bsafe-go/bsafe/safe/safetest"
+)
+
+// TestOutputModes: --pretty, --response, --raw, --quiet and --cleanexit
+// shape output and errors as bw's processResponse does.
+func TestOutputModes(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, safetest.GenCurrent)
+	url := e.srv.URL
+
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want result
+	}{
+		{"status compact", nil, []string{"status"},
+			result{stdout: `{"serverUrl":"` + url + `","lastSync":null,"status":"unauthenticated"}`}},
+		{"status pretty", nil, []string{"status", "--pretty"},
+			result{stdout: "{\n  \"serverUrl\": \"" + url + "\",\n  \"lastSync\": null,\n  \"status\": \"unauthenticated\"\n}"}},
+		{"status pretty from BW_PRETTY", map[string]string{"BW_PRETTY": "true"}, []string{"status"},
+			result{stdout: "{\n  \"serverUrl\": \"" + url + "\",\n  \"lastSync\": null,\n  \"status\": \"unauthenticated\"\n}"}},
+		{"status response", nil, []string{"--response", "status"},
+			result{stdout: `{"success":true,"data":{"object":"template","template":{"serverUrl":"` + url + `","lastSync":null,"status":"unauthenticated"}}}`}},
+		{"string response", nil, []string{"config", "server", "--response"},
+			result{stdout: `{"success":true,"data":{"object":"string","data":"` + url + `"}}`}},
+		{"error response goes to stdout", nil, []string{"lock", "--response"},
+			result{stdout: `{"success":false,"message":"You are not logged in."}`, code: 1}},
+		{"quiet error", nil, []string{"lock", "--quiet"}, result{code: 1}},
+		{"quiet success", nil, []string{"status", "--quiet"}, result{}},
+		{"cleanexit", nil, []string{"lock", "--cleanexit"}, result{stderr: "You are not logged in."}},
+		{"raw message without raw text", nil, []string{"config", "server", url, "--raw"}, result{}},
+		{"message", nil, []string{"config", "server", url}, result{stdout: "Saved setting `config`."}},
+		{"message response", nil, []string{"config", "server", url, "--response"},
+			result{stdout: `{"success":true,"data":{"object":"message","title":"Saved setting ` + "`config`" + `.","message":null,"noColor":false}}`}},
+		{"encode", nil, []string{"encode"}, result{stdout: "eyJuYW1lIjoiPE15IEZvbGRlcj4ifQo="}},
+		{"encode response", nil, []string{"encode", "--response"},
+			result{stdout: `{"success":true,"data":{"object":"string","data":"eyJuYW1lIjoiPE15IEZvbGRlcj4ifQo="}}`}},
+		{"encode extra argument", nil, []string{"encode", "x"},
+			result{stderr: "error: too many arguments for 'encode'. Expected 0 arguments but got 1.", code: 1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := e.run(`{"name":"<My Folder>"}`+"\n", c.env, c.args...)
+			if diff := cmp.Diff(c.want, got, cmp.AllowUnexported(result{})); diff != "" {
+				t.Errorf("bsafe %s (-want +got):\n%s", strings.Join(c.args, " "), diff)
+			}
+		})
+	}
+}
+
+// TestTerminalNewline: as bw, the last line ends in a newline on a terminal
+// only; and encode refuses a terminal as stdin.
+func TestTerminalNewline(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	a := newApp(strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
+	a.dataDir = t.TempDir()
+	a.isTerminal = func(any) bool { return true }
+	if code := a.run(t.Context(), []string{"config", "server"}); code != 0 || stdout.String() != defaultServer+"\n" {
+		t.Errorf("config server on a terminal: exit %d, stdout %q", code, stdout.String())
+	}
+	stdout.Reset()
+	if code := a.run(t.Context(), []string{"encode"}); code != 1 || stderr.String() != "No stdin was piped in.\n" || stdout.Len() != 0 {
+		t.Errorf("encode from a terminal: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
