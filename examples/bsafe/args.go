@@ -41,15 +41,16 @@ func (in *input) arg(i int) string {
 
 // splitCommand finds the command name: the first argument that is neither a
 // global flag nor the value of one (bw accepts "--session KEY" before the
-// command). It returns the name and the other arguments, in order.
-func splitCommand(args []string) (string, []string) {
+// command). It returns the name and the other arguments, in order, and
+// whether there was a command at all.
+func splitCommand(args []string) (name string, rest []string, ok bool) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
 			if i+1 < len(args) {
-				return args[i+1], append(append([]string(nil), args[:i]...), args[i+2:]...)
+				return args[i+1], append(append([]string(nil), args[:i]...), args[i+2:]...), true
 			}
-			return "", args
+			return "", args, false
 		}
 		if strings.HasPrefix(arg, "-") && arg != "-" {
 			if def := lookupLong(globalFlags, strings.TrimPrefix(arg, "--")); def != nil && def.value && !strings.Contains(arg, "=") {
@@ -57,9 +58,9 @@ func splitCommand(args []string) (string, []string) {
 			}
 			continue
 		}
-		return arg, append(append([]string(nil), args[:i]...), args[i+1:]...)
+		return arg, append(append([]string(nil), args[:i]...), args[i+1:]...), true
 	}
-	return "", args
+	return "", args, false
 }
 
 // parseArgs parses args against defs, in bw's spellings: "--flag value",

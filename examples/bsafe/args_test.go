@@ -62,7 +62,7 @@ func TestSplitCommand(t *testing.T) {
 		{nil, "", nil},
 	}
 	for _, c := range cases {
-		name, rest := splitCommand(c.args)
+		name, rest, _ := splitCommand(c.args)
 		if name != c.name || !cmp.Equal(rest, c.rest, cmpEmpty) {
 			t.Errorf("splitCommand(%q) = %q, %q; want %q, %q", c.args, name, rest, c.name, c.rest)
 		}
@@ -81,9 +81,9 @@ func FuzzParseArgs(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		args := strings.Split(s, " ")
-		name, rest := splitCommand(args)
+		name, rest, ok := splitCommand(args)
 		// The name is taken out (and a "--" before it); nothing else is.
-		if (name == "" && len(rest) != len(args)) || (name != "" && len(rest) != len(args)-1 && len(rest) != len(args)-2) {
+		if (!ok && (name != "" || len(rest) != len(args))) || (ok && len(rest) != len(args)-1 && len(rest) != len(args)-2) {
 			t.Fatalf("splitCommand(%q) lost arguments: %q, %q", args, name, rest)
 		}
 		in, err := parseArgs(args, testFlags)

@@ -111,7 +111,7 @@ var globalFlags = []flagDef{
 // run runs one command line (without the program name) and returns the exit
 // code: 0 on success, 1 on any error (0 with --cleanexit, as bw).
 func (a *app) run(ctx context.Context, args []string) int {
-	name, rest := splitCommand(args)
+	name, rest, found := splitCommand(args)
 	cmd := findCommand(name)
 	if cmd == nil {
 		// Parse the global flags anyway, so that --response and --quiet
@@ -120,7 +120,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 		if in != nil {
 			a.setGlobals(in)
 		}
-		if name == "" {
+		if !found {
 			return a.finish(nil, fail("No command given. See --help for a list of available commands."))
 		}
 		return a.finish(nil, fail("Invalid command: "+printable(name)))
