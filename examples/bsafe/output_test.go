@@ -74,3 +74,37 @@ func TestTerminalNewline(t *testing.T) {
 		t.Errorf("encode from a terminal: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }
+
+// TestObjectAndListOutput: the forms the vault commands print: an object as
+// its JSON, a list as a JSON array, each in bw's --response envelope.
+func TestObjectAndListOutput(t *testing.T) {
+	t.Parallel()
+	type folder struct {
+		Object string `json:"object"`
+		ID     string `json:"id"`
+		Name   string `json:"name"`
+	}
+	f := folder{"folder", "f1", "A & <B>"}
+	cases := []struct {
+		out      *output
+		response bool
+		want     string
+	}{
+		{object(f), false, `{"object":"folder","id":"f1","name":"A & <B>"}`},
+		{object(f), true, `{"success":true,"data":{"object":"folder","id":"f1","name":"A & <B>"}}`},
+		{list([]folder{f}), false, `[{"object":"folder","id":"f1","name":"A & <B>"}]`},
+		{list([]folder{}), false, `[]`},
+		{list([]folder{f}), true, `{"success":true,"data":{"object":"list","data":[{"object":"folder","id":"f1","name":"A & <B>"}]}}`},
+		{text("s3cr3t"), false, `s3cr3t`},
+		{nil, true, `{"success":true}`},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		a := newApp(nil, &stdout, &stderr, func(string) string { return "" })
+		a.isTerminal = func(any) bool { return false }
+		a.response = c.response
+		if code := a.finish(c.out, nil); code != 0 || stdout.String() != c.want || stderr.Len() != 0 {
+			t.Errorf("finish: exit %d, stdout %q, stderr %q; want %q", code, stdout.String(), stderr.String(), c.want)
+		}
+	}
+}
