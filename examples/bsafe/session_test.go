@@ -189,3 +189,26 @@ func TestSyncProgress(t *testing.T) {
 		t.Errorf("sync with stderr not a terminal wrote %q", r.stderr)
 	}
 }
+
+// TestChecksAndTwoFactor: login --check, unlock --check, and a login that
+// needs a second factor, refused without --code and accepted with it.
+func TestChecksAndTwoFactor(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, safetest.GenCurrent)
+	failsWith(t, e.run("", nil, "login", "--check"), "You are not logged in.")
+	failsWith(t, e.run("", nil, "unlock", "--check"), "You are not logged in.")
+	if err := e.srv.RequireTwoFactor(e.user, safetest.TwoFactorAuthenticator, "123456"); err != nil {
+		t.Fatal(err)
+	}
+	failsWith(t, e.run("", nil, "login", testEmail, testPassword), "Code is required.")
+	failsWith(t, e.run("", nil, "login", testEmail, testPassword, "--method", "x", "--code", "1"), "Invalid two-step login method.")
+	key := e.mustRun("", nil, "login", testEmail, testPassword, "--method", "0", "--code", "123456", "--raw")
+	checkSessionKey(t, key)
+	if got := e.mustRun("", nil, "login", "--check"); got != "You are logged in!" {
+		t.Errorf("login --check = %q", got)
+	}
+	failsWith(t, e.run("", nil, "unlock", "--check"), "Vault is locked.")
+	if got := e.mustRun("", map[string]string{"BW_SESSION": key}, "unlock", "--check"); got != "Vault is unlocked!" {
+		t.Errorf("unlock --check = %q", got)
+	}
+}
