@@ -71,24 +71,35 @@ var commands = []command{
 	{name: "sync", run: (*app).cmdSync, flags: []flagDef{{name: "force", short: 'f'}, {name: "last"}}},
 	{name: "encode", run: (*app).cmdEncode},
 
-	// TODO(issue 11, vault commands): each of these is replaced by its real
-	// entry (flags and run) when written, in list.go, get.go, write.go and
-	// generate.go. Until then they fail with "not implemented yet".
-	{name: "list", run: notImplemented},     // list.go
-	{name: "get", run: notImplemented},      // get.go
-	{name: "create", run: notImplemented},   // write.go
-	{name: "edit", run: notImplemented},     // write.go
-	{name: "delete", run: notImplemented},   // write.go
-	{name: "restore", run: notImplemented},  // write.go
-	{name: "move", run: notImplemented},     // write.go
-	{name: "confirm", run: notImplemented},  // write.go
+	// The vault commands take an object ("list items", "get password")
+	// and route it through the tables in route.go.
+	{name: "list", run: (*app).cmdList, flags: []flagDef{
+		{name: "search", value: true}, {name: "url", value: true}, {name: "folderid", value: true},
+		{name: "collectionid", value: true}, {name: "organizationid", value: true}, {name: "trash"},
+	}},
+	{name: "get", run: (*app).cmdGet, flags: []flagDef{
+		{name: "itemid", value: true}, {name: "output", value: true}, {name: "organizationid", value: true},
+	}},
+	{name: "create", run: (*app).cmdCreate, flags: []flagDef{{name: "organizationid", value: true}}},
+	{name: "edit", run: (*app).cmdEdit, flags: []flagDef{{name: "organizationid", value: true}}},
+	{name: "delete", run: (*app).cmdDelete, flags: []flagDef{
+		{name: "permanent", short: 'p'}, {name: "organizationid", value: true},
+	}},
+	{name: "restore", run: (*app).cmdRestore},
+	{name: "move", run: (*app).cmdMove},
+	{name: "confirm", run: (*app).cmdConfirm, flags: []flagDef{{name: "organizationid", value: true}}},
+	// TODO(issue 11): generate, on internal/passgen.
 	{name: "generate", run: notImplemented}, // generate.go
 }
 
 // notImplemented is the run of a placeholder entry in commands.
 func notImplemented(*app, context.Context, *input) (*output, error) {
-	return nil, fail("not implemented yet")
+	return nil, errNotImplemented
 }
+
+// errNotImplemented is the error of a command (or object) still to be
+// written.
+var errNotImplemented = fail("not implemented yet")
 
 // findCommand returns the table entry for name, or nil.
 func findCommand(name string) *command {
