@@ -180,8 +180,8 @@ func TestGetItemParts(t *testing.T) {
 		// bw's filter turns a non-login into "Not found." before its
 		// "Not a login." check is reached.
 		{[]string{"get", "username", ie.noteID}, "Not found."},
-		{[]string{"get", "uri", ie.adID}, "No uri available for this login."},
-		{[]string{"get", "notes", ie.adID}, "No notes available for this item."},
+		{[]string{"get", "uri", ie.adID}, "Not found."}, // so also a login without one
+		{[]string{"get", "notes", ie.adID}, "Not found."},
 		{[]string{"get", "username", "note"}, "Not found."}, // a search finds only logins with one
 	} {
 		failsWith(t, ie.bad("", tc.args...), tc.msg)
