@@ -138,6 +138,9 @@ func (a *app) createOrgCollection(ctx context.Context, in *input) (*output, erro
 	if err != nil {
 		return nil, err
 	}
+	if _, err := keyedTeam(ctx, c, teamID); err != nil {
+		return nil, err
+	}
 	access := safe.CollectionAccess{Users: accessList(req.Users), Groups: accessList(req.Groups)}
 	col, err := c.Collections.Create(ctx, teamID, *req.Name, access)
 	if err != nil {
@@ -172,7 +175,7 @@ func (a *app) editOrgCollection(ctx context.Context, in *input) (*output, error)
 	if err != nil {
 		return nil, err
 	}
-	team, err := findTeam(ctx, c, teamID)
+	team, err := keyedTeam(ctx, c, teamID)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +192,7 @@ func (a *app) editOrgCollection(ctx context.Context, in *input) (*output, error)
 	if err != nil {
 		return nil, err
 	}
-	want := *cur
+	want := *cur // what the request asks for
 	if req.Users != nil {
 		want.Users = accessList(req.Users)
 	}
@@ -211,7 +214,26 @@ func (a *app) editOrgCollection(ctx context.Context, in *input) (*output, error)
 		}
 		col.Name = *req.Name
 	}
-	return object(orgCollectionShape(col, want)), nil
+	got := cur
+	if accessChanged {
+		// As create, print the lists the server holds, which may differ
+		// from the request's (a server drops what it does not support).
+		if got, err = c.Collections.Access(ctx, team.ID, col.ID); err != nil {
+			return nil, fail("Collection " + col.ID + " was changed, but reading its access lists back failed: " + errorMessage(err))
+		}
+	}
+	return object(orgCollectionShape(col, *got)), nil
+}
+
+// keyedTeam returns the user's team with the ID, or bw's error for a team
+// whose key the user does not hold.
+func keyedTeam(ctx context.Context, c *safe.Client, id string) (*safe.Team, error) {
+	team, err := findTeam(ctx, c, id)
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return nil, fail("No encryption key for this organization.")
+	}
+	return team, err
 }
 
 // sameAccess reports whether two access lists hold the same entries, in
@@ -253,6 +275,9 @@ func (a *app) confirmOrgMember(ctx context.Context, in *input) (*output, error) 
 		return nil, err
 	}
 	if err := checkGUID(teamID); err != nil {
+		return nil, err
+	}
+	if _, err := keyedTeam(ctx, c, teamID); err != nil {
 		return nil, err
 	}
 	if err := c.Members.Confirm(ctx, teamID, id, nil); err != nil {
