@@ -57,17 +57,18 @@ func (a *app) listCollections(ctx context.Context, in *input) (*output, error) {
 			cols = append(cols, col)
 		}
 	}
-	return list(collectionList(cols, in)), nil
+	return list(collectionList(cols, in, absentIfEmpty)), nil
 }
 
-// collectionList is cols by name, narrowed by --search, in bw's shape.
-func collectionList(cols []*safe.Collection, in *input) []collectionData {
+// collectionList is cols by name, narrowed by --search, in bw's shape with
+// the externalId as ext makes it.
+func collectionList(cols []*safe.Collection, in *input, ext func(string) maybeString) []collectionData {
 	sortByName(cols, func(c *safe.Collection) string { return c.Name })
 	search, _ := in.value("search")
 	out := []collectionData{}
 	for _, col := range cols {
 		if matchesSearch(col.Name, search) {
-			out = append(out, collectionShape(col))
+			out = append(out, collectionShape(col, ext(col.ExternalID)))
 		}
 	}
 	return out
@@ -107,7 +108,7 @@ func (a *app) listOrgCollections(ctx context.Context, in *input) (*output, error
 	if err != nil {
 		return nil, err
 	}
-	return list(collectionList(cols, in)), nil
+	return list(collectionList(cols, in, nullIfEmpty)), nil
 }
 
 // teamCollections returns the collections of team that the user sees:

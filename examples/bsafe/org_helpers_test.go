@@ -25,7 +25,6 @@ type orgEnv struct {
 	carolID           string // carol's membership ID
 	folderA, folderB  *safetest.Folder
 	withKey           map[string]string
-	bobEnv            *testEnv
 }
 
 const (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -59,11 +60,24 @@ func (a *app) createFolder(ctx context.Context, in *input) (*output, error) {
 // one is not: bw tells them apart (no users on create means the creator
 // with manage access; on edit, the list as it is).
 type orgCollectionRequest struct {
-	OrganizationID *string        `json:"organizationId"`
-	Name           *string        `json:"name"`
-	ExternalID     *string        `json:"externalId"`
-	Groups         *[]accessInput `json:"groups"`
-	Users          *[]accessInput `json:"users"`
+	OrganizationID *string         `json:"organizationId"`
+	Name           *string         `json:"name"`
+	ExternalID     json.RawMessage `json:"externalId"` // absent: nil; null: "null"
+	Groups         *[]accessInput  `json:"groups"`
+	Users          *[]accessInput  `json:"users"`
+}
+
+// externalID is the request's externalId: absent, null or a string; ok is
+// false for a value of another type.
+func (r *orgCollectionRequest) externalID() (ext maybeString, ok bool) {
+	if r.ExternalID == nil {
+		return maybeString{}, true
+	}
+	var s *string
+	if err := json.Unmarshal(r.ExternalID, &s); err != nil {
+		return maybeString{}, false
+	}
+	return maybeString{present: true, value: s}, true
 }
 
 // accessInput is one entry of a request's groups or users.
@@ -89,37 +103,42 @@ func accessList(l *[]accessInput) []safe.Access {
 // orgCollectionTeam checks the decoded request of create and edit
 // org-collection with bw 2026.9.0's rules and messages: the team from
 // --organizationid or the request (the two must agree), a name. It returns
-// the team ID.
-func orgCollectionTeam(in *input, req *orgCollectionRequest) (string, error) {
+// the team ID and the request's externalId (absent or null: bsafe sets
+// none).
+func orgCollectionTeam(in *input, req *orgCollectionRequest) (teamID string, ext maybeString, err error) {
 	flagID, _ := in.value("organizationid")
 	reqID := ""
 	if req.OrganizationID != nil {
 		reqID = *req.OrganizationID
 	}
-	teamID := flagID
+	teamID = flagID
 	if strings.TrimSpace(teamID) == "" {
 		teamID = reqID
 	}
 	if strings.TrimSpace(teamID) == "" {
-		return "", fail("An organization id is required, either via the `--organizationid` option " +
+		return "", ext, fail("An organization id is required, either via the `--organizationid` option " +
 			"(or `organizationId` query parameter when using `bw serve`), or the request's `organizationId` property.")
 	}
 	if err := checkGUID(teamID); err != nil {
-		return "", err
+		return "", ext, err
 	}
 	if strings.TrimSpace(flagID) != "" && strings.TrimSpace(reqID) != "" && flagID != reqID {
-		return "", fail("The `--organizationid` option (or `organizationId` query parameter) does not match " +
+		return "", ext, fail("The `--organizationid` option (or `organizationId` query parameter) does not match " +
 			"the request's `organizationId` property.")
 	}
 	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
-		return "", fail("Collection name is required.")
+		return "", ext, fail("Collection name is required.")
 	}
-	if req.ExternalID != nil && *req.ExternalID != "" {
+	ext, ok := req.externalID()
+	if !ok {
+		return "", ext, fail("Invalid request data: `externalId` has the wrong type.")
+	}
+	if ext.value != nil && *ext.value != "" {
 		// Package safe writes collections without choosing the external ID
 		// (only directory sync and the Public API set it).
-		return "", fail("bsafe cannot set a collection's `externalId`; leave it out or null.")
+		return "", ext, fail("bsafe cannot set a collection's `externalId`; leave it out or null.")
 	}
-	return teamID, nil
+	return teamID, ext, nil
 }
 
 // createOrgCollection is "create org-collection <encodedJson>
@@ -134,7 +153,7 @@ func (a *app) createOrgCollection(ctx context.Context, in *input) (*output, erro
 	if err := a.encodedRequest(in.arg(0), &req); err != nil {
 		return nil, err
 	}
-	teamID, err := orgCollectionTeam(in, &req)
+	teamID, ext, err := orgCollectionTeam(in, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +169,7 @@ func (a *app) createOrgCollection(ctx context.Context, in *input) (*output, erro
 	if err != nil {
 		return nil, fail("Collection " + col.ID + " was created, but reading its access lists back failed: " + errorMessage(err))
 	}
-	return object(orgCollectionShape(col, *got)), nil
+	return object(orgCollectionShape(col, ext, *got)), nil
 }
 
 // editOrgCollection is "edit org-collection <id> <encodedJson>
@@ -171,7 +190,7 @@ func (a *app) editOrgCollection(ctx context.Context, in *input) (*output, error)
 	if err := checkGUID(id); err != nil {
 		return nil, err
 	}
-	teamID, err := orgCollectionTeam(in, &req)
+	teamID, ext, err := orgCollectionTeam(in, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +241,7 @@ func (a *app) editOrgCollection(ctx context.Context, in *input) (*output, error)
 			return nil, fail("Collection " + col.ID + " was changed, but reading its access lists back failed: " + errorMessage(err))
 		}
 	}
-	return object(orgCollectionShape(col, *got)), nil
+	return object(orgCollectionShape(col, ext, *got)), nil
 }
 
 // keyedTeam returns the user's team with the ID, or bw's error for a team

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -35,15 +36,37 @@ func folderShape(f *safe.Folder) folderData {
 
 // collectionData is bw's collection.
 type collectionData struct {
-	Object         string  `json:"object"`
-	ID             string  `json:"id"`
-	OrganizationID string  `json:"organizationId"`
-	Name           string  `json:"name"`
-	ExternalID     *string `json:"externalId"`
+	Object         string      `json:"object"`
+	ID             string      `json:"id"`
+	OrganizationID string      `json:"organizationId"`
+	Name           string      `json:"name"`
+	ExternalID     maybeString `json:"externalId,omitzero"`
 }
 
-func collectionShape(c *safe.Collection) collectionData {
-	return collectionData{Object: "collection", ID: c.ID, OrganizationID: c.TeamID, Name: c.Name, ExternalID: nullable(c.ExternalID)}
+// maybeString is a member bw prints as a string, as null, or not at all
+// (a JavaScript undefined, which JSON.stringify leaves out).
+type maybeString struct {
+	present bool
+	value   *string
+}
+
+// IsZero makes omitzero leave out an absent member.
+func (m maybeString) IsZero() bool { return !m.present }
+
+// MarshalJSON prints the value, or null.
+func (m maybeString) MarshalJSON() ([]byte, error) { return json.Marshal(m.value) }
+
+// absentIfEmpty is s, left out when empty: bw 2026.9.0 prints a synced
+// collection's unset externalId so ("list collections").
+func absentIfEmpty(s string) maybeString { return maybeString{present: s != "", value: nullable(s)} }
+
+// nullIfEmpty is s, null when empty: what bw prints for a collection it
+// read from the team's collection list ("list org-collections").
+func nullIfEmpty(s string) maybeString { return maybeString{present: true, value: nullable(s)} }
+
+// collectionShape is c in bw's shape, its externalId as ext.
+func collectionShape(c *safe.Collection, ext maybeString) collectionData {
+	return collectionData{Object: "collection", ID: c.ID, OrganizationID: c.TeamID, Name: c.Name, ExternalID: ext}
 }
 
 // orgCollectionData is bw's org-collection: a collection with its access
@@ -62,8 +85,11 @@ type accessData struct {
 	Manage        bool   `json:"manage"`
 }
 
-func orgCollectionShape(c *safe.Collection, access safe.CollectionAccess) orgCollectionData {
-	d := orgCollectionData{collectionData: collectionShape(c), Groups: accessShapes(access.Groups), Users: accessShapes(access.Users)}
+// orgCollectionShape is what create and edit of an org-collection print.
+// bw prints the externalId of the request (so: not at all when the
+// request has none), ext here.
+func orgCollectionShape(c *safe.Collection, ext maybeString, access safe.CollectionAccess) orgCollectionData {
+	d := orgCollectionData{collectionData: collectionShape(c, ext), Groups: accessShapes(access.Groups), Users: accessShapes(access.Users)}
 	d.Object = "org-collection"
 	return d
 }
