@@ -18,7 +18,7 @@ func TestCreateOrgCollection(t *testing.T) {
 	team := e.team.ID
 	create := func(req map[string]any, extra ...string) map[string]any {
 		t.Helper()
-		args := append([]string{"create", "org-collection", enc(t, req)}, extra...)
+		args := append([]string{"create", "org-collection", encJSON(t, req)}, extra...)
 		return decodeObject(t, e.mustRun("", e.withKey, args...))
 	}
 	stored := func(id, name string) map[string]safetest.CollectionAccess {
@@ -94,17 +94,17 @@ func TestOrgCollectionBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"not base64", []string{"!!!", "--organizationid", team}, msgBadRequestData},
-		{"not JSON", []string{b64("{name"), "--organizationid", team}, msgBadRequestData},
-		{"no team", []string{enc(t, map[string]string{"name": "x"})}, needTeam},
-		{"team not a GUID", []string{enc(t, map[string]string{"name": "x"}), "--organizationid", "Ops"}, "`Ops` is not a GUID."},
-		{"request's team not a GUID", []string{enc(t, map[string]string{"name": "x", "organizationId": "Ops"})}, "`Ops` is not a GUID."},
-		{"teams disagree", []string{enc(t, map[string]string{"name": "x", "organizationId": other}), "--organizationid", team}, mismatch},
-		{"no name", []string{enc(t, map[string]string{"organizationId": team})}, "Collection name is required."},
-		{"blank name", []string{enc(t, map[string]string{"organizationId": team, "name": "  "})}, "Collection name is required."},
-		{"external ID", []string{enc(t, map[string]string{"organizationId": team, "name": "x", "externalId": "ext"})}, "bsafe cannot set a collection's `externalId`; leave it out or null."},
-		{"users of the wrong type", []string{enc(t, map[string]any{"organizationId": team, "name": "x", "users": "all"})}, "Invalid request data: `users` has the wrong type."},
-		{"unknown team", []string{enc(t, map[string]string{"organizationId": other, "name": "x"})}, "No encryption key for this organization."},
+		{"not base64", []string{"!!!", "--organizationid", team}, errBadRequestData.Error()},
+		{"not JSON", []string{b64("{name"), "--organizationid", team}, errBadRequestData.Error()},
+		{"no team", []string{encJSON(t, map[string]string{"name": "x"})}, needTeam},
+		{"team not a GUID", []string{encJSON(t, map[string]string{"name": "x"}), "--organizationid", "Ops"}, "`Ops` is not a GUID."},
+		{"request's team not a GUID", []string{encJSON(t, map[string]string{"name": "x", "organizationId": "Ops"})}, "`Ops` is not a GUID."},
+		{"teams disagree", []string{encJSON(t, map[string]string{"name": "x", "organizationId": other}), "--organizationid", team}, mismatch},
+		{"no name", []string{encJSON(t, map[string]string{"organizationId": team})}, "Collection name is required."},
+		{"blank name", []string{encJSON(t, map[string]string{"organizationId": team, "name": "  "})}, "Collection name is required."},
+		{"external ID", []string{encJSON(t, map[string]string{"organizationId": team, "name": "x", "externalId": "ext"})}, "bsafe cannot set a collection's `externalId`; leave it out or null."},
+		{"users of the wrong type", []string{encJSON(t, map[string]any{"organizationId": team, "name": "x", "users": "all"})}, "Invalid request data: `users` has the wrong type."},
+		{"unknown team", []string{encJSON(t, map[string]string{"organizationId": other, "name": "x"})}, "No encryption key for this organization."},
 	}
 	before := e.list("org-collections", "--organizationid", team)
 	for _, c := range cases {
@@ -115,7 +115,7 @@ func TestOrgCollectionBadInput(t *testing.T) {
 			failsWith(t, e.run("", e.withKey, append([]string{"edit", "org-collection", e.db.ID}, c.args...)...), c.want)
 		})
 	}
-	good := enc(t, map[string]string{"organizationId": team, "name": "x"})
+	good := encJSON(t, map[string]string{"organizationId": team, "name": "x"})
 	failsWith(t, e.run("", e.withKey, "edit", "org-collection", "db", good), "`db` is not a GUID.")
 	failsWith(t, e.run("", e.withKey, "edit", "org-collection", other, good), "Not found.")
 	failsWith(t, e.run("", nil, "create", "org-collection", good), "Vault is locked.")
@@ -139,7 +139,7 @@ func TestEditOrgCollection(t *testing.T) {
 	}
 	edit := func(id string, req map[string]any) map[string]any {
 		t.Helper()
-		return decodeObject(t, e.mustRun("", e.withKey, "edit", "org-collection", id, enc(t, req), "--organizationid", team))
+		return decodeObject(t, e.mustRun("", e.withKey, "edit", "org-collection", id, encJSON(t, req), "--organizationid", team))
 	}
 
 	// Rename and set both lists.
@@ -188,7 +188,7 @@ func TestCreateOrgCollectionReadBackFails(t *testing.T) {
 	e := newOrgEnv(t, safetest.GenCurrent)
 	team := e.team.ID
 	e.srv.InjectFault(safetest.Fault{Method: http.MethodGet, Path: "/api/organizations/" + team + "/collections/", Status: http.StatusForbidden})
-	r := e.run("", e.withKey, "create", "org-collection", enc(t, map[string]string{"organizationId": team, "name": "half"}))
+	r := e.run("", e.withKey, "create", "org-collection", encJSON(t, map[string]string{"organizationId": team, "name": "half"}))
 	list := e.list("org-collections", "--organizationid", team, "--search", "half")
 	if len(list) != 1 {
 		t.Fatalf("collections named half: %v, want one", list)

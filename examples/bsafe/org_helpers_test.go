@@ -115,8 +115,8 @@ func decodeObject(t *testing.T, s string) map[string]any {
 	return out
 }
 
-// enc is the base64 of v's JSON, as "bw encode" makes it.
-func enc(t *testing.T, v any) string {
+// encJSON is the base64 of v's JSON, as "bw encode" makes it.
+func encJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -125,8 +125,8 @@ func enc(t *testing.T, v any) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// names is the "name" member of each object.
-func names(list []map[string]any) []string {
+// namesOf is the "name" member of each object.
+func namesOf(list []map[string]any) []string {
 	out := make([]string, len(list))
 	for i, o := range list {
 		out[i], _ = o["name"].(string)

@@ -78,7 +78,7 @@ func TestInteropOrgOutput(t *testing.T) {
 				"users": []any{map[string]any{"id": e.bobMember.ID, "readOnly": true, "hidePasswords": true, "manage": false}}}},
 	}
 	for _, c := range creates {
-		in := enc(t, c.req)
+		in := encJSON(t, c.req)
 		// bwcli moves the encoded JSON to bw's standard input; bsafe gets
 		// it there too.
 		bwOut, err := cli.Run(append([]string{c.args[0], c.args[1], in}, c.args[2:]...)...)

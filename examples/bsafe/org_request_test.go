@@ -60,8 +60,8 @@ func TestEncodedRequestForms(t *testing.T) {
 	}
 	for _, s := range []string{"*" + std, std[:len(std)-5], "e30=e30="} {
 		var req folderRequest
-		if err := a.encodedRequest(s, &req); err == nil || err.Error() != msgBadRequestData {
-			t.Errorf("%q: got %v, want %q", s, err, msgBadRequestData)
+		if err := a.encodedRequest(s, &req); err == nil || err.Error() != errBadRequestData.Error() {
+			t.Errorf("%q: got %v, want %q", s, err, errBadRequestData.Error())
 		}
 	}
 }

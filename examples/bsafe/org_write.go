@@ -15,21 +15,6 @@ import (
 // Each checks its input before it sends anything, and never repeats a
 // write whose answer was lost (package safe decides what is repeated).
 
-// writeError is the error line of a failed write. A write whose answer was
-// lost may have been applied: the line says so, naming the object when the
-// answer told it, so that nobody repeats it blindly.
-func writeError(what string, err error) error {
-	var ou *safe.OutcomeUnknownError
-	if errors.As(err, &ou) {
-		msg := "The server may have applied the " + what + ", but its answer was lost"
-		if ou.ItemID != "" {
-			msg += " (id " + printable(ou.ItemID) + ")"
-		}
-		return fail(msg + ": check with a list command before repeating it.")
-	}
-	return err
-}
-
 // folderRequest is bw's folder request (FolderExport).
 type folderRequest struct {
 	Name *string `json:"name"`
@@ -50,7 +35,7 @@ func (a *app) createFolder(ctx context.Context, in *input) (*output, error) {
 	}
 	f, err := c.Folders.Create(ctx, *req.Name)
 	if err != nil {
-		return nil, writeError("folder creation", err)
+		return nil, writeError(err)
 	}
 	return object(folderShape(f)), nil
 }
@@ -163,7 +148,7 @@ func (a *app) createOrgCollection(ctx context.Context, in *input) (*output, erro
 	access := safe.CollectionAccess{Users: accessList(req.Users), Groups: accessList(req.Groups)}
 	col, err := c.Collections.Create(ctx, teamID, *req.Name, access)
 	if err != nil {
-		return nil, writeError("collection creation", err)
+		return nil, writeError(err)
 	}
 	got, err := c.Collections.Access(ctx, teamID, col.ID)
 	if err != nil {
@@ -221,15 +206,15 @@ func (a *app) editOrgCollection(ctx context.Context, in *input) (*output, error)
 	accessChanged := !sameAccess(cur.Users, want.Users) || !sameAccess(cur.Groups, want.Groups)
 	if accessChanged {
 		if err := c.Collections.SetAccess(ctx, team.ID, col.ID, want); err != nil {
-			return nil, writeError("change of the collection's access", err)
+			return nil, writeError(err)
 		}
 	}
 	if *req.Name != col.Name {
 		if err := c.Collections.Rename(ctx, team.ID, col.ID, *req.Name); err != nil {
 			if accessChanged {
-				return nil, fail("The collection's access was changed, but renaming it failed: " + errorMessage(writeError("rename", err)))
+				return nil, fail("The collection's access was changed, but renaming it failed: " + errorMessage(writeError(err)))
 			}
-			return nil, writeError("rename", err)
+			return nil, writeError(err)
 		}
 		col.Name = *req.Name
 	}
@@ -300,7 +285,7 @@ func (a *app) confirmOrgMember(ctx context.Context, in *input) (*output, error) 
 		return nil, err
 	}
 	if err := c.Members.Confirm(ctx, teamID, id, nil); err != nil {
-		return nil, writeError("confirmation", err)
+		return nil, writeError(err)
 	}
 	return nil, nil
 }

@@ -20,9 +20,9 @@ func TestCreateFolder(t *testing.T) {
 	for _, c := range []struct {
 		how, stdin, arg, name string
 	}{
-		{"argument", "", enc(t, map[string]any{"name": "Créé <&>"}), "Créé <&>"},
-		{"stdin", enc(t, map[string]string{"name": "from stdin"}) + "\n", "", "from stdin"},
-		{"URL-safe base64 without padding", "", strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(enc(t, map[string]string{"name": "??>"})), "="), "??>"},
+		{"argument", "", encJSON(t, map[string]any{"name": "Créé <&>"}), "Créé <&>"},
+		{"stdin", encJSON(t, map[string]string{"name": "from stdin"}) + "\n", "", "from stdin"},
+		{"URL-safe base64 without padding", "", strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(encJSON(t, map[string]string{"name": "??>"})), "="), "??>"},
 	} {
 		args := []string{"create", "folder"}
 		if c.arg != "" {
@@ -52,16 +52,16 @@ func TestCreateFolderBadInput(t *testing.T) {
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	for _, c := range []struct{ name, stdin, arg, want string }{
 		{"no request", "", "", "`requestJson` was not provided."},
-		{"not base64", "", "{\"name\":\"x\"}", msgBadRequestData},
-		{"not JSON", "", b64("name: x"), msgBadRequestData},
-		{"truncated JSON", "", b64(`{"name":"x"`), msgBadRequestData},
-		{"JSON array", "", b64(`[{"name":"x"}]`), msgBadRequestData},
-		{"JSON string", "", b64(`"x"`), msgBadRequestData},
-		{"null", "", b64(`null`), msgBadRequestData},
+		{"not base64", "", "{\"name\":\"x\"}", errBadRequestData.Error()},
+		{"not JSON", "", b64("name: x"), errBadRequestData.Error()},
+		{"truncated JSON", "", b64(`{"name":"x"`), errBadRequestData.Error()},
+		{"JSON array", "", b64(`[{"name":"x"}]`), errBadRequestData.Error()},
+		{"JSON string", "", b64(`"x"`), errBadRequestData.Error()},
+		{"null", "", b64(`null`), errBadRequestData.Error()},
 		{"no name", "", b64(`{}`), "Folder name is required."},
 		{"empty name", "", b64(`{"name":""}`), "Folder name is required."},
 		{"name of the wrong type", "", b64(`{"name":5}`), "Invalid request data: `name` has the wrong type."},
-		{"broken stdin", "%%%", "", msgBadRequestData},
+		{"broken stdin", "%%%", "", errBadRequestData.Error()},
 	} {
 		args := []string{"create", "folder"}
 		if c.arg != "" {
@@ -118,18 +118,18 @@ func TestCreateLostAnswer(t *testing.T) {
 		t.Parallel()
 		e := newOrgEnv(t, safetest.GenCurrent)
 		l := loseAnswers(t, e.testEnv, http.MethodPost, "/api/folders")
-		r := e.run("", e.withKey, "create", "folder", enc(t, map[string]string{"name": "lost"}))
-		checkMayHaveApplied(t, r, "folder creation")
+		r := e.run("", e.withKey, "create", "folder", encJSON(t, map[string]string{"name": "lost"}))
+		checkMayHaveApplied(t, r)
 		if n := l.sent.Load(); n != 1 {
 			t.Errorf("the create was sent %d times, want once", n)
 		}
-		if got := names(e.list("folders", "--search", "lost")); !cmp.Equal(got, []string{"lost"}) {
+		if got := namesOf(e.list("folders", "--search", "lost")); !cmp.Equal(got, []string{"lost"}) {
 			t.Errorf("folders named lost on the server: %q, want exactly one", got)
 		}
 
 		e.srv.InjectFault(safetest.Fault{Method: http.MethodPost, Path: "/api/folders", Drop: true})
-		r = e.run("", e.withKey, "create", "folder", enc(t, map[string]string{"name": "dropped"}))
-		checkMayHaveApplied(t, r, "folder creation")
+		r = e.run("", e.withKey, "create", "folder", encJSON(t, map[string]string{"name": "dropped"}))
+		checkMayHaveApplied(t, r)
 		if got := e.list("folders", "--search", "dropped"); len(got) != 0 {
 			t.Errorf("a dropped create was repeated: %v", got)
 		}
@@ -138,19 +138,20 @@ func TestCreateLostAnswer(t *testing.T) {
 		t.Parallel()
 		e := newOrgEnv(t, safetest.GenCurrent)
 		l := loseAnswers(t, e.testEnv, http.MethodPost, "/api/organizations/"+e.team.ID+"/collections")
-		r := e.run("", e.withKey, "create", "org-collection", enc(t, map[string]string{"organizationId": e.team.ID, "name": "lost"}))
-		checkMayHaveApplied(t, r, "collection creation")
+		r := e.run("", e.withKey, "create", "org-collection", encJSON(t, map[string]string{"organizationId": e.team.ID, "name": "lost"}))
+		checkMayHaveApplied(t, r)
 		if n := l.sent.Load(); n != 1 {
 			t.Errorf("the create was sent %d times, want once", n)
 		}
-		if got := names(e.list("org-collections", "--organizationid", e.team.ID, "--search", "lost")); !cmp.Equal(got, []string{"lost"}) {
+		if got := namesOf(e.list("org-collections", "--organizationid", e.team.ID, "--search", "lost")); !cmp.Equal(got, []string{"lost"}) {
 			t.Errorf("collections named lost on the server: %q, want exactly one", got)
 		}
 	})
 }
 
-func checkMayHaveApplied(t *testing.T, r result, what string) {
+// checkMayHaveApplied checks for the line of writeError (items_write.go)
+// about a lost answer.
+func checkMayHaveApplied(t *testing.T, r result) {
 	t.Helper()
-	want := "The server may have applied the " + what + ", but its answer was lost: check with a list command before repeating it."
-	failsWith(t, r, want)
+	failsWith(t, r, "The server may have applied this change, but its answer was lost: check the vault before trying again.")
 }
