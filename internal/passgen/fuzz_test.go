@@ -2,6 +2,7 @@ package passgen
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -14,10 +15,10 @@ func FuzzOptions(f *testing.F) {
 	f.Add(4, uint8(15), 3, 3, true)
 	f.Add(-1, uint8(0), -5, 9, false)
 	f.Add(MaxLength+1, uint8(8), 0, 1000, true)
+	f.Add(14, uint8(12), math.MaxInt, math.MaxInt, false)
 	f.Fuzz(func(t *testing.T, length int, classes uint8, minNumbers, minSpecial int, avoid bool) {
-		length %= 4 * MaxLength // keep generation cheap; negatives stay negative
-		minNumbers %= 2 * MaxLength
-		minSpecial %= 2 * MaxLength
+		// Minimums stay unbounded: huge ones must be refused before they are
+		// summed (an overflow would pass the length check).
 		o := Options{Length: length, Uppercase: classes&1 != 0, Lowercase: classes&2 != 0,
 			Numbers: classes&4 != 0, Special: classes&8 != 0,
 			MinNumbers: minNumbers, MinSpecial: minSpecial, AvoidAmbiguous: avoid}

@@ -49,12 +49,13 @@ func DefaultOptions() Options {
 // Adjust returns the options as bw's command line treats them, which never
 // fails: negative minimums become zero, minimums of classes that are off
 // are dropped, a length below MinLength becomes MinLength, and a length
-// below what the classes require becomes that sum. It does not select a
-// class (bw's command line falls back to -uln when no class flag is given;
+// below what the classes require becomes that sum. Minimums above
+// MaxLength, which no password here can meet, are lowered to it. It does
+// not select a class (bw's command line falls back to -uln when no class flag is given;
 // that is the caller's decision), nor shorten a length above MaxLength.
 func (o Options) Adjust() Options {
-	o.MinNumbers = max(o.MinNumbers, 0)
-	o.MinSpecial = max(o.MinSpecial, 0)
+	o.MinNumbers = min(max(o.MinNumbers, 0), MaxLength)
+	o.MinSpecial = min(max(o.MinSpecial, 0), MaxLength)
 	if !o.Numbers {
 		o.MinNumbers = 0
 	}
@@ -115,6 +116,10 @@ func (o Options) validate() error {
 		return &OptionError{Option: "MinNumbers", Value: o.MinNumbers, Err: ErrNegative}
 	case o.MinSpecial < 0:
 		return &OptionError{Option: "MinSpecial", Value: o.MinSpecial, Err: ErrNegative}
+	case o.MinNumbers > MaxLength: // checked before required() sums them, which could overflow
+		return &OptionError{Option: "MinNumbers", Value: o.MinNumbers, Limit: MaxLength, Err: ErrTooLong}
+	case o.MinSpecial > MaxLength:
+		return &OptionError{Option: "MinSpecial", Value: o.MinSpecial, Limit: MaxLength, Err: ErrTooLong}
 	case o.MinNumbers > 0 && !o.Numbers:
 		return &OptionError{Option: "MinNumbers", Value: o.MinNumbers, Err: ErrClassOff}
 	case o.MinSpecial > 0 && !o.Special:

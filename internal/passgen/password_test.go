@@ -2,6 +2,7 @@ package passgen
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -202,6 +203,8 @@ func TestPasswordValidation(t *testing.T) {
 		{"negative length", with(func(o *Options) { o.Length = -1 }), "Length", ErrTooShort},
 		{"above maximum", with(func(o *Options) { o.Length = MaxLength + 1 }), "Length", ErrTooLong},
 		{"classes need more", with(func(o *Options) { o.Length = 10; o.MinNumbers = 5; o.MinSpecial = 4 }), "Length", ErrTooShort},
+		{"minimums that overflow", with(func(o *Options) { o.MinNumbers = math.MaxInt; o.MinSpecial = math.MaxInt }), "MinNumbers", ErrTooLong},
+		{"minSpecial above maximum", with(func(o *Options) { o.MinSpecial = MaxLength + 1 }), "MinSpecial", ErrTooLong},
 		{"negative minNumber", with(func(o *Options) { o.MinNumbers = -1 }), "MinNumbers", ErrNegative},
 		{"negative minSpecial", with(func(o *Options) { o.MinSpecial = -1 }), "MinSpecial", ErrNegative},
 		{"minNumber, numbers off", with(func(o *Options) { o.Numbers = false; o.MinNumbers = 2 }), "MinNumbers", ErrClassOff},
@@ -264,6 +267,8 @@ func TestAdjust(t *testing.T) {
 		{"-ul --minNumber 3 (bw prints no digit)", Options{Length: 14, Uppercase: true, Lowercase: true, MinNumbers: 3},
 			Options{Length: 14, Uppercase: true, Lowercase: true}},
 		{"--length 200 (kept)", Options{Length: 200, Lowercase: true}, Options{Length: 200, Lowercase: true}},
+		{"huge minimums (capped, then too long for Password)", Options{Length: 14, Numbers: true, Special: true, MinNumbers: math.MaxInt, MinSpecial: math.MaxInt},
+			Options{Length: 2 * MaxLength, Numbers: true, Special: true, MinNumbers: MaxLength, MinSpecial: MaxLength}},
 		{"negative minimums", Options{Length: 14, Numbers: true, Special: true, MinNumbers: -2, MinSpecial: -1},
 			Options{Length: 14, Numbers: true, Special: true}},
 	}
@@ -272,7 +277,11 @@ func TestAdjust(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: Adjust() = %+v, want %+v", tc.flags, got, tc.want)
 		}
-		if _, err := Password(got); err != nil {
+		_, err := Password(got)
+		switch {
+		case got.Length > MaxLength && !errors.Is(err, ErrTooLong):
+			t.Errorf("%s: Password(Adjust()) = %v, want ErrTooLong", tc.flags, err)
+		case got.Length <= MaxLength && err != nil:
 			t.Errorf("%s: Password(Adjust()) failed: %v", tc.flags, err)
 		}
 	}
