@@ -254,7 +254,9 @@ cell() { # cli items scenario
 }
 {
 	echo
-	echo "| CLI | items | login + sync + list items (cold) | get item (warm) | create ×$CREATES |"
+	create_head="create ×$CREATES"
+	[[ $CREATES -gt 0 ]] || create_head="create (not run)"
+	echo "| CLI | items | login + sync + list items (cold) | get item (warm) | $create_head |"
 	echo "|---|---|---|---|---|"
 	for N in $ITEMS; do
 		for NAME in $CLIS; do
