@@ -5,6 +5,8 @@
 //
 //	go run ./examples/safetest-server -seed demo
 //	go run ./examples/safetest-server -addr 127.0.0.1:8443 -generation 2023
+//	go run ./examples/safetest-server -seed-items 10000 -seed-email bench@example.com \
+//		-seed-password throwaway -kdf pbkdf2:5000
 //
 // It prints the server URL, the path of the certificate to trust
 // (NODE_EXTRA_CA_CERTS for the CLI) and, with -seed demo, the demo
@@ -74,6 +76,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.String("seed", "", `seed data: "" (none) or "demo"`)
 	certPath := fs.String("cert", "", "where to write the certificate PEM (default: a new temporary directory)")
 	plain := fs.Bool("plain-http", false, "serve plain HTTP instead of HTTPS (the official CLI refuses it)")
+	var bulk bulkSeed
+	fs.IntVar(&bulk.items, "seed-items", 0, "seed this many login items for the -seed-email account (for benchmarks)")
+	fs.StringVar(&bulk.email, "seed-email", "", "the account -seed-items creates")
+	fs.StringVar(&bulk.password, "seed-password", "", "its master password (a throwaway: it is visible in the process list)")
+	fs.StringVar(&bulk.kdf, "kdf", "pbkdf2:600000", `its KDF: "pbkdf2:<iterations>" or "argon2id:<iterations>,<MiB>,<parallelism>"`)
 	fs.Usage = func() {} // printed below, to stdout for -h, not at all after an error
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "run safetest-server -h for usage")
 		return exitUsage
 	}
-	err := serve(ctx, stdout, *addr, *gen, *seed, *certPath, *plain)
+	err := serve(ctx, stdout, *addr, *gen, *seed, *certPath, *plain, bulk)
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -110,7 +117,7 @@ type usageError string
 func (e usageError) Error() string { return string(e) }
 
 // serve starts the server the flags describe and serves until ctx is done.
-func serve(ctx context.Context, stdout io.Writer, addr, gen, seed, certPath string, plain bool) error {
+func serve(ctx context.Context, stdout io.Writer, addr, gen, seed, certPath string, plain bool, bulk bulkSeed) error {
 	var g safetest.Generation
 	switch gen {
 	case "current":
@@ -123,6 +130,9 @@ func serve(ctx context.Context, stdout io.Writer, addr, gen, seed, certPath stri
 	if seed != "" && seed != "demo" {
 		return usageError(fmt.Sprintf("unknown -seed %q (want demo)", seed))
 	}
+	if err := bulk.check(); err != nil {
+		return err
+	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -133,6 +143,10 @@ func serve(ctx context.Context, stdout io.Writer, addr, gen, seed, certPath stri
 			l.Close()
 			return err
 		}
+	}
+	if err := bulk.seed(srv, stdout); err != nil {
+		l.Close()
+		return err
 	}
 	if plain {
 		srv.Start()

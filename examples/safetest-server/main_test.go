@@ -94,6 +94,11 @@ func TestRunFlags(t *testing.T) {
 		{args: []string{"-generation", "2019"}, code: 2, stderr: `unknown -generation "2019"`},
 		{args: []string{"-seed", "lots"}, code: 2, stderr: `unknown -seed "lots"`},
 		{args: []string{"-nope"}, code: 2, stderr: "flag provided but not defined: -nope"},
+		{args: []string{"-seed-items", "5"}, code: 2, stderr: "-seed-items needs -seed-email"},
+		{args: []string{"-seed-items", "-1", "-seed-email", "a@b.c", "-seed-password", "x"}, code: 2, stderr: "-seed-items -1 out of range"},
+		{args: []string{"-seed-items", "5", "-seed-email", "a@b.c"}, code: 2, stderr: "-seed-email needs -seed-password"},
+		{args: []string{"-seed-items", "5", "-seed-email", "a@b.c", "-seed-password", "x", "-kdf", "md5:1"}, code: 2, stderr: `bad -kdf "md5:1"`},
+		{args: []string{"-seed-items", "many"}, code: 2, stderr: `invalid value "many" for flag -seed-items`},
 		{args: []string{"-addr", "127.0.0.1:99999"}, code: 1, stderr: "safetest-server: listen tcp"},
 	} {
 		var stdout, stderr strings.Builder

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -58,6 +59,19 @@ var effWords = sync.OnceValues(func() ([]string, error) {
 	}
 	return words, nil
 })
+
+// EFFWords returns the EFF large word list embedded in this package (the
+// 7,776 words, in the list's dice order), for the passphrase generator:
+// one embedded copy serves both fingerprints and passphrases. The slice is
+// the caller's own copy, so changing it cannot change fingerprints. The
+// error means the embedded list is damaged, a build problem.
+func EFFWords() ([]string, error) {
+	words, err := effWords()
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(words), nil
+}
 
 // FingerprintDigest returns the 32 bytes an account fingerprint is made
 // of: HKDF-Expand(SHA-256, PRK = SHA-256(spki), info = material, 32). For

@@ -75,3 +75,24 @@ func TestEmbeddedWordlist(t *testing.T) {
 		t.Errorf("%d words, first %q, last %q; want 7776 from abacus to zoom", len(words), words[0], words[len(words)-1])
 	}
 }
+
+// TestEFFWordsIsACopy: EFFWords hands out the list (abacus … zoom) as the
+// caller's own slice; writing to it must not reach the list fingerprints
+// use, or a caller could change every fingerprint phrase.
+func TestEFFWordsIsACopy(t *testing.T) {
+	words, err := EFFWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(words) != 7776 || words[0] != "abacus" || words[7775] != "zoom" {
+		t.Fatalf("%d words, first %q, last %q; want 7776 from abacus to zoom", len(words), words[0], words[len(words)-1])
+	}
+	words[0] = "changed"
+	again, err := EFFWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0] != "abacus" {
+		t.Errorf("after changing the returned slice, EFFWords()[0] = %q, want abacus", again[0])
+	}
+}
