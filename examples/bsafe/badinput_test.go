@@ -35,7 +35,6 @@ func TestBadInput(t *testing.T) {
 		{"locked vault", map[string]string{"BW_SESSION": key}, []string{"sync"}, "Vault is locked."},
 		{"missing password file", nil, []string{"unlock", "--passwordfile", filepath.Join(e.dir, "none")}, "Cannot read the password file " + filepath.Join(e.dir, "none") + "."},
 		{"unknown setting", nil, []string{"config", "region", "eu"}, "Unknown setting."},
-		{"a TODO command", nil, []string{"generate"}, "not implemented yet"},
 	}
 	for _, c := range cases {
 		r := e.run("", c.env, c.args...)

@@ -53,9 +53,7 @@ type command struct {
 	run   func(a *app, ctx context.Context, in *input) (*output, error)
 }
 
-// commands is the dispatch table. Entries whose run is notImplemented are
-// placeholders for commands still to be written; each keeps its place (and
-// its name) so that it is listed and refused the same way until then.
+// commands is the dispatch table.
 var commands = []command{
 	{name: "config", run: (*app).cmdConfig},
 	{name: "login", run: (*app).cmdLogin, flags: []flagDef{
@@ -88,18 +86,8 @@ var commands = []command{
 	{name: "restore", run: (*app).cmdRestore},
 	{name: "move", run: (*app).cmdMove},
 	{name: "confirm", run: (*app).cmdConfirm, flags: []flagDef{{name: "organizationid", value: true}}},
-	// TODO(issue 11): generate, on internal/passgen.
-	{name: "generate", run: notImplemented}, // generate.go
+	{name: "generate", run: (*app).cmdGenerate, flags: generateFlags},
 }
-
-// notImplemented is the run of a placeholder entry in commands.
-func notImplemented(*app, context.Context, *input) (*output, error) {
-	return nil, errNotImplemented
-}
-
-// errNotImplemented is the error of a command (or object) still to be
-// written.
-var errNotImplemented = fail("not implemented yet")
 
 // findCommand returns the table entry for name, or nil.
 func findCommand(name string) *command {
