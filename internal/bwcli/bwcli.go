@@ -19,6 +19,13 @@
 // BW_PASSWORD (--passwordenv), API keys in BW_CLIENTID/BW_CLIENTSECRET,
 // the session key in BW_SESSION, and the encoded JSON of what "bw create"
 // and "bw edit" write on standard input.
+//
+// Every command is a Node.js process of 1 to 2 s of CPU, and the 2026.9.0
+// CLI spends as long again waiting on its own timers: tests keep the
+// commands few (a login is a full sync, so a fresh CLI needs no "bw sync"
+// before reading), and run independent flows side by side with
+// Concurrently. At most two CLI processes per CPU run at once in a test
+// binary; further commands wait for one to end.
 package bwcli
 
 import (
@@ -144,6 +151,9 @@ func (c *CLI) RunEnv(env map[string]string, args ...string) (string, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	// Waiting for a slot is not part of the command's time.
+	procSlots <- struct{}{}
+	defer func() { <-procSlots }()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	args, input := jsonToStdin(args)
