@@ -365,8 +365,13 @@ const notFoundAttempts = 4
 // fetched, or what it just created, to that file (seen here about once in
 // six syncs, whatever the server data), so the next command finds nothing
 // and says "Not found." before it sends any request. Such a failure is
-// logged and retried after a "bw sync", at most notFoundAttempts times in
-// all: an object that really is missing still fails.
+// logged and retried after a "bw sync --force", at most notFoundAttempts
+// times in all: an object that really is missing still fails. The sync
+// is forced because a plain "bw sync" fetches nothing when the account's
+// revision date is not newer than the CLI's record of its last sync,
+// which the lost sync may well have written (seen here on a loaded
+// machine: a login's sync lost, and three plain syncs after it that did
+// not bring the item back).
 func (c *CLI) RunOnItem(args ...string) (string, error) {
 	c.tb.Helper()
 	var out string
@@ -393,7 +398,7 @@ func (c *CLI) onItem(args []string, cmd func() error) error {
 		}
 		c.tb.Logf("bwcli: %s (attempt %d of %d): the CLI does not hold the item (its own state race); syncing and retrying",
 			what, attempt, notFoundAttempts)
-		if _, err := c.Run("sync"); err != nil {
+		if _, err := c.Run("sync", "--force"); err != nil {
 			return err
 		}
 	}
