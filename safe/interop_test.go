@@ -68,7 +68,14 @@ type interopEnv struct {
 
 func newInterop(t *testing.T, version string, gen safetest.Generation, opts ...safe.Option) *interopEnv {
 	t.Helper()
-	e := newEnv(t, gen, opts...)
+	return loginInterop(t, newEnv(t, gen, opts...), version)
+}
+
+// loginInterop logs a fresh CLI in to e's server as e's user. The login
+// is a full sync: what is on the server by then, the CLI holds without a
+// "bw sync" of its own.
+func loginInterop(t *testing.T, e *env, version string) *interopEnv {
+	t.Helper()
 	pem := filepath.Join(t.TempDir(), "ca.pem")
 	if err := e.srv.WriteCertificatePEM(pem); err != nil {
 		t.Fatal(err)
@@ -97,29 +104,47 @@ var interopPairs = []struct {
 	gen     safetest.Generation
 }{{bwcli.V2023, safetest.Gen2023}, {bwcli.V2026, safetest.GenCurrent}}
 
+// forEachCLI runs f for both pairs at once (bwcli.Concurrently: each has
+// its own server and CLIs).
 func forEachCLI(t *testing.T, f func(t *testing.T, version string, gen safetest.Generation)) {
 	if testing.Short() {
 		t.Skip("interop tests run the official CLI; skipped with -short")
 	}
+	var names []string
 	for _, p := range interopPairs {
-		t.Run("bw-"+p.version, func(t *testing.T) {
-			t.Parallel()
-			f(t, p.version, p.gen)
-		})
+		names = append(names, "bw-"+p.version)
 	}
+	bwcli.Concurrently(t, names, func(t *testing.T, i int) {
+		f(t, interopPairs[i].version, interopPairs[i].gen)
+	})
 }
 
 // TestCLIReadsWhatBsafeWrote: items written by bsafe, with every field
 // type, per-item keys on and off, personal and in a team collection.
+//
+// bsafe writes every item first, one client per item-key policy on the
+// same server and account, and then one CLI logs in (its login syncs) and
+// reads each of them: one CLI login per server generation, not one per
+// policy, and no "bw sync" per item.
 func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 	t.Parallel()
 	forEachCLI(t, func(t *testing.T, version string, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		type written struct {
+			policy safe.ItemKeyPolicy
+			team   bool
+			id     string
+		}
+		var items []written
 		for _, policy := range []safe.ItemKeyPolicy{safe.ItemKeysNever, safe.ItemKeysAlways} {
 			if policy == safe.ItemKeysAlways && gen == safetest.Gen2023 {
 				continue // refused on 2023.8, which drops item keys (TestCreateUpdateDeleteRestorePurge)
 			}
-			ie := newInterop(t, version, gen, safe.WithItemKeys(policy))
-			ctx := t.Context()
+			client, _ := e.newClient(t, safe.WithItemKeys(policy))
+			if err := client.LoginPassword(ctx, testEmail, testPassword); err != nil {
+				t.Fatalf("login: %v", err)
+			}
 			for _, team := range []bool{false, true} {
 				item := &safe.Item{
 					Name: "written by bsafe", Notes: "sensitive-notes ✓\nline 2",
@@ -130,30 +155,37 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 				}
 				var opts []safe.CreateOption
 				if team {
-					item.TeamID = ie.team.ID
-					opts = append(opts, safe.InCollections(ie.col.ID))
+					item.TeamID = e.team.ID
+					opts = append(opts, safe.InCollections(e.col.ID))
 				}
-				created, err := ie.client.Items.Create(ctx, item, opts...)
+				created, err := client.Items.Create(ctx, item, opts...)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := ie.cliGet(t, created.ID)
-				exact, linked := 3, 101
-				want := cliItem{
-					ID: created.ID, Type: 1, Name: "written by bsafe", Notes: str("sensitive-notes ✓\nline 2"),
-					Fields: []cliField{{Name: "assocID", Value: str("bonnil")}, {Name: "hidden", Value: str("sensitive-h"), Type: 1},
-						{Name: "flag", Value: str("true"), Type: 2}, {Name: "pw", Type: 3, LinkedID: &linked}},
-					Login: &cliLogin{Username: str("bonnil"), Password: str("sensitive-pw"), TOTP: str("JBSWY3DPEHPK3PXP"),
-						URIs: []cliURI{{URI: "https://ad.example.com", Match: &exact}, {URI: "ldap://dc1"}}},
-					CollectionIDs: []string{},
-				}
-				if team {
-					want.OrganizationID, want.CollectionIDs = &ie.team.ID, []string{ie.col.ID}
-				}
-				got.RevisionDate = ""
-				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-					t.Errorf("policy %v, team %v: the CLI read (-want +got):\n%s", policy, team, diff)
-				}
+				items = append(items, written{policy, team, created.ID})
+			}
+		}
+		ie := loginInterop(t, e, version)
+		for _, w := range items {
+			var got cliItem
+			if err := ie.cli.JSONOnItem(&got, "get", "item", w.id); err != nil {
+				t.Fatalf("bw get item: %v", err)
+			}
+			exact, linked := 3, 101
+			want := cliItem{
+				ID: w.id, Type: 1, Name: "written by bsafe", Notes: str("sensitive-notes ✓\nline 2"),
+				Fields: []cliField{{Name: "assocID", Value: str("bonnil")}, {Name: "hidden", Value: str("sensitive-h"), Type: 1},
+					{Name: "flag", Value: str("true"), Type: 2}, {Name: "pw", Type: 3, LinkedID: &linked}},
+				Login: &cliLogin{Username: str("bonnil"), Password: str("sensitive-pw"), TOTP: str("JBSWY3DPEHPK3PXP"),
+					URIs: []cliURI{{URI: "https://ad.example.com", Match: &exact}, {URI: "ldap://dc1"}}},
+				CollectionIDs: []string{},
+			}
+			if w.team {
+				want.OrganizationID, want.CollectionIDs = &e.team.ID, []string{e.col.ID}
+			}
+			got.RevisionDate = ""
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("policy %v, team %v: the CLI read (-want +got):\n%s", w.policy, w.team, diff)
 			}
 		}
 	})

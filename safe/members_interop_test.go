@@ -36,19 +36,22 @@ type cliMember struct {
 func TestCLIMemberInterop(t *testing.T) {
 	t.Parallel()
 	forEachCLI(t, func(t *testing.T, version string, gen safetest.Generation) {
-		ie := newInterop(t, version, gen)
-		me := &memberEnv{env: ie.env, gen: gen}
+		e := newEnv(t, gen)
+		me := &memberEnv{env: e, gen: gen}
 		ctx := t.Context()
 		var err error
-		me.itemID, err = ie.srv.AddItem(ie.team, safetest.Item{Type: safetest.TypeLogin, Name: "team item",
-			Login: &safetest.Login{Username: "svc", Password: "sensitive-team-pw"}, CollectionIDs: []string{ie.col.ID}})
+		me.itemID, err = e.srv.AddItem(e.team, safetest.Item{Type: safetest.TypeLogin, Name: "team item",
+			Login: &safetest.Login{Username: "svc", Password: "sensitive-team-pw"}, CollectionIDs: []string{e.col.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := ie.srv.AddCollection(ie.team, "OTHER")
+		other, err := e.srv.AddCollection(e.team, "OTHER")
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The CLI logs in after the seeding: its login's sync fetches the
+		// team item and both collections.
+		ie := loginInterop(t, e, version)
 		ann, cid := me.person(t, "ann"), me.person(t, "cid")
 		me.person(t, "dee")
 		for _, inv := range []safe.Invitation{
@@ -123,9 +126,6 @@ func TestCLIMemberInterop(t *testing.T) {
 
 		// bw edit item-collections: the item into both collections; bsafe
 		// reads them.
-		if _, err := ie.cli.Run("sync"); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := ie.cli.RunOnItem("edit", "item-collections", me.itemID, mustEncode(t, []string{ie.col.ID, other.ID})); err != nil {
 			t.Fatalf("bw edit item-collections: %v", err)
 		}
@@ -147,12 +147,11 @@ func TestCLIMemberInterop(t *testing.T) {
 		if err := ie.client.Collections.RemoveAccess(ctx, ie.team.ID, ie.col.ID, annM.ID); err != nil {
 			t.Fatal(err)
 		}
+		// ann's CLI logs in only now: its login's sync is of the access
+		// just changed.
 		annCLI := loginCLI(t, ie, version, ann.Email, "sensitive-ann-pw")
 		var cols []struct {
 			ID string `json:"id"`
-		}
-		if _, err := annCLI.Run("sync", "--force"); err != nil {
-			t.Fatal(err)
 		}
 		if err := annCLI.JSON(&cols, "list", "collections"); err != nil {
 			t.Fatalf("bw list collections as the member: %v", err)

@@ -437,34 +437,41 @@ func TestAgentResetReadByOfficialCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the official CLI is slow; go test without -short runs it")
 	}
+	t.Parallel()
+	var names []string
 	for _, g := range generations {
-		t.Run(g.name, func(t *testing.T) {
-			w := newWorld(t, g.gen)
-			const newPW = "sensitive-reset-for-the-cli"
-			w.do(t, w.input("reset", false, "acctid", "Active Directory", "newpw", newPW), "0")
-			cli := bwcli.New(t, g.cli, w.srv.URL, w.certPath)
-			if _, err := cli.Login(adminEmail, adminPassword); err != nil {
-				t.Fatalf("bw login: %v", err)
-			}
-			var item struct {
-				Login struct {
-					Password string `json:"password"`
-				} `json:"login"`
-				PasswordHistory []struct {
-					Password string `json:"password"`
-				} `json:"passwordHistory"`
-			}
-			if err := cli.GetItemAfterSync(&item, w.ad, true); err != nil {
-				t.Fatalf("bw get item: %v", err)
-			}
-			if item.Login.Password != newPW {
-				t.Errorf("the CLI reads a password of %d characters, not the one the agent set", len(item.Login.Password))
-			}
-			if len(item.PasswordHistory) == 0 || item.PasswordHistory[0].Password != adPassword {
-				t.Errorf("the CLI reads no password history with the old password")
-			}
-		})
+		names = append(names, g.name)
 	}
+	// Both at once: a server and a CLI data directory each.
+	bwcli.Concurrently(t, names, func(t *testing.T, i int) {
+		g := generations[i]
+		w := newWorld(t, g.gen)
+		const newPW = "sensitive-reset-for-the-cli"
+		w.do(t, w.input("reset", false, "acctid", "Active Directory", "newpw", newPW), "0")
+		cli := bwcli.New(t, g.cli, w.srv.URL, w.certPath)
+		if _, err := cli.Login(adminEmail, adminPassword); err != nil {
+			t.Fatalf("bw login: %v", err)
+		}
+		var item struct {
+			Login struct {
+				Password string `json:"password"`
+			} `json:"login"`
+			PasswordHistory []struct {
+				Password string `json:"password"`
+			} `json:"passwordHistory"`
+		}
+		// The login, after the reset, is a full sync: the CLI holds
+		// the item as the agent left it.
+		if err := cli.JSONOnItem(&item, "get", "item", w.ad); err != nil {
+			t.Fatalf("bw get item: %v", err)
+		}
+		if item.Login.Password != newPW {
+			t.Errorf("the CLI reads a password of %d characters, not the one the agent set", len(item.Login.Password))
+		}
+		if len(item.PasswordHistory) == 0 || item.PasswordHistory[0].Password != adPassword {
+			t.Errorf("the CLI reads no password history with the old password")
+		}
+	})
 }
 
 func (w *world) wantPassword(t *testing.T, id, want string) {

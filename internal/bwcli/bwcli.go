@@ -19,6 +19,13 @@
 // BW_PASSWORD (--passwordenv), API keys in BW_CLIENTID/BW_CLIENTSECRET,
 // the session key in BW_SESSION, and the encoded JSON of what "bw create"
 // and "bw edit" write on standard input.
+//
+// Every command is a Node.js process of 1 to 2 s of CPU, and the 2026.9.0
+// CLI spends as long again waiting on its own timers: tests keep the
+// commands few (a login is a full sync, so a fresh CLI needs no "bw sync"
+// before reading), and run independent flows side by side with
+// Concurrently. At most two CLI processes per CPU run at once in a test
+// binary; further commands wait for one to end.
 package bwcli
 
 import (
@@ -144,6 +151,9 @@ func (c *CLI) RunEnv(env map[string]string, args ...string) (string, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	// Waiting for a slot is not part of the command's time.
+	procSlots <- struct{}{}
+	defer func() { <-procSlots }()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	args, input := jsonToStdin(args)
@@ -355,8 +365,13 @@ const notFoundAttempts = 4
 // fetched, or what it just created, to that file (seen here about once in
 // six syncs, whatever the server data), so the next command finds nothing
 // and says "Not found." before it sends any request. Such a failure is
-// logged and retried after a "bw sync", at most notFoundAttempts times in
-// all: an object that really is missing still fails.
+// logged and retried after a "bw sync --force", at most notFoundAttempts
+// times in all: an object that really is missing still fails. The sync
+// is forced because a plain "bw sync" fetches nothing when the account's
+// revision date is not newer than the CLI's record of its last sync,
+// which the lost sync may well have written (seen here on a loaded
+// machine: a login's sync lost, and three plain syncs after it that did
+// not bring the item back).
 func (c *CLI) RunOnItem(args ...string) (string, error) {
 	c.tb.Helper()
 	var out string
@@ -383,7 +398,7 @@ func (c *CLI) onItem(args []string, cmd func() error) error {
 		}
 		c.tb.Logf("bwcli: %s (attempt %d of %d): the CLI does not hold the item (its own state race); syncing and retrying",
 			what, attempt, notFoundAttempts)
-		if _, err := c.Run("sync"); err != nil {
+		if _, err := c.Run("sync", "--force"); err != nil {
 			return err
 		}
 	}

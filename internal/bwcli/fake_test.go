@@ -199,7 +199,8 @@ func TestJSONToStdinLeavesOtherCommands(t *testing.T) {
 }
 
 // TestRunOnItemRetriesNotFound: a command on an item that the CLI does not
-// hold yet (its own state race) is retried after a sync, and logged.
+// hold yet (its own state race) is retried after a forced sync (a plain
+// one may fetch nothing), and logged.
 func TestRunOnItemRetriesNotFound(t *testing.T) {
 	c, log := fakeNode(t)
 	if err := os.WriteFile(filepath.Join(log, "delete-replies"), []byte("Not found.\nNot found.\nok\n"), 0o644); err != nil {
@@ -208,7 +209,7 @@ func TestRunOnItemRetriesNotFound(t *testing.T) {
 	if _, err := c.RunOnItem("delete", "item", "i1"); err != nil {
 		t.Fatalf("RunOnItem: %v", err)
 	}
-	want := "delete item i1\nsync\ndelete item i1\nsync\ndelete item i1\n"
+	want := "delete item i1\nsync --force\ndelete item i1\nsync --force\ndelete item i1\n"
 	if got := readLog(t, log, "argv.log"); got != want {
 		t.Errorf("commands run:\n%s\nwant:\n%s", got, want)
 	}

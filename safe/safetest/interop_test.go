@@ -2,6 +2,7 @@ package safetest_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"path/filepath"
@@ -171,22 +172,22 @@ func TestCLIInterop(t *testing.T) {
 		t.Skip("runs the official CLI (slow); skipped with -short")
 	}
 	t.Parallel()
-	for _, tc := range []struct {
+	pairs := []struct {
 		version string
 		gen     safetest.Generation
 	}{
 		{bwcli.V2023, safetest.Gen2023},
 		{bwcli.V2026, safetest.GenCurrent},
-	} {
-		t.Run("bw"+tc.version, func(t *testing.T) {
-			t.Parallel()
-			bwcli.Install(t, tc.version) // once, before the flows run in parallel
-			f := seedInterop(t, tc.version, tc.gen)
-			t.Run("password", f.passwordFlow)
-			t.Run("apikey", f.apiKeyFlow)
-			t.Run("argon2-2fa", f.argonTwoFactorFlow)
-		})
 	}
+	// Every flow has its own CLI data directory, and the flows never
+	// change what another reads: all six run at once (bwcli.Concurrently).
+	bwcli.Concurrently(t, []string{"bw" + pairs[0].version, "bw" + pairs[1].version}, func(t *testing.T, i int) {
+		tc := pairs[i]
+		bwcli.Install(t, tc.version) // once, before the flows run at once
+		f := seedInterop(t, tc.version, tc.gen)
+		flows := []func(*testing.T){f.passwordFlow, f.apiKeyFlow, f.argonTwoFactorFlow}
+		bwcli.Concurrently(t, []string{"password", "apikey", "argon2-2fa"}, func(t *testing.T, i int) { flows[i](t) })
+	})
 }
 
 // cliItem is the part of the CLI's item JSON the tests compare.
@@ -286,18 +287,22 @@ func (f *interop) wantSeen(id string, viewer *safetest.User) safetest.Item {
 	return want
 }
 
-func (f *interop) checkSeeded(t *testing.T, cli *bwcli.CLI, viewer *safetest.User, ids []string) {
+// checkSeeded checks that cli, logged in as viewer, decrypts the seeded
+// items ids to exactly what was seeded. It returns what "bw get item"
+// printed for ids[0] and the items of "bw list items", for the caller's
+// further checks without running the CLI again.
+func (f *interop) checkSeeded(t *testing.T, cli *bwcli.CLI, viewer *safetest.User, ids []string) (first json.RawMessage, list []cliItem) {
 	t.Helper()
 	// "bw get item" first, with the retries of JSONOnItem: the 2023.9.1
 	// CLI sometimes has not yet written what its login's sync fetched (see
 	// bwcli.RunOnItem). Once it holds one item, it holds the whole sync.
 	// One get item per kind of item is enough to cover "bw get item".
+	must(t, cli.JSONOnItem(&first, "get", "item", ids[0]))
 	var one cliItem
-	must(t, cli.JSONOnItem(&one, "get", "item", ids[0]))
+	must(t, json.Unmarshal(first, &one))
 	if diff := cmp.Diff(f.wantSeen(ids[0], viewer), one.item(), itemOpts); diff != "" {
 		t.Errorf("bw get item %s (-seeded +cli):\n%s", ids[0], diff)
 	}
-	var list []cliItem
 	must(t, cli.JSON(&list, "list", "items"))
 	byID := map[string]cliItem{}
 	for _, it := range list {
@@ -313,6 +318,7 @@ func (f *interop) checkSeeded(t *testing.T, cli *bwcli.CLI, viewer *safetest.Use
 			t.Errorf("bw list items: item %q differs from what was seeded (-seeded +cli):\n%s", f.items[id].Name, diff)
 		}
 	}
+	return first, list
 }
 
 // aliceSees lists the seeded items alice sees: the team's and her own.
@@ -328,7 +334,6 @@ func aliceSees(f *interop) []string {
 }
 
 func (f *interop) passwordFlow(t *testing.T) {
-	t.Parallel()
 	cli := bwcli.New(t, f.version, f.srv.URL, f.pem)
 	if _, err := cli.Login(strings.ToLower(f.alice.Email), alicePW); err != nil {
 		t.Fatalf("bw login: %v", err)
@@ -519,7 +524,6 @@ func (f *interop) checkStored(t *testing.T, id string, want safetest.Item) {
 }
 
 func (f *interop) apiKeyFlow(t *testing.T) {
-	t.Parallel()
 	cli := bwcli.New(t, f.version, f.srv.URL, f.pem)
 	if err := cli.LoginAPIKey(f.bob.ClientID, f.bob.ClientSecret); err != nil {
 		t.Fatalf("bw login --apikey: %v", err)
@@ -527,9 +531,7 @@ func (f *interop) apiKeyFlow(t *testing.T) {
 	if _, err := cli.Unlock(bobPW); err != nil {
 		t.Fatalf("bw unlock: %v", err)
 	}
-	f.checkSeeded(t, cli, f.bob, f.bobItems)
-	var list []cliItem
-	must(t, cli.JSON(&list, "list", "items"))
+	first, list := f.checkSeeded(t, cli, f.bob, f.bobItems)
 	for _, it := range list {
 		if slices.Contains(f.bobHidden, it.ID) {
 			t.Errorf("bob sees %q, in a collection he has no access to", it.Name)
@@ -538,8 +540,9 @@ func (f *interop) apiKeyFlow(t *testing.T) {
 	// Read-only access. The 2023 CLI, seeing "edit": false, saves only the
 	// folder and favourite (PUT .../partial) and reports success; the 2026
 	// CLI refuses. Either way the item must not change.
+	// checkSeeded read bobItems[0] with "bw get item": edit that.
 	var one map[string]any
-	must(t, cli.JSON(&one, "get", "item", f.bobItems[0]))
+	must(t, json.Unmarshal(first, &one))
 	one["notes"] = "bob was here"
 	enc := mustV(bwcli.Encode(one))(t)
 	_, err := cli.Run("edit", "item", f.bobItems[0], enc)
@@ -555,7 +558,6 @@ func (f *interop) apiKeyFlow(t *testing.T) {
 }
 
 func (f *interop) argonTwoFactorFlow(t *testing.T) {
-	t.Parallel()
 	must(t, f.srv.RequireTwoFactor(f.carol, safetest.TwoFactorAuthenticator, "123456"))
 	cli := bwcli.New(t, f.version, f.srv.URL, f.pem)
 	if _, err := cli.Login(f.carol.Email, carolPW); err == nil {
