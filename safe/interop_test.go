@@ -120,6 +120,7 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 			}
 			ie := newInterop(t, version, gen, safe.WithItemKeys(policy))
 			ctx := t.Context()
+			var shared string // the personal item, shared with the team once the CLI read it
 			for _, team := range []bool{false, true} {
 				item := &safe.Item{
 					Name: "written by bsafe", Notes: "sensitive-notes ✓\nline 2",
@@ -153,6 +154,23 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 				got.RevisionDate = ""
 				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("policy %v, team %v: the CLI read (-want +got):\n%s", policy, team, diff)
+				}
+				if !team {
+					if _, err := ie.client.Items.Share(ctx, created.ID, ie.team.ID, ie.col.ID); err != nil {
+						t.Fatalf("Share: %v", err)
+					}
+					shared = created.ID
+					continue
+				}
+				// The CLI just synced: one more command reads the shared
+				// item, now the team's, decrypted under the team key.
+				var sharedGot cliItem
+				if err := ie.cli.JSONOnItem(&sharedGot, "get", "item", shared); err != nil {
+					t.Fatalf("bw get item (shared): %v", err)
+				}
+				want.ID, sharedGot.RevisionDate = shared, ""
+				if diff := cmp.Diff(want, sharedGot, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("policy %v: the CLI read the shared item (-want +got):\n%s", policy, diff)
 				}
 			}
 		}
