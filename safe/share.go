@@ -21,7 +21,10 @@ import (
 // The server leaves out, without an error, the collections the user
 // cannot write (and refuses the share if the user can write none of the
 // team's); the returned item, read back from the server, has the
-// collections it was put in.
+// collections it was put in: none, if every one asked for was left out
+// (the item is then the team's, outside the user's view). If that read
+// fails, the share still succeeded, and the item returned has the
+// collections asked for.
 //
 // An item already in a team, one with attachments (whose files the server
 // would need re-encrypted or uploaded again) or with data this package
@@ -105,8 +108,17 @@ func (s *ItemsService) Share(ctx context.Context, id, teamID string, collectionI
 	}
 	// The answer has no collections: read them back. The share succeeded
 	// either way; if the read fails, the next read syncs.
-	if cur, err := s.fetch(ctx, id); err == nil {
+	cur, err := s.fetch(ctx, id)
+	switch {
+	case err == nil:
 		return cur, nil
+	case errors.Is(err, ErrNotFound):
+		// The server left out every collection asked for (none was
+		// writable for this user): the item is the team's, in no
+		// collection this user sees.
+		s.c.noteRemoval(id)
+		shared.CollectionIDs = []string{}
+		return shared, nil
 	}
 	s.c.invalidate()
 	return shared, nil

@@ -286,3 +286,71 @@ func TestShareTwoClientsAtOnce(t *testing.T) {
 		checkShared(t, e, it.ID, e.col.ID)
 	})
 }
+
+// TestShareByMember: a member (not a manager) shares what the server
+// lets them. Collections they cannot write are left out by the server, and
+// Share reports where the item went: a collection asked for and writable
+// keeps it; none writable leaves it in no collection this member sees. A
+// member who can write no collection of the team is refused.
+func TestShareByMember(t *testing.T) {
+	t.Parallel()
+	forEachGeneration(t, func(t *testing.T, gen safetest.Generation) {
+		e := newEnv(t, gen)
+		ctx := t.Context()
+		other, err := e.srv.AddCollection(e.team, "OTHER")
+		if err != nil {
+			t.Fatal(err)
+		}
+		member := func(email string, grants ...safetest.CollectionAccess) *safe.Client {
+			t.Helper()
+			u, err := e.srv.AddUser(safetest.UserSpec{Email: email, Password: "member-pw", KDF: safetest.PBKDF2(5000)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.srv.AddMember(e.team, u, safetest.RoleUser, grants...); err != nil {
+				t.Fatal(err)
+			}
+			c, _ := e.newClient(t)
+			if err := c.LoginPassword(ctx, email, "member-pw"); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		writer := member("writer@example.com", safetest.CollectionAccess{CollectionID: e.col.ID})
+		a, err := writer.Items.Create(ctx, &safe.Item{Name: "a", Login: &safe.Login{Password: "sensitive-a"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := writer.Items.Share(ctx, a.ID, e.team.ID, e.col.ID, other.ID)
+		if err != nil || !slices.Equal(got.CollectionIDs, []string{e.col.ID}) {
+			t.Errorf("share into a writable and an unwritable collection: %v, %v; want [%s]", got, err, e.col.ID)
+		}
+		b, err := writer.Items.Create(ctx, &safe.Item{Name: "b", Login: &safe.Login{Password: "sensitive-b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = writer.Items.Share(ctx, b.ID, e.team.ID, other.ID)
+		if err != nil || got.TeamID != e.team.ID || len(got.CollectionIDs) != 0 {
+			t.Errorf("share into an unwritable collection only: %+v, %v; want the team's, in no collection", got, err)
+		}
+		if st, err := e.srv.Item(b.ID); err != nil || st.TeamID != e.team.ID || len(st.CollectionIDs) != 0 {
+			t.Errorf("stored: %+v, %v", st, err)
+		}
+		if _, err := writer.Items.Get(ctx, b.ID); !errors.Is(err, safe.ErrNotFound) {
+			t.Errorf("the member reads the item shared outside their collections: %v, want ErrNotFound", err)
+		}
+
+		reader := member("reader@example.com", safetest.CollectionAccess{CollectionID: e.col.ID, ReadOnly: true})
+		r, err := reader.Items.Create(ctx, &safe.Item{Name: "r", Login: &safe.Login{Password: "sensitive-r"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var apiErr *safe.APIError
+		if _, err := reader.Items.Share(ctx, r.ID, e.team.ID, e.col.ID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+			t.Errorf("a member without a writable collection: %v, want the server's 400", err)
+		}
+		if st, err := e.srv.Item(r.ID); err != nil || st.TeamID != "" {
+			t.Errorf("refused share left: %+v, %v", st, err)
+		}
+	})
+}
