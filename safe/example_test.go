@@ -203,6 +203,26 @@ func ExampleItemsService_SetPassword() {
 	// REDACTED
 }
 
+func ExampleItemsService_Share() {
+	srv, _, team, col := exampleServer()
+	defer srv.Close()
+	ctx := context.Background()
+	c := login(srv)
+
+	// A personal item, moved into the team's collection "Servers".
+	it, err := c.Items.Create(ctx, &safe.Item{Name: "Backup server", Login: &safe.Login{Password: "Pa55word!"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	shared, err := c.Items.Share(ctx, it.ID, team.ID, col.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(shared.ID == it.ID, shared.TeamID == team.ID, slices.Equal(shared.CollectionIDs, []string{col.ID}))
+	// Output:
+	// true true true
+}
+
 func ExampleCollectionsService_Find() {
 	srv, _, team, col := exampleServer()
 	defer srv.Close()

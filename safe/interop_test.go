@@ -163,6 +163,19 @@ func TestCLIReadsWhatBsafeWrote(t *testing.T) {
 					t.Fatal(err)
 				}
 				items = append(items, written{policy, team, created.ID})
+				if !team {
+					// Shared into the team before the CLI logs in, the
+					// personal item's copy is read as the team's,
+					// decrypted under the team key: one more bw get.
+					mine, err := client.Items.Create(ctx, item)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := client.Items.Share(ctx, mine.ID, e.team.ID, e.col.ID); err != nil {
+						t.Fatalf("Share: %v", err)
+					}
+					items = append(items, written{policy, true, mine.ID})
+				}
 			}
 		}
 		ie := loginInterop(t, e, version)

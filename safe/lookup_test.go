@@ -179,6 +179,12 @@ func TestIDsNeverReshapeTheURL(t *testing.T) {
 				_, err := c.Items.MoveToCollections(ctx, id, e.col.ID)
 				return err
 			},
+			"Items.Share":      func() error { _, err := c.Items.Share(ctx, id, e.team.ID, e.col.ID); return err },
+			"Items.Share team": func() error { _, err := c.Items.Share(ctx, e.col.ID, id, e.col.ID); return err },
+			"Items.Share collection": func() error {
+				_, err := c.Items.Share(ctx, e.col.ID, e.team.ID, id)
+				return err
+			},
 			"Collections.Delete":      func() error { return c.Collections.Delete(ctx, e.team.ID, id) },
 			"Collections.Delete team": func() error { return c.Collections.Delete(ctx, id, e.col.ID) },
 			"Collections.Access":      func() error { _, err := c.Collections.Access(ctx, e.team.ID, id); return err },

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -314,12 +315,82 @@ func TestEditItemCollections(t *testing.T) {
 
 func TestMoveItemChecks(t *testing.T) {
 	ie := newItemsEnv(t)
+	col := ie.team.DefaultCollectionID
 	failsWith(t, ie.bad("", "move", ie.adID), "error: missing required argument 'organizationId'")
 	failsWith(t, ie.bad("", "move", ie.adID, ie.team.ID), "`requestJson` was not provided.")
 	failsWith(t, ie.bad("", "move", ie.adID, ie.team.ID, enc(`[]`)), "You must provide at least one collection id for this item.")
-	failsWith(t, ie.bad("", "move", ie.dbID, ie.team.ID, enc(`["`+ie.team.DefaultCollectionID+`"]`)), "This item already belongs to an organization.")
-	failsWith(t, ie.bad("", "move", ie.adID, ie.team.ID, enc(`["`+ie.team.DefaultCollectionID+`"]`)),
-		"move is not supported yet: the SDK cannot share an item with an organization.")
+	failsWith(t, ie.bad("", "move", ie.adID, ie.team.ID, "%%%"), "Error parsing the encoded request data.")
+	failsWith(t, ie.bad("", "move", ie.dbID, ie.team.ID, enc(`["`+col+`"]`)), "This item already belongs to an organization.")
+	failsWith(t, ie.bad("", "move", ie.adID, "0b0e0c1a-1111-4222-8333-444455556666", enc(`["`+col+`"]`)), "Organization not found.")
+	failsWith(t, ie.bad("", "move", ie.adID, "not-an-org", enc(`["`+col+`"]`)), "Organization not found.")
+	if r := ie.bad("", "move", ie.adID, ie.team.ID, enc(`["not-a-collection"]`)); r.code != 1 || r.stdout != "" ||
+		!strings.Contains(r.stderr, "not a GUID") || strings.Count(r.stderr, "\n") > 1 {
+		t.Errorf("a collection ID that is no GUID: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if st, err := ie.srv.Item(ie.adID); err != nil || st.TeamID != "" {
+		t.Errorf("item after refused moves: team %q, %v; want still personal", st.TeamID, err)
+	}
+}
+
+// TestMoveItem: move shares the personal item with the organization and
+// prints it as bw does (the item as now stored, in the collection); the
+// server holds it under the team key, with no personal copy left.
+func TestMoveItem(t *testing.T) {
+	ie := newItemsEnv(t)
+	col := ie.team.DefaultCollectionID
+	before := len(ie.srv.ItemIDs())
+	out := ie.ok("", "move", strings.ToUpper(ie.adID), strings.ToUpper(ie.team.ID), enc(`["`+strings.ToUpper(col)+`"]`))
+	var got struct {
+		Object, ID, Name, OrganizationID string
+		CollectionIDs                    []string
+		Login                            struct{ Username, Password string }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("move printed %q: %v", out, err)
+	}
+	if got.Object != "item" || got.ID != ie.adID || got.Name != "AD" || got.OrganizationID != ie.team.ID ||
+		!slices.Equal(got.CollectionIDs, []string{col}) || got.Login.Username != "bonnil" || got.Login.Password != testItemPassword {
+		t.Errorf("move printed %s", out)
+	}
+	st, err := ie.srv.Item(ie.adID) // the server's decryption, under the team key
+	if err != nil || st.TeamID != ie.team.ID || !slices.Equal(st.CollectionIDs, []string{col}) || st.Login.Password != testItemPassword {
+		t.Errorf("stored item: %+v, %v", st, err)
+	}
+	if n := len(ie.srv.ItemIDs()); n != before {
+		t.Errorf("%d items after the move, want %d (moved, not copied)", n, before)
+	}
+	if inOrg := names(t, ie.ok("", "list", "items", "--organizationid", ie.team.ID)); !slices.Contains(inOrg, "AD") {
+		t.Errorf("list items --organizationid after the move: %v, want AD among them", inOrg)
+	}
+	failsWith(t, ie.bad("", "move", ie.adID, ie.team.ID, enc(`["`+col+`"]`)), "This item already belongs to an organization.")
+}
+
+// TestMoveItemLostAnswer: a move the server applied but whose answer was
+// dropped is a success, printed as one, not an error.
+func TestMoveItemLostAnswer(t *testing.T) {
+	ie := newItemsEnv(t)
+	base := ie.srv.Client().Transport
+	var shares atomic.Int32
+	lose := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/share") && shares.Add(1) == 1 {
+			resp, err := base.RoundTrip(r) // applied by the server, the answer lost
+			if err == nil {
+				resp.Body.Close()
+			}
+			return nil, io.ErrUnexpectedEOF
+		}
+		return base.RoundTrip(r)
+	})}
+	r := ie.runWith(lose, "", "move", ie.adID, ie.team.ID, enc(`["`+ie.team.DefaultCollectionID+`"]`))
+	if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, ie.team.ID) {
+		t.Errorf("move with a lost answer: exit %d, stdout %q, stderr %q; want success", r.code, r.stdout, r.stderr)
+	}
+	if n := shares.Load(); n < 2 {
+		t.Errorf("%d share requests, want the lost one and its repeat", n)
+	}
+	if st, err := ie.srv.Item(ie.adID); err != nil || st.TeamID != ie.team.ID {
+		t.Errorf("stored item: team %q, %v", st.TeamID, err)
+	}
 }
 
 // TestItemWritesBadInput: broken base64 or JSON, or a missing argument, is

@@ -183,10 +183,10 @@ func (a *app) restoreItem(ctx context.Context, in *input) (*output, error) {
 	return nil, nil
 }
 
-// moveItem is "move <itemid> <organizationid> [encodedJson]": bw shares a
-// personal item with an organization, re-encrypting it under the
-// organization's key. Package safe has no call for that yet, so after
-// bw's checks of the input this fails, writing nothing.
+// moveItem is "move <itemid> <organizationid> [encodedJson]", the JSON an
+// array of collection IDs (at least one): the personal item is shared with
+// the organization (Items.Share) and printed as bw prints it, the item as
+// now stored.
 func (a *app) moveItem(ctx context.Context, in *input) (*output, error) {
 	id, err := itemID(in)
 	if err != nil {
@@ -195,6 +195,7 @@ func (a *app) moveItem(ctx context.Context, in *input) (*output, error) {
 	if in.arg(1) == "" {
 		return nil, fail("error: missing required argument 'organizationId'")
 	}
+	orgID := strings.ToLower(in.arg(1)) // as bw
 	b, err := a.requestJSON(in.arg(2))
 	if err != nil {
 		return nil, err
@@ -217,5 +218,22 @@ func (a *app) moveItem(ctx context.Context, in *input) (*output, error) {
 	if it.TeamID != "" {
 		return nil, fail("This item already belongs to an organization.")
 	}
-	return nil, fail("move is not supported yet: the SDK cannot share an item with an organization.")
+	for i := range ids {
+		ids[i] = strings.ToLower(ids[i])
+	}
+	if !isGUID(orgID) {
+		return nil, fail("Organization not found.")
+	}
+	it, err = c.Items.Share(ctx, id, orgID, ids...)
+	switch {
+	case errors.Is(err, safe.ErrNoTeamKey):
+		return nil, fail("Organization not found.")
+	case errors.Is(err, safe.ErrInvalidArgument):
+		// An ID that is no GUID, or an item Share cannot move (see its
+		// documentation); the message names the reason, never a secret.
+		return nil, fail(strings.TrimPrefix(err.Error(), "safe: "))
+	case err != nil:
+		return nil, writeError(err)
+	}
+	return object(itemResponse(it)), nil
 }

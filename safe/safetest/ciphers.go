@@ -3,6 +3,7 @@ package safetest
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -192,7 +193,7 @@ func (s *Server) postCipher(c *call) (any, error) {
 }
 
 // cipherWithCollections reads the {"cipher": {...}, "collectionIds": [...]}
-// body of /ciphers/create and /ciphers/{id}/share.
+// body of /ciphers/create.
 func (c *call) cipherWithCollections() (*cipherRequest, []string, error) {
 	var body struct {
 		Cipher        json.RawMessage `json:"cipher"`
@@ -319,52 +320,119 @@ func (s *Server) putCipherPartial(c *call) (any, error) {
 	return c.cipherOut(ci, kindCipher), nil
 }
 
-// PUT /api/ciphers/{id}/share: move a personal cipher into a team. The
-// body's cipher must be re-encrypted with the team key by the client.
+// PUT /api/ciphers/{id}/share (and legacy POST): move a personal cipher
+// into a team, re-encrypted under the team key by the client. The checks
+// are the server's, in its order (2023.8: Hitachi-ID/bravura-safe_server;
+// current: bitwarden/server):
+//   - model validation, src/Api/Vault/Models/Request/CipherRequestModel.cs
+//     CipherShareRequestModel: collectionIds and cipher are [Required] (and
+//     the cipher's own members valid); only then does Validate add "Cipher
+//     OrganizationId is required." and "You must select at least one
+//     collection.";
+//   - src/Api/Vault/Controllers/CiphersController.cs PutShare: a cipher
+//     that does not exist or is not the caller's own (a team cipher has no
+//     owner, so an item already in a team is refused here too), or a team
+//     the caller is not a confirmed member of: 404;
+//   - current servers only: encryptedFor must be the caller
+//     (ValidateCipherEncryptedByUser; no key id check, as for team items);
+//   - src/Core/Vault/Services/Implementations/CipherService.cs
+//     ValidateCipherCanBeShared: lastKnownRevisionDate, when sent, within a
+//     second of the stored revision;
+//   - Cipher_UpdateCollections.sql: collections the caller cannot write,
+//     or of another team, are left out without an error; only a caller who
+//     can write no collection of the team at all gets 400 "Unable to save."
+//     and nothing changes;
+//   - Cipher_UpdateWithCollections.sql: the type never changes; 2023.8
+//     keeps the stored folders, favourites and reprompt, current servers
+//     take the caller's folder, favourite and reprompt (and key) from the
+//     request. The folder is not checked.
+//
+// The answer is a "cipher" (CipherResponseModel), without collectionIds.
 func (s *Server) putCipherShare(c *call) (any, error) {
-	ci, _, err := c.visibleCipher()
+	req, collectionIDs, err := c.shareRequest()
 	if err != nil {
 		return nil, err
 	}
-	req, collectionIDs, err := c.cipherWithCollections()
-	if err != nil {
-		return nil, err
-	}
-	if ci.orgID != "" || ci.userID != c.user.id {
-		return nil, errBadRequest("One or more ciphers do not belong to you.")
-	}
-	if req.orgID == "" {
-		return nil, errBadRequest(msgNotInOrg)
-	}
-	if c.st.membership(c.user.id, req.orgID) == nil {
+	ci := c.st.ciphers[c.id("id")]
+	if ci == nil || ci.orgID != "" || ci.userID != c.user.id || c.st.membership(c.user.id, req.orgID) == nil {
 		return nil, errNotFound()
 	}
-	if len(collectionIDs) == 0 {
-		return nil, errBadRequest("You must select at least one collection.")
+	if err := c.checkEncryptedFor(req, false); err != nil {
+		return nil, err
 	}
 	if err := checkRevision(ci, req.lastKnown); err != nil {
 		return nil, err
 	}
+	writable := false
+	for _, col := range c.st.collections {
+		if col.orgID == req.orgID && c.st.canWriteCollection(c.user, col) {
+			writable = true
+			break
+		}
+	}
+	if !writable {
+		return nil, errBadRequest("Unable to save.")
+	}
 	cols := map[string]bool{}
 	for _, id := range collectionIDs {
-		col := c.st.collections[normID(id)]
-		if col == nil || col.orgID != req.orgID {
-			return nil, errBadRequest(msgCollectionOrg)
+		if col := c.st.collections[normID(id)]; col != nil && col.orgID == req.orgID && c.st.canWriteCollection(c.user, col) {
+			cols[col.id] = true
 		}
-		if !c.st.canWriteCollection(c.user, col) {
-			return nil, errBadRequest(msgCannotEdit)
-		}
-		cols[col.id] = true
 	}
-	ci.setData(req.data)
+	data := req.data
+	data["type"] = ci.data["type"]
+	if !c.current() {
+		if r, ok := ci.data["reprompt"]; ok {
+			data["reprompt"] = r
+		} else {
+			delete(data, "reprompt")
+		}
+	}
+	ci.setData(data)
+	if c.current() {
+		setPerUser(ci, c.user.id, req.folderID, req.favorite)
+	}
 	ci.userID = ""
 	ci.orgID = req.orgID
 	ci.collections = cols
-	setPerUser(ci, c.user.id, req.folderID, req.favorite)
 	ci.revision = c.now
 	c.st.touchUser(c.user, c.now)
 	c.st.touchCipher(ci, c.now)
 	return c.cipherOut(ci, kindCipher), nil
+}
+
+// shareRequest reads and validates the body of /ciphers/{id}/share as
+// CipherShareRequestModel is validated (see putCipherShare).
+func (c *call) shareRequest() (*cipherRequest, []string, error) {
+	var body struct {
+		Cipher        json.RawMessage `json:"cipher"`
+		CollectionIDs *[]string       `json:"collectionIds"`
+	}
+	if err := c.decode(&body); err != nil {
+		return nil, nil, err
+	}
+	if body.CollectionIDs == nil {
+		return nil, nil, errValidation("CollectionIds", "The CollectionIds field is required.")
+	}
+	if body.Cipher == nil || isNull(body.Cipher) {
+		return nil, nil, errValidation("Cipher", "The Cipher field is required.")
+	}
+	req, err := parseCipherRequest(body.Cipher, "Cipher.")
+	if err != nil {
+		return nil, nil, err
+	}
+	c.dropUnmodelled(req)
+	invalid := map[string][]string{}
+	if req.orgID == "" {
+		invalid["OrganizationId"] = []string{"Cipher OrganizationId is required."}
+	}
+	if len(*body.CollectionIDs) == 0 {
+		invalid["CollectionIds"] = []string{"You must select at least one collection."}
+	}
+	if len(invalid) > 0 {
+		return nil, nil, &apiError{status: http.StatusBadRequest, message: msgModelInvalid, validation: invalid}
+	}
+	return req, *body.CollectionIDs, nil
 }
 
 // setCollections replaces a team cipher's collections as the user may:
