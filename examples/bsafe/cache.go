@@ -72,11 +72,9 @@ func (c *vaultCache) LoadSync(context.Context) ([]byte, int64, bool, error) {
 
 // StoreSync encrypts and writes the cache atomically, mode 0600.
 func (c *vaultCache) StoreSync(_ context.Context, body []byte, revision int64) error {
-	plain := make([]byte, 8, 8+len(body))
-	binary.BigEndian.PutUint64(plain, uint64(revision))
-	plain = append(plain, body...)
-	enc, err := c.key.EncryptBuffer(plain)
-	clear(plain)
+	var rev [8]byte
+	binary.BigEndian.PutUint64(rev[:], uint64(revision))
+	enc, err := c.key.EncryptBuffer(rev[:], body) // one copy of body, the ciphertext
 	if err != nil {
 		return err
 	}
