@@ -24,7 +24,8 @@ import (
 // the cached revision; otherwise, and whenever the body is not of the
 // logged-in user or does not decode, it syncs in full. After every full
 // sync it calls StoreSync with the new body. The client calls the cache
-// from one goroutine at a time.
+// from one goroutine at a time, and never clears it: Logout does not, so
+// delete the stored body where the program forgets the session.
 type SyncCache interface {
 	// LoadSync returns the stored body and its revision (the account
 	// revision date in ms, as given to StoreSync), or ok false when there
