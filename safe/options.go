@@ -29,6 +29,7 @@ type config struct {
 	decryptWorkers int
 	insecureHTTP   bool
 	legacyUserKeys bool
+	syncCache      SyncCache
 }
 
 func defaultConfig() config {
@@ -127,7 +128,8 @@ func WithUserAgent(ua string) Option {
 // caller must see even with debug off are logged at error level: an item
 // whose own key the server did not keep, which the client then writes
 // again without one, and an internal error in a shared sync or token
-// refresh. Bodies, headers and secrets are never logged.
+// refresh. A sync cache (WithSyncCache) that was ignored or failed is
+// logged at warning level. Bodies, headers and secrets are never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {

@@ -227,3 +227,18 @@ func (saved *savedSession) session() (*session, error) {
 
 // baseURL is the server's base URL, as given to NewClient (normalised).
 func (c *Client) baseURL() string { return strings.TrimSuffix(c.apiURL, "/api") }
+
+// Account returns the logged-in user's ID and e-mail address from the
+// session, with no request and no sync: the ID is the access token's
+// subject, the e-mail the one the session was opened with (as given to
+// LoginPassword; after LoginAPIKey, the token's). It fails with
+// ErrNotLoggedIn, or ErrTeamKeySession for a team API key session, which
+// has no user. Profile has the server's view of the user, at the cost of
+// a sync.
+func (c *Client) Account() (userID, email string, err error) {
+	s, err := c.current()
+	if err != nil {
+		return "", "", err
+	}
+	return s.userID, s.email, nil
+}

@@ -145,19 +145,25 @@ func (c *Client) snapshot(ctx context.Context) (*vault, error) {
 		if unchanged {
 			return v, nil
 		}
+		return c.sync(ctx, false)
 	}
-	return c.sync(ctx)
+	return c.sync(ctx, true)
 }
 
 // Sync fetches and decrypts the whole vault now, replacing the client's
-// snapshot. Reads sync by themselves when needed, so calling Sync is only
-// useful to pick up changes made elsewhere at once.
+// snapshot (and, with WithSyncCache, storing the response). Reads sync by
+// themselves when needed, so calling Sync is only useful to pick up
+// changes made elsewhere at once. A Sync that starts while a first read
+// is taking the vault from the sync cache waits for that read and returns
+// its result: the server has just confirmed that nothing changed.
 func (c *Client) Sync(ctx context.Context) error {
-	_, err := c.sync(ctx)
+	_, err := c.sync(ctx, false)
 	return err
 }
 
-func (c *Client) sync(ctx context.Context) (*vault, error) {
+// sync replaces the snapshot: with useCache (the client has none yet),
+// from the sync cache if it is current, else by a full sync.
+func (c *Client) sync(ctx context.Context, useCache bool) (*vault, error) {
 	v, err := c.shared(ctx, &c.syncs, "sync", func(ctx context.Context) (any, error) {
 		s, err := c.current()
 		if err != nil {
@@ -177,6 +183,12 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
+		if useCache && c.cfg.syncCache != nil {
+			if v := c.fromCache(ctx, s, rev); v != nil {
+				v.synced, v.checked = time.Now(), time.Now()
+				return c.install(s, v)
+			}
+		}
 		body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/sync?excludeDomains=true", path: "/api/sync", auth: true, maxBody: maxSyncBody})
 		if err != nil {
 			return nil, err
@@ -186,19 +198,31 @@ func (c *Client) sync(ctx context.Context) (*vault, error) {
 			return nil, err
 		}
 		v.revision, v.synced, v.checked = rev, time.Now(), time.Now()
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.sess != s {
-			return nil, ErrNotLoggedIn // logged out (or in again) meanwhile
-		}
-		v.replay(c.writesDuringSync)
-		c.vault = v
-		return v, nil
+		// Stored only once it decoded: a response this client cannot read
+		// must not be served to the next one. The pair is consistent, as
+		// the body was read after rev: it holds at least what rev counts,
+		// so a later change (the client's own writes included) always
+		// moves the server's revision past it.
+		c.toCache(ctx, body, rev)
+		return c.install(s, v)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return v.(*vault), nil
+}
+
+// install makes v the snapshot, with the client's own writes made while it
+// was read (from the server or the sync cache) applied.
+func (c *Client) install(s *session, v *vault) (*vault, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sess != s {
+		return nil, ErrNotLoggedIn // logged out (or in again) meanwhile
+	}
+	v.replay(c.writesDuringSync)
+	c.vault = v
+	return v, nil
 }
 
 // revisionDate is the account's revision date in ms since the epoch.

@@ -131,16 +131,17 @@ func TestStateFileHoldsNoSecret(t *testing.T) {
 	}
 }
 
-// TestServerFailures: a login whose sync fails leaves nobody logged in, and
-// a failed sync leaves the state file (and its last sync date) as it was.
+// TestServerFailures: a login whose token grant fails leaves nobody logged
+// in (login does not sync: a failing /api/sync does not concern it), and a
+// failed sync leaves the state file (and its last sync date) as it was.
 func TestServerFailures(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, safetest.GenCurrent)
 	before := e.stateBytes()
-	e.srv.InjectFault(safetest.Fault{Path: "/api/sync", Status: 400, Count: 10})
+	e.srv.InjectFault(safetest.Fault{Path: "/identity/connect/token", Status: 400, Count: 10})
 	r := e.run("", nil, "login", testEmail, testPassword, "--raw")
 	if r.code != 1 || r.stdout != "" || r.stderr == "" || strings.ContainsAny(r.stderr, "\n") || strings.Contains(r.stderr, "sensitive-") {
-		t.Fatalf("login with a failing sync: %+v; want exit 1, one line on stderr, no secret", r)
+		t.Fatalf("login with a failing token grant: %+v; want exit 1, one line on stderr, no secret", r)
 	}
 	if e.stateBytes() != before {
 		t.Fatal("a login that failed changed the state file")

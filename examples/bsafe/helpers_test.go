@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bsafe-go/bsafe/safe/safetest"
@@ -27,6 +29,21 @@ type testEnv struct {
 	user *safetest.User
 	dir  string
 	env  map[string]string // the environment every run sees, besides its own
+
+	fullSyncs atomic.Int32 // the /api/sync requests of all runs
+}
+
+// syncCounter counts the full syncs that pass it.
+type syncCounter struct {
+	next http.RoundTripper
+	n    *atomic.Int32
+}
+
+func (s syncCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/api/sync") {
+		s.n.Add(1)
+	}
+	return s.next.RoundTrip(r)
 }
 
 func newTestEnv(t *testing.T, gen safetest.Generation) *testEnv {
@@ -65,7 +82,7 @@ func (e *testEnv) run(stdin string, env map[string]string, args ...string) resul
 		}
 		return e.env[k]
 	})
-	a.httpClient = e.srv.Client()
+	a.httpClient = &http.Client{Transport: syncCounter{e.srv.Client().Transport, &e.fullSyncs}}
 	a.isTerminal = func(any) bool { return false }
 	code := a.run(context.Background(), args)
 	return result{stdout.String(), stderr.String(), code}

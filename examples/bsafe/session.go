@@ -29,9 +29,9 @@ func (s *state) server() string {
 }
 
 // client returns a safe.Client for the configured server and this
-// installation's device ID.
-func (a *app) client(st *state) (*safe.Client, error) {
-	opts := []safe.Option{safe.WithDeviceID(st.DeviceID)}
+// installation's device ID, with the extra options.
+func (a *app) client(st *state, extra ...safe.Option) (*safe.Client, error) {
+	opts := append([]safe.Option{safe.WithDeviceID(st.DeviceID)}, extra...)
 	if a.httpClient != nil {
 		opts = append(opts, safe.WithHTTPClient(a.httpClient))
 	}
@@ -48,6 +48,8 @@ func (a *app) client(st *state) (*safe.Client, error) {
 // login it fails with bw's "You are not logged in."; without the key, with a
 // wrong one or after lock, with "Vault is locked." (bw would prompt for the
 // master password unless --nointeraction; bsafe never does, see README).
+// The client reads the vault through the vault cache (cache.go) under the
+// same key.
 func (a *app) unlocked(ctx context.Context) (*safe.Client, error) {
 	st, err := a.loadState()
 	if err != nil {
@@ -59,7 +61,11 @@ func (a *app) unlocked(ctx context.Context) (*safe.Client, error) {
 	if st.Session == nil || a.session == "" {
 		return nil, fail(msgLocked)
 	}
-	c, err := a.client(st)
+	var opts []safe.Option
+	if cache := a.newVaultCache(a.session); cache != nil {
+		opts = append(opts, safe.WithSyncCache(cache))
+	}
+	c, err := a.client(st, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +204,7 @@ func (a *app) cmdLogin(ctx context.Context, in *input) (*output, error) {
 			return nil, loginError(err)
 		}
 	}
-	return a.saveUnlocked(ctx, c, st, "You are logged in!", true)
+	return a.saveUnlocked(c, st, "You are logged in!")
 }
 
 // loginError turns a login failure into bw's messages.
@@ -213,25 +219,24 @@ func loginError(err error) error {
 }
 
 // saveUnlocked saves c's session (the blob in the state file, the key
-// printed only) and returns bw's message after login or unlock. With sync,
-// it syncs first, as bw's login does.
-func (a *app) saveUnlocked(ctx context.Context, c *safe.Client, st *state, title string, sync bool) (*output, error) {
-	p, err := c.Profile(ctx)
+// printed only) and returns bw's message after login or unlock. Unlike
+// bw's login, it does not sync: the user's ID and e-mail, all that status
+// needs, come with the session, and the first command that reads the
+// vault syncs (README). The vault cache, under the key this replaces, is
+// deleted.
+func (a *app) saveUnlocked(c *safe.Client, st *state, title string) (*output, error) {
+	id, email, err := c.Account()
 	if err != nil {
 		return nil, err
-	}
-	if sync {
-		if err := c.Sync(ctx); err != nil {
-			return nil, err
-		}
-		now := time.Now().UTC()
-		st.LastSync = &now
 	}
 	blob, key, err := c.ExportSession()
 	if err != nil {
 		return nil, err
 	}
-	st.Email, st.UserID, st.Session = p.Email, p.ID, blob
+	if err := a.removeCache(); err != nil {
+		return nil, err
+	}
+	st.Email, st.UserID, st.Session = email, id, blob
 	if err := a.saveState(st); err != nil {
 		return nil, err
 	}
@@ -285,7 +290,7 @@ func (a *app) cmdUnlock(ctx context.Context, in *input) (*output, error) {
 	if err != nil {
 		return nil, loginError(err)
 	}
-	return a.saveUnlocked(ctx, c, st, "Your vault is now unlocked!", false)
+	return a.saveUnlocked(c, st, "Your vault is now unlocked!")
 }
 
 // cmdLock is "lock": the saved session is dropped, so no session key opens
@@ -300,6 +305,10 @@ func (a *app) cmdLock(context.Context, *input) (*output, error) {
 	}
 	st.Session = nil
 	if err := a.saveState(st); err != nil {
+		return nil, err
+	}
+	// The key is forgotten, so the cache is of no use: delete it.
+	if err := a.removeCache(); err != nil {
 		return nil, err
 	}
 	return message("Your vault is locked.", "", ""), nil
@@ -317,6 +326,9 @@ func (a *app) cmdLogout(context.Context, *input) (*output, error) {
 	}
 	*st = state{ServerURL: st.ServerURL, DeviceID: st.DeviceID}
 	if err := a.saveState(st); err != nil {
+		return nil, err
+	}
+	if err := a.removeCache(); err != nil {
 		return nil, err
 	}
 	return message("You have logged out.", "", ""), nil
@@ -379,7 +391,7 @@ func (a *app) cmdSync(ctx context.Context, in *input) (*output, error) {
 		return nil, err
 	}
 	stop := a.progress("Syncing...")
-	err = c.Sync(ctx)
+	err = c.Sync(ctx) // always a full sync, which replaces the vault cache
 	stop()
 	if err != nil {
 		return nil, fail("Syncing failed: " + errorMessage(err))

@@ -92,9 +92,20 @@ func (a *app) loadState() (*state, error) {
 	return a.st, nil
 }
 
-// saveState writes the state file atomically (a temporary file in the same
-// directory, then a rename), mode 0600 in a 0700 directory.
+// saveState writes the state file atomically, mode 0600 in a 0700
+// directory.
 func (a *app) saveState(s *state) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return a.writeFile(stateFile, "the state file", b)
+}
+
+// writeFile writes name (what, in the error) in the app-data directory
+// atomically (a temporary file in the same directory, then a rename), mode
+// 0600 in a 0700 directory.
+func (a *app) writeFile(name, what string, b []byte) error {
 	dir, err := a.dir()
 	if err != nil {
 		return err
@@ -102,13 +113,9 @@ func (a *app) saveState(s *state) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail("Cannot create the app-data directory " + dir + ".")
 	}
-	b, err := json.Marshal(s)
+	tmp, err := os.CreateTemp(dir, name+".tmp*")
 	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, stateFile+".tmp*")
-	if err != nil {
-		return fail("Cannot write the state file in " + dir + ".")
+		return fail("Cannot write " + what + " in " + dir + ".")
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
 	if err := tmp.Chmod(0o600); err == nil {
@@ -120,7 +127,7 @@ func (a *app) saveState(s *state) error {
 			err = cerr
 		}
 		if err == nil {
-			err = os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
+			err = os.Rename(tmp.Name(), filepath.Join(dir, name))
 		}
 		if err == nil {
 			return nil
@@ -128,7 +135,7 @@ func (a *app) saveState(s *state) error {
 	} else {
 		tmp.Close()
 	}
-	return fail("Cannot write the state file in " + dir + ".")
+	return fail("Cannot write " + what + " in " + dir + ".")
 }
 
 // newDeviceID returns a random UUID (version 4), the form servers expect.

@@ -300,7 +300,11 @@ func (e *EncString) UnmarshalJSON(b []byte) error {
 // ParseEncBuffer parses the binary form of an EncString used for attachment
 // and Send files: [type][iv 16][mac 32][ciphertext] for type 2 and
 // [type][iv 16][ciphertext] for type 0. The result does not alias b.
-func ParseEncBuffer(b []byte) (EncString, error) {
+func ParseEncBuffer(b []byte) (EncString, error) { return parseEncBuffer(b, true) }
+
+// parseEncBuffer is ParseEncBuffer; without keep, the EncString aliases b
+// (for a caller that is done with it before b can change).
+func parseEncBuffer(b []byte, keep bool) (EncString, error) {
 	if len(b) == 0 {
 		return EncString{}, encErr("empty buffer")
 	}
@@ -311,13 +315,19 @@ func ParseEncBuffer(b []byte) (EncString, error) {
 		if len(b) < 1+16+32 {
 			return EncString{}, encErr("type 2 buffer is %d bytes, want at least %d", len(b), 1+16+32+16)
 		}
-		c := append([]byte(nil), b[1:]...)
+		c := b[1:len(b):len(b)]
+		if keep {
+			c = append([]byte(nil), c...)
+		}
 		e = EncString{typ: typ, iv: c[:16:16], mac: c[16:48:48], data: c[48:]}
 	case AesCbc256B64:
 		if len(b) < 1+16 {
 			return EncString{}, encErr("type 0 buffer is %d bytes, want at least %d", len(b), 1+16+16)
 		}
-		c := append([]byte(nil), b[1:]...)
+		c := b[1:len(b):len(b)]
+		if keep {
+			c = append([]byte(nil), c...)
+		}
 		e = EncString{typ: typ, iv: c[:16:16], data: c[16:]}
 	case CoseEncrypt0B64:
 		return EncString{}, fmt.Errorf("%w: type 7 (COSE, V2 encryption) is not supported", ErrUnsupportedType)

@@ -168,9 +168,19 @@ func sealBuffer(n int) []byte {
 func sealWithIV[T ~string | ~[]byte](k *symmetricKey, buf []byte, p T) (EncString, error) {
 	size := len(buf)
 	iv, ct := buf[:aes.BlockSize:aes.BlockSize], buf[aes.BlockSize:size:size]
-	copy(ct, p)
-	pad := byte(len(ct) - len(p))
-	for i := len(p); i < len(ct); i++ {
+	k.encryptCBC(iv, ct, copy(ct, p))
+	buf, err := k.sum(buf, iv, ct)
+	if err != nil {
+		return EncString{}, err
+	}
+	return EncString{typ: AesCbc256HmacSha256B64, iv: iv, data: ct, mac: buf[size:]}, nil
+}
+
+// encryptCBC pads the n plaintext bytes at the start of ct (PKCS#7, up to
+// len(ct), a multiple of the block size above n) and encrypts ct in place.
+func (k *symmetricKey) encryptCBC(iv, ct []byte, n int) {
+	pad := byte(len(ct) - n)
+	for i := n; i < len(ct); i++ {
 		ct[i] = pad
 	}
 	prev := iv
@@ -180,11 +190,6 @@ func sealWithIV[T ~string | ~[]byte](k *symmetricKey, buf []byte, p T) (EncStrin
 		k.block.Encrypt(b, b)
 		prev = b
 	}
-	buf, err := k.sum(buf, iv, ct)
-	if err != nil {
-		return EncString{}, err
-	}
-	return EncString{typ: AesCbc256HmacSha256B64, iv: iv, data: ct, mac: buf[size:]}, nil
 }
 
 // Decrypt authenticates and decrypts a type 2 EncString. Any other type is
@@ -317,18 +322,37 @@ func (k *SymmetricKey) UnwrapPrivateKey(wrapped EncString) (*PrivateKey, error) 
 	return ParsePrivateKey(der)
 }
 
-// EncryptBuffer encrypts p into the binary form used for attachment files.
-func (k *SymmetricKey) EncryptBuffer(p []byte) ([]byte, error) {
-	e, err := k.Encrypt(p)
-	if err != nil {
+// EncryptBuffer encrypts the concatenation of parts (a type 2 EncString
+// with a fresh random IV) into the binary form used for attachment files:
+// type, IV, MAC, ciphertext. The result is the only allocation, so a large
+// plaintext costs its size once more, not three times.
+func (k *SymmetricKey) EncryptBuffer(parts ...[]byte) ([]byte, error) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	const head = 1 + aes.BlockSize + sha256.Size
+	out := make([]byte, head+n/aes.BlockSize*aes.BlockSize+aes.BlockSize) // PKCS#7 always pads
+	out[0] = byte(AesCbc256HmacSha256B64)
+	iv, mac, ct := out[1:1+aes.BlockSize:1+aes.BlockSize], out[1+aes.BlockSize:1+aes.BlockSize:head], out[head:]
+	if _, err := rand.Read(iv); err != nil {
+		return nil, fmt.Errorf("vaultcrypto: random: %w", err)
+	}
+	n = 0
+	for _, p := range parts {
+		n += copy(ct[n:], p)
+	}
+	k.k.encryptCBC(iv, ct, n)
+	if _, err := k.k.sum(mac, iv, ct); err != nil { // writes the MAC in place
 		return nil, err
 	}
-	return e.Buffer()
+	return out, nil
 }
 
-// DecryptBuffer decrypts the binary form used for attachment files.
+// DecryptBuffer decrypts the binary form used for attachment files. b is
+// only read, and not kept.
 func (k *SymmetricKey) DecryptBuffer(b []byte) ([]byte, error) {
-	e, err := ParseEncBuffer(b)
+	e, err := parseEncBuffer(b, false)
 	if err != nil {
 		return nil, err
 	}
