@@ -675,16 +675,27 @@ func (s *ItemsService) SetPassword(ctx context.Context, id, password string) (*I
 			it.Login = &Login{}
 		}
 		now := time.Now().UTC()
-		if old := it.Login.Password; old != "" && old != password {
-			it.PasswordHistory = append(PasswordHistory{{Password: old, LastUsedDate: now}}, it.PasswordHistory...)
-			if len(it.PasswordHistory) > maxPasswordHistory {
-				it.PasswordHistory = it.PasswordHistory[:maxPasswordHistory]
-			}
-		}
+		it.RecordPasswordChange(password, now)
 		it.Login.Password = password
 		it.Login.PasswordRevisionDate = now
 		return nil
 	}, 1)
+}
+
+// RecordPasswordChange puts the login's current password at the front of
+// the password history, dated at, when newPassword differs from it and it
+// is not empty, keeping the newest entries as Bitwarden clients do; it
+// reports whether it did. It does not set the password: call it just
+// before replacing the login's password (as SetPassword does).
+func (it *Item) RecordPasswordChange(newPassword string, at time.Time) bool {
+	if it.Login == nil || it.Login.Password == "" || it.Login.Password == newPassword {
+		return false
+	}
+	it.PasswordHistory = append(PasswordHistory{{Password: it.Login.Password, LastUsedDate: at}}, it.PasswordHistory...)
+	if len(it.PasswordHistory) > maxPasswordHistory {
+		it.PasswordHistory = it.PasswordHistory[:maxPasswordHistory]
+	}
+	return true
 }
 
 // MoveToCollections sets the collections of a team item. The returned

@@ -184,12 +184,7 @@ func (req *itemRequest) applyTo(it *safe.Item) {
 			}
 			if old != nil {
 				l.PasswordRevisionDate = old.PasswordRevisionDate
-				if old.Password != "" && old.Password != l.Password {
-					now := time.Now().UTC()
-					it.PasswordHistory = append(safe.PasswordHistory{{Password: old.Password, LastUsedDate: now}}, it.PasswordHistory...)
-					if len(it.PasswordHistory) > 5 {
-						it.PasswordHistory = it.PasswordHistory[:5]
-					}
+				if now := time.Now().UTC(); it.RecordPasswordChange(l.Password, now) {
 					l.PasswordRevisionDate = now
 				}
 			}
