@@ -74,12 +74,28 @@ func BenchmarkDecodeSync10k(b *testing.B) {
 			b.ReportAllocs()
 			b.ReportMetric(float64(len(tc.body))/1e6, "jsonMB")
 			for b.Loop() {
-				v, err := c.decodeSync(context.Background(), tc.body, a.sess)
+				v, err := c.decodeAll(context.Background(), tc.body, a.sess)
 				if err != nil || len(v.items) != 10_000 {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkDecodeSyncStructure10k is what Sync itself decodes of the same
+// response: the profile, keys, folders and collections, and the place of
+// every cipher, leaving the items to the first read of items.
+func BenchmarkDecodeSyncStructure10k(b *testing.B) {
+	a, body := benchVault(b, 10_000)
+	c, _ := NewClient("https://x")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := c.decodeSync(body, a.sess)
+		if err != nil || len(v.ciphers) != 10_000 {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -89,7 +105,7 @@ func TestBenchVaultShape(t *testing.T) {
 	}
 	a, body := benchVault(t, 200)
 	c, _ := NewClient("https://x")
-	v, err := c.decodeSync(context.Background(), body, a.sess)
+	v, err := c.decodeAll(context.Background(), body, a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +159,7 @@ func BenchmarkDecodeSync10kHeap(b *testing.B) {
 				}
 			}
 		}()
-		v, err := c.decodeSync(context.Background(), body, a.sess)
+		v, err := c.decodeAll(context.Background(), body, a.sess)
 		close(done)
 		if err != nil {
 			b.Fatal(err)

@@ -83,6 +83,23 @@ var parseStates = sync.Pool{New: func() any { return new(parseState) }}
 // first to len(raw) so that it never moves (the wire strings are
 // sub-slices of it): ASP.NET servers write every "+" of an EncString as
 // \u002B, and unescaping into one buffer saves an allocation per string.
+// cipherIDIs reports whether the cipher object raw has the ID id, reading
+// only its members' names and the ID (and false for a cipher that does not
+// scan: decryptItems reports it).
+func cipherIDIs(raw []byte, id string) bool {
+	d := jsonscan.NewDecoder(raw)
+	match := false
+	err := d.Object(func(k []byte) error {
+		if !eq(k, "id") {
+			return d.Skip()
+		}
+		s, isNull, err := d.StringOrNull()
+		match = err == nil && !isNull && string(s) == id
+		return err
+	})
+	return err == nil && match
+}
+
 func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
 	if cap(st.buf) < len(raw) {
 		st.buf = make([]byte, 0, len(raw))

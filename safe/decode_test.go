@@ -158,7 +158,7 @@ func TestDecodeSync(t *testing.T) {
 		m, w := a.cipherJSON(t, "item-"+string(rune('a'+i)), tc.team, tc.itemKey)
 		ciphers, want = append(ciphers, m), append(want, w)
 	}
-	v, err := c.decodeSync(context.Background(), a.syncJSON(t, ciphers...), a.sess)
+	v, err := c.decodeAll(context.Background(), a.syncJSON(t, ciphers...), a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestDecodeStrictAndLenient(t *testing.T) {
 	body := a.syncJSON(t, m)
 
 	strict, _ := NewClient("https://x")
-	_, err := strict.decodeSync(context.Background(), body, a.sess)
+	_, err := strict.decodeAll(context.Background(), body, a.sess)
 	var de *DecryptError
 	if !errors.As(err, &de) || de.ID != "bad-item" || de.Field != "fields[1].value" || !errors.Is(err, ErrMAC) {
 		t.Fatalf("strict: err = %v", err)
@@ -201,7 +201,7 @@ func TestDecodeStrictAndLenient(t *testing.T) {
 	}
 
 	lenient, _ := NewClient("https://x", WithLenientDecrypt())
-	v, err := lenient.decodeSync(context.Background(), body, a.sess)
+	v, err := lenient.decodeAll(context.Background(), body, a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestDecodeHostileInput(t *testing.T) {
 	m, _ := a.cipherJSON(t, "x", "", false)
 	good := a.syncJSON(t, m)
 	for i := range len(good) {
-		if _, err := c.decodeSync(context.Background(), good[:i], a.sess); err == nil {
+		if _, err := c.decodeAll(context.Background(), good[:i], a.sess); err == nil {
 			t.Fatalf("truncated at %d: no error", i)
 		}
 	}
@@ -231,7 +231,7 @@ func TestDecodeHostileInput(t *testing.T) {
 		`{"profile":{"id":"u"},"ciphers":[{"id":"x","organizationId":"unknown-team"}]}`,
 		`{"profile":{"id":"u"},"ciphers":[{"id":"x","key":"2.AAAA|AAAA|AAAA"}]}`,
 	} {
-		if _, err := c.decodeSync(context.Background(), []byte(bad), a.sess); err == nil {
+		if _, err := c.decodeAll(context.Background(), []byte(bad), a.sess); err == nil {
 			t.Errorf("decodeSync(%s) succeeded", bad)
 		}
 	}
@@ -244,7 +244,7 @@ func TestDecodePascalCaseAndEscapes(t *testing.T) {
 	body := `{"Profile":{"Id":"u","Email":"e"},"Ciphers":[{"Id":"p1","Type":2,"Name":"` +
 		strings.ReplaceAll(name, "+", `\u002B`) + `","SecureNote":{"Type":0},"RevisionDate":"2026-01-01T00:00:00.1234567Z"}]}`
 	c, _ := NewClient("https://x")
-	v, err := c.decodeSync(context.Background(), []byte(body), a.sess)
+	v, err := c.decodeAll(context.Background(), []byte(body), a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestURIChecksum(t *testing.T) {
 	uris[0].(map[string]any)["uriChecksum"] = enc(t, ik, "UtSgIv8LYfEdOu7yqjF7qXWhmouYGYC8RSr7/ryZg5Q=")
 	uris[1].(map[string]any)["uriChecksum"] = enc(t, ik, uriChecksum("ldap://dc1"))
 	c, _ := NewClient("https://x")
-	v, err := c.decodeSync(context.Background(), a.syncJSON(t, m), a.sess)
+	v, err := c.decodeAll(context.Background(), a.syncJSON(t, m), a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,4 +378,17 @@ func itemKeyOf(it *Item, wrapping *vaultcrypto.SymmetricKey) (*vaultcrypto.Symme
 		return nil, err
 	}
 	return f.itemKey(wrapping)
+}
+
+// decodeAll is what a read does with a sync answer: decodeSync, then
+// decryptItems.
+func (c *Client) decodeAll(ctx context.Context, body []byte, s *session) (*vault, error) {
+	v, err := c.decodeSync(body, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.decryptItems(ctx, v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }

@@ -35,10 +35,10 @@
 //
 // # Reading and writing
 //
-// The first read syncs the whole vault (one request) and decrypts it in
-// parallel; later reads use that snapshot, and ask the server's cheap
-// revision date at most every sync interval whether anything changed. The
-// client's own writes update the snapshot.
+// The first read syncs the whole vault (one request), and the first read
+// of items decrypts them, in parallel. Later reads use that snapshot, and
+// ask the server's cheap revision date at most every sync interval whether
+// anything changed. The client's own writes update the snapshot.
 //
 //	for it, err := range c.Items.All(ctx, safe.InCollection(colID)) { ... }
 //	list, err := c.Items.List(ctx, safe.InTeam(team.ID), safe.WithField("assocID", id))

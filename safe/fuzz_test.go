@@ -138,7 +138,7 @@ func FuzzDecodeSync(f *testing.F) {
 		if lenient {
 			c = lenientClient
 		}
-		v, err := c.decodeSync(context.Background(), body, s)
+		v, err := c.decodeAll(context.Background(), body, s)
 		if err != nil {
 			return
 		}

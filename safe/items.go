@@ -107,7 +107,7 @@ func (q *query) match(it *Item) bool {
 // is yielded once and ends the iteration.
 func (s *ItemsService) All(ctx context.Context, filters ...Filter) iter.Seq2[*Item, error] {
 	return func(yield func(*Item, error) bool) {
-		v, err := s.c.snapshot(ctx)
+		v, err := s.c.itemSnapshot(ctx)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -150,6 +150,12 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	if it := s.c.undecrypted(v, id); it != nil {
+		return it, nil
+	}
+	if v, err = s.c.itemSnapshot(ctx); err != nil {
+		return nil, err
+	}
 	s.c.mu.Lock()
 	it := v.items[id]
 	s.c.mu.Unlock()
@@ -157,6 +163,39 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 		return it.Clone(), nil
 	}
 	return s.fetch(ctx, id)
+}
+
+// undecrypted is Get's shortcut while v's items are not decrypted (a
+// program that reads one item, or a vault in which another item does not
+// decrypt): it decrypts only the cipher with the ID, the last one if the
+// answer repeats it, as decryptItems keeps. It returns nil, leaving the
+// answer to the whole snapshot, when the items are decrypted already, when
+// an own write of the item is pending (the write and the synced version
+// have to be compared), and when the cipher is missing or does not
+// decrypt, so that the errors, and the fallback from a sync cache that
+// does not decrypt, are those of every other read.
+func (c *Client) undecrypted(v *vault, id string) *Item {
+	c.mu.Lock()
+	ciphers := v.ciphers
+	skip := v.itemsReady || slices.ContainsFunc(v.pending, func(w ownWrite) bool { return w.id == id })
+	c.mu.Unlock()
+	if skip {
+		return nil
+	}
+	var raw []byte
+	for _, r := range ciphers {
+		if cipherIDIs(r, id) {
+			raw = r
+		}
+	}
+	if raw == nil {
+		return nil
+	}
+	it, err := c.decryptItem(v, v.sess, raw)
+	if err != nil {
+		return nil
+	}
+	return it
 }
 
 // fetch reads one item from the server and records it in the snapshot.
@@ -254,14 +293,21 @@ func (c *Client) appliedUnreadable(r *apiRequest, id string, err error) error {
 	return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: id, Applied: true, Err: err}
 }
 
-// cached returns a copy of the item in the snapshot, or nil.
-func (c *Client) cached(id string) *Item {
+// cached returns a copy of the item in the snapshot, or nil, decrypting
+// the snapshot's items if no read has yet.
+func (c *Client) cached(ctx context.Context, id string) *Item {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.vault == nil || c.vault.items[id] == nil {
+	v := c.vault
+	c.mu.Unlock()
+	if v == nil || c.decryptItems(ctx, v) != nil {
 		return nil
 	}
-	return c.vault.items[id].Clone()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if it := v.items[id]; it != nil {
+		return it.Clone()
+	}
+	return nil
 }
 
 // CreateOption adjusts Create.
@@ -729,7 +775,7 @@ func (s *ItemsService) MoveToCollections(ctx context.Context, id string, collect
 		return it, nil
 	}
 	s.c.invalidate()
-	it := s.c.cached(id)
+	it := s.c.cached(ctx, id)
 	if it == nil {
 		it = &Item{ID: id}
 	}
@@ -769,7 +815,7 @@ func (s *ItemsService) Restore(ctx context.Context, id string) (*Item, error) {
 		return nil, s.c.writeFailed(id, err)
 	}
 	var keep []string
-	if prev := s.c.cached(id); prev != nil {
+	if prev := s.c.cached(ctx, id); prev != nil {
 		keep = prev.CollectionIDs
 	}
 	return s.record(&req, id, resp, keep)

@@ -72,7 +72,7 @@ func TestLenientKeepsUndecryptableObjects(t *testing.T) {
 	a := newTestAccount(t)
 	all := map[string]bool{"team": true, "itemKey": true, "field": true, "folder": true, "collection": true}
 	c, _ := NewClient("https://x", WithLenientDecrypt())
-	v, err := c.decodeSync(context.Background(), brokenVault(t, a, all), a.sess)
+	v, err := c.decodeAll(context.Background(), brokenVault(t, a, all), a.sess)
 	if err != nil {
 		t.Fatalf("lenient sync failed: %v", err)
 	}
@@ -149,11 +149,11 @@ func TestLenientKeepsUndecryptableObjects(t *testing.T) {
 func TestStrictFailsOnEachUndecryptableObject(t *testing.T) {
 	a := newTestAccount(t)
 	c, _ := NewClient("https://x")
-	if _, err := c.decodeSync(context.Background(), brokenVault(t, a, nil), a.sess); err != nil {
+	if _, err := c.decodeAll(context.Background(), brokenVault(t, a, nil), a.sess); err != nil {
 		t.Fatalf("unbroken vault: %v", err)
 	}
 	for _, kind := range []string{"team", "itemKey", "field", "folder", "collection"} {
-		_, err := c.decodeSync(context.Background(), brokenVault(t, a, map[string]bool{kind: true}), a.sess)
+		_, err := c.decodeAll(context.Background(), brokenVault(t, a, map[string]bool{kind: true}), a.sess)
 		var de *DecryptError
 		if !errors.As(err, &de) {
 			t.Errorf("strict, broken %s: err = %v, want a *DecryptError", kind, err)
@@ -188,7 +188,7 @@ func TestUpdateRefusesPartlyDecryptedItem(t *testing.T) {
 // changes from the next freshness check.
 func TestNoteWriteKeepsRevision(t *testing.T) {
 	c, _ := NewClient("https://x")
-	c.vault = &vault{revision: 1000, items: map[string]*Item{}}
+	c.vault = &vault{revision: 1000, items: map[string]*Item{}, itemsReady: true}
 	c.noteWrite(&Item{ID: "a", RevisionDate: time.UnixMilli(5000)})
 	if c.vault.revision != 1000 {
 		t.Errorf("revision = %d after an own write, want 1000", c.vault.revision)

@@ -179,7 +179,7 @@ func TestSyncWithWeakKDFRefused(t *testing.T) {
 		}
 		doc["userDecryption"] = map[string]any{"masterPasswordUnlock": tc.ud}
 		body, _ := json.Marshal(doc)
-		_, err := c.decodeSync(context.Background(), body, a.sess)
+		_, err := c.decodeAll(context.Background(), body, a.sess)
 		if tc.ok && err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 		}

@@ -173,10 +173,10 @@ func TestDecodeSyncStopsOnCancel(t *testing.T) {
 	body := a.syncJSON(t, ciphers...)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := c.decodeSync(ctx, body, a.sess); !errors.Is(err, context.Canceled) {
+	if _, err := c.decodeAll(ctx, body, a.sess); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
-	if _, err := c.decodeSync(context.Background(), body, a.sess); err != nil {
+	if _, err := c.decodeAll(context.Background(), body, a.sess); err != nil {
 		t.Errorf("uncancelled: %v", err)
 	}
 }

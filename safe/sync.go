@@ -55,11 +55,13 @@ func (c *Client) sharedTimeout() time.Duration {
 
 // decodeSync turns a /api/sync response into a snapshot. The document is
 // walked once with a zero-copy scanner, which finds the profile, folders,
-// collections and the raw bytes of every cipher; then the ciphers are
-// decoded and decrypted in parallel. Items keep sub-slices of body (their
-// wire JSON), so body must not be modified afterwards. Decryption stops
-// when ctx ends.
-func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vault, error) {
+// collections and the raw bytes of every cipher. The profile, team keys,
+// folders and collections are decoded and decrypted here; the ciphers are
+// kept raw, for decryptItems, which the first read that needs the items
+// runs. So a sync that only refreshes the sync cache, or a process that
+// only writes, never decrypts the whole vault. The snapshot keeps
+// sub-slices of body, so body must not be modified afterwards.
+func (c *Client) decodeSync(body []byte, s *session) (*vault, error) {
 	var profileRaw, foldersRaw, collectionsRaw, udRaw, policiesRaw []byte
 	var ciphers [][]byte
 	d := jsonscan.NewDecoder(body)
@@ -114,6 +116,39 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 		return nil, err
 	}
 
+	v.sess, v.ciphers = s, ciphers
+	v.decrypting = make(chan struct{}, 1)
+	return v, nil
+}
+
+// decryptItems decrypts v's ciphers, once: the first caller does the work
+// (in parallel, stopping when its ctx ends) and the others wait for it,
+// each as long as its own ctx allows. A failure to decrypt (strict mode)
+// is kept and returned to every later caller, since the same answer fails
+// the same way; a caller's ctx ending is not kept, and the next caller
+// starts again. The client's own writes noted meanwhile (pending) are
+// applied to the result.
+func (c *Client) decryptItems(ctx context.Context, v *vault) error {
+	c.mu.Lock()
+	ready, err := v.itemsReady, v.itemsErr
+	c.mu.Unlock()
+	if ready || err != nil {
+		return err
+	}
+	select {
+	case v.decrypting <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("safe: decrypting the vault: %w", ctx.Err())
+	}
+	defer func() { <-v.decrypting }()
+	c.mu.Lock()
+	ready, err = v.itemsReady, v.itemsErr
+	c.mu.Unlock()
+	if ready || err != nil {
+		return err // another caller finished meanwhile
+	}
+
+	ciphers := v.ciphers
 	items := make([]*Item, len(ciphers))
 	g, gctx := errgroup.WithContext(ctx)
 	workers := max(1, c.cfg.decryptWorkers)
@@ -126,7 +161,7 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 				if (i-start)%16 == 0 && gctx.Err() != nil {
 					return gctx.Err()
 				}
-				it, err := c.decryptItem(v, s, ciphers[i])
+				it, err := c.decryptItem(v, v.sess, ciphers[i])
 				if err != nil {
 					return err
 				}
@@ -135,8 +170,14 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	if err = g.Wait(); err != nil && ctx.Err() != nil {
+		return fmt.Errorf("safe: decrypting the vault: %w", ctx.Err())
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil {
+		v.itemsErr = err
+		return err
 	}
 	v.items = make(map[string]*Item, len(items))
 	v.order = make([]string, 0, len(items))
@@ -146,7 +187,10 @@ func (c *Client) decodeSync(ctx context.Context, body []byte, s *session) (*vaul
 		}
 		v.items[it.ID] = it
 	}
-	return v, nil
+	v.itemsReady, v.ciphers = true, nil
+	v.replay(v.pending)
+	v.pending = nil
+	return nil
 }
 
 // checkUserDecryption refuses the KDF and salt that newer servers send in

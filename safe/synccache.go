@@ -22,7 +22,8 @@ import (
 // login or ResumeSession): it asks the server for the account's revision
 // date, one small request, and decodes the cached body if that date is
 // the cached revision; otherwise, and whenever the body is not of the
-// logged-in user or does not decode, it syncs in full. After every full
+// logged-in user, does not decode, or holds an item that does not decrypt
+// (found by the first read of items), it syncs in full. After every full
 // sync it calls StoreSync with the new body. The client calls the cache
 // from one goroutine at a time, and never clears it: Logout does not, so
 // delete the stored body where the program forgets the session.
@@ -69,10 +70,7 @@ func (c *Client) fromCache(ctx context.Context, s *session, serverRev int64) *va
 		log.DebugContext(ctx, "safe: sync cache is out of date; syncing in full", "cached", rev, "server", serverRev)
 		return nil
 	}
-	v, err := c.decodeSync(ctx, body, s)
-	if ctx.Err() != nil {
-		return nil // the full sync that follows reports it
-	}
+	v, err := c.decodeSync(body, s)
 	if err != nil {
 		log.WarnContext(ctx, "safe: sync cache does not decode; ignored, syncing in full", "err", err)
 		return nil
@@ -81,7 +79,7 @@ func (c *Client) fromCache(ctx context.Context, s *session, serverRev int64) *va
 		log.WarnContext(ctx, "safe: sync cache holds another user's vault; ignored, syncing in full")
 		return nil
 	}
-	v.revision = rev
+	v.revision, v.fromCache = rev, true
 	return v
 }
 

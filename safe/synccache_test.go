@@ -3,6 +3,7 @@ package safe_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -361,5 +362,52 @@ func TestSyncCacheConcurrentReads(t *testing.T) {
 	}
 	if loads, _ := cache.counts(); loads-loadsBefore != 1 {
 		t.Errorf("%d cache loads, want 1 shared by both", loads-loadsBefore)
+	}
+}
+
+// TestSyncCacheItemDoesNotDecrypt: a cached body that decodes but holds an
+// item that does not (its MAC fails: a body damaged under the cache's own
+// protection, or a bug) is dropped by the first read of items for a full
+// sync, which answers the read; the failure is logged, not returned.
+func TestSyncCacheItemDoesNotDecrypt(t *testing.T) {
+	t.Parallel()
+	e := newCacheEnv(t)
+	cache := e.primed(t)
+	var doc struct {
+		Ciphers []struct {
+			Name string `json:"name"`
+		} `json:"ciphers"`
+	}
+	if err := json.Unmarshal(cache.body, &doc); err != nil || len(doc.Ciphers) != 1 {
+		t.Fatalf("cached body: %v, %d ciphers", err, len(doc.Ciphers))
+	}
+	name := doc.Ciphers[0].Name
+	i := len(name) - 10 // inside the MAC's base64, clear of its last bits
+	flipped := byte('A')
+	if name[i] == 'A' {
+		flipped = 'B'
+	}
+	bad := name[:i] + string(flipped) + name[i+1:]
+	tampered := bytes.ReplaceAll(cache.body, []byte(name), []byte(bad))
+	if bytes.Equal(tampered, cache.body) {
+		t.Fatal("the item's name was not found in the cached body")
+	}
+	cache.body = tampered
+	c, rec, logs := e.cachedClient(t, cache)
+	items, err := c.Items.List(t.Context())
+	if err != nil {
+		t.Fatalf("List: %v, want the full sync's items", err)
+	}
+	if len(items) != 1 || items[0].Name != "sensitive-item-name" {
+		t.Errorf("List read %d items", len(items))
+	}
+	if n := fullSyncs(rec); n != 1 {
+		t.Errorf("%d full syncs, want 1 (the cache dropped)", n)
+	}
+	if !logs.has(slog.LevelWarn, "items do not decrypt") {
+		t.Error("the dropped cache was not logged")
+	}
+	if bytes.Equal(cache.body, tampered) {
+		t.Error("the full sync did not replace the cached body")
 	}
 }

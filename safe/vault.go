@@ -18,7 +18,10 @@ import (
 
 // vault is one decrypted snapshot of the account: what a sync returned,
 // kept up to date by the client's own writes. It is replaced, never
-// mutated, except for the items map entries under Client.mu.
+// mutated, except for its items, which change under Client.mu: they are
+// decrypted from ciphers by the first read that needs them
+// (Client.decryptItems), and the client's own writes go into items, or
+// into pending until they are decrypted.
 type vault struct {
 	synced   time.Time // when this snapshot was fetched (local clock)
 	revision int64     // the account revision date (ms) it reflects
@@ -30,6 +33,13 @@ type vault struct {
 	teamKeyErrs map[string]error // lenient mode: teams whose key did not decrypt
 	items       map[string]*Item
 	order       []string // item IDs in server order, for stable listings
+	itemsReady  bool     // items and order are decrypted from ciphers
+	itemsErr    error    // why they did not decrypt (strict mode), kept
+	ciphers     [][]byte // the sync answer's raw ciphers, until itemsReady
+	pending     []ownWrite
+	sess        *session      // whose keys decrypt ciphers
+	decrypting  chan struct{} // capacity 1: held by the one decryptItems at work
+	fromCache   bool          // taken from the sync cache, not from the server
 	collections []*Collection
 	folders     []*Folder
 
@@ -150,15 +160,41 @@ func (c *Client) snapshot(ctx context.Context) (*vault, error) {
 	return c.sync(ctx, true)
 }
 
-// Sync fetches and decrypts the whole vault now, replacing the client's
-// snapshot (and, with WithSyncCache, storing the response). Reads sync by
+// Sync fetches the whole vault now, replacing the client's snapshot (and,
+// with WithSyncCache, storing the response). It decrypts the profile, the
+// team keys, the folders and the collections; the items are decrypted by
+// the first read of items that follows, and an item that does not decrypt
+// (without WithLenientDecrypt) fails that read, not Sync. Reads sync by
 // themselves when needed, so calling Sync is only useful to pick up
-// changes made elsewhere at once. A Sync that starts while a first read
-// is taking the vault from the sync cache waits for that read and returns
-// its result: the server has just confirmed that nothing changed.
+// changes made elsewhere at once, or to refresh the sync cache. A Sync
+// that starts while a first read is taking the vault from the sync cache
+// waits for that read and returns its result: the server has just
+// confirmed that nothing changed.
 func (c *Client) Sync(ctx context.Context) error {
 	_, err := c.sync(ctx, false)
 	return err
+}
+
+// itemSnapshot is snapshot with its items decrypted. A snapshot from the
+// sync cache whose items do not decrypt is replaced by a full sync, as one
+// that does not decode is (fromCache); the error of the full sync's items,
+// if any, is the one returned.
+func (c *Client) itemSnapshot(ctx context.Context) (*vault, error) {
+	v, err := c.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = c.decryptItems(ctx, v)
+	if err != nil && v.fromCache && ctx.Err() == nil {
+		c.cfg.logger.WarnContext(ctx, "safe: sync cache: items do not decrypt; ignored, syncing in full", "err", err)
+		if v, err = c.sync(ctx, false); err == nil {
+			err = c.decryptItems(ctx, v)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // sync replaces the snapshot: with useCache (the client has none yet),
@@ -193,13 +229,15 @@ func (c *Client) sync(ctx context.Context, useCache bool) (*vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := c.decodeSync(ctx, body, s)
+		v, err := c.decodeSync(body, s)
 		if err != nil {
 			return nil, err
 		}
 		v.revision, v.synced, v.checked = rev, time.Now(), time.Now()
-		// Stored only once it decoded: a response this client cannot read
-		// must not be served to the next one. The pair is consistent, as
+		// Stored only once it decoded (the items are decrypted later): a
+		// response this client cannot read must not be served to the next
+		// one, and one whose items do not decrypt is dropped by the next
+		// client for a full sync (itemSnapshot). The pair is consistent, as
 		// the body was read after rev: it holds at least what rev counts,
 		// so a later change (the client's own writes included) always
 		// moves the server's revision past it.
@@ -298,6 +336,10 @@ func (v *vault) replay(ws []ownWrite) {
 func (v *vault) apply(w ownWrite) {
 	if w.stale {
 		v.checked, v.revision = time.Time{}, 0
+		return
+	}
+	if !v.itemsReady {
+		v.pending = append(v.pending, w) // decryptItems replays it; Get checks it
 		return
 	}
 	if w.item == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -46,6 +47,15 @@ func (s syncCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 	return s.next.RoundTrip(r)
 }
 
+// noRequests is the transport of a testEnv without a server: a command
+// that sends anything fails the test.
+type noRequests struct{ t *testing.T }
+
+func (n noRequests) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+	return nil, errors.New("no server")
+}
+
 func newTestEnv(t *testing.T, gen safetest.Generation) *testEnv {
 	t.Helper()
 	srv := safetest.NewServer(safetest.WithGeneration(gen))
@@ -82,7 +92,11 @@ func (e *testEnv) run(stdin string, env map[string]string, args ...string) resul
 		}
 		return e.env[k]
 	})
-	a.httpClient = &http.Client{Transport: syncCounter{e.srv.Client().Transport, &e.fullSyncs}}
+	var rt http.RoundTripper = noRequests{e.t}
+	if e.srv != nil {
+		rt = e.srv.Client().Transport
+	}
+	a.httpClient = &http.Client{Transport: syncCounter{rt, &e.fullSyncs}}
 	a.isTerminal = func(any) bool { return false }
 	code := a.run(context.Background(), args)
 	return result{stdout.String(), stderr.String(), code}

@@ -52,9 +52,9 @@ func (a *app) listItems(ctx context.Context, in *input) (*output, error) {
 		items = searchItems(items, s)
 	}
 	sortItems(items)
-	out := make([]*itemJSON, len(items))
-	for i, it := range items {
-		out[i] = itemResponse(it)
+	out, err := encodeEach(items, itemResponse)
+	if err != nil {
+		return nil, err
 	}
 	return list(out), nil
 }
@@ -84,10 +84,22 @@ func inCollection(it *safe.Item, want string) bool {
 // sortItems orders items as bw lists them: by name, ignoring case (bw uses
 // the locale's collation; this is the byte order of the lower-cased names),
 // then by ID so that the order is stable.
+// Each name is lower-cased once, not in every comparison.
 func sortItems(items []*safe.Item) {
-	slices.SortStableFunc(items, func(x, y *safe.Item) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)), cmp.Compare(x.ID, y.ID))
+	type keyed struct {
+		name string
+		it   *safe.Item
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{strings.ToLower(it.Name), it}
+	}
+	slices.SortStableFunc(ks, func(x, y keyed) int {
+		return cmp.Or(cmp.Compare(x.name, y.name), cmp.Compare(x.it.ID, y.it.ID))
 	})
+	for i, k := range ks {
+		items[i] = k.it
+	}
 }
 
 // findItem is bw's getCipher: an ID (a GUID, in any case) names the item,

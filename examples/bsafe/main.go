@@ -69,7 +69,7 @@ var commands = []command{
 	{name: "config", run: (*app).cmdConfig},
 	{name: "login", run: (*app).cmdLogin, flags: []flagDef{
 		{name: "apikey"}, {name: "passwordenv", value: true}, {name: "passwordfile", value: true},
-		{name: "method", value: true}, {name: "code", value: true}, {name: "check"},
+		{name: "method", value: true}, {name: "code", value: true}, {name: "check"}, {name: "sso"},
 	}},
 	{name: "unlock", run: (*app).cmdUnlock, flags: []flagDef{
 		{name: "passwordenv", value: true}, {name: "passwordfile", value: true}, {name: "check"},
@@ -116,12 +116,20 @@ var globalFlags = []flagDef{
 	{name: "session", value: true},
 	{name: "raw"}, {name: "pretty"}, {name: "response"}, {name: "quiet"},
 	{name: "nointeraction"}, {name: "cleanexit"},
+	{name: "version", short: 'v'}, {name: "help", short: 'h'},
 }
 
 // run runs one command line (without the program name) and returns the exit
 // code: 0 on success, 1 on any error (0 with --cleanexit, as bw).
 func (a *app) run(ctx context.Context, args []string) int {
 	name, rest, found := splitCommand(args)
+	if name == "help" { // "bsafe help [command]", as "bsafe [command] --help"
+		if len(rest) > 0 && findCommand(rest[0]) != nil {
+			name, rest = rest[0], append(rest[1:], "--help")
+		} else {
+			name, rest, found = "", append(rest, "--help"), false
+		}
+	}
 	cmd := findCommand(name)
 	if cmd == nil {
 		// Parse the global flags anyway, so that --response and --quiet
@@ -129,6 +137,13 @@ func (a *app) run(ctx context.Context, args []string) int {
 		in, _ := parseArgs(rest, globalFlags)
 		if in != nil {
 			a.setGlobals(in)
+		}
+		switch {
+		case !found && in != nil && in.has("version"):
+			return a.finish(text(version()), nil)
+		case !found && in != nil && in.has("help"):
+			_, _ = io.WriteString(a.stdout, usage())
+			return 0
 		}
 		if !found {
 			return a.finish(nil, fail("No command given. See --help for a list of available commands."))
@@ -140,6 +155,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.finish(nil, err)
 	}
 	a.setGlobals(in)
+	if in.has("help") {
+		_, _ = io.WriteString(a.stdout, commandUsage(cmd))
+		return 0
+	}
 	out, err := cmd.run(a, ctx, in)
 	return a.finish(out, err)
 }

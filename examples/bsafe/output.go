@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bsafe-go/bsafe/safe"
 )
@@ -157,8 +160,65 @@ func (o *output) envelopeData() any {
 	return o.value
 }
 
+// jsonArray is a JSON array whose elements are already encoded (compact),
+// by encodeEach. jsonText joins them as they are; inside another value
+// (the --response envelope) or with --pretty, encoding/json takes it
+// through MarshalJSON like any other value.
+type jsonArray [][]byte
+
+// MarshalJSON joins the elements.
+func (arr jsonArray) MarshalJSON() ([]byte, error) {
+	n := 2
+	for _, e := range arr {
+		n += len(e) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, e := range arr {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, e...)
+	}
+	return append(b, ']'), nil
+}
+
+// encodeEach converts and encodes the elements of a long list on all CPUs:
+// at 10,000 items, encoding the output was a fifth of "list items". Only
+// values the commands build reach it, so an error is a bug.
+func encodeEach[T, J any](elems []T, convert func(T) J) (jsonArray, error) {
+	out := make(jsonArray, len(elems))
+	var g errgroup.Group
+	workers := runtime.GOMAXPROCS(0)
+	chunk := max(256, (len(elems)+workers-1)/workers)
+	for start := 0; start < len(elems); start += chunk {
+		end := min(start+chunk, len(elems))
+		g.Go(func() error {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false) // as jsonText
+			for i := start; i < end; i++ {
+				buf.Reset()
+				if err := enc.Encode(convert(elems[i])); err != nil {
+					return err
+				}
+				out[i] = bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			}
+			return nil
+		})
+	}
+	if g.Wait() != nil {
+		return nil, errors.New("internal error: cannot encode the output")
+	}
+	return out, nil
+}
+
 // jsonText is v's JSON: compact, or indented by two spaces with --pretty.
 func (a *app) jsonText(v any) []byte {
+	if arr, ok := v.(jsonArray); ok && !a.pretty {
+		b, _ := arr.MarshalJSON()
+		return b
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // bw's JSON.stringify leaves <, > and & alone

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,5 +107,58 @@ func TestObjectAndListOutput(t *testing.T) {
 		if code := a.finish(c.out, nil); code != 0 || stdout.String() != c.want || stderr.Len() != 0 {
 			t.Errorf("finish: exit %d, stdout %q, stderr %q; want %q", code, stdout.String(), stderr.String(), c.want)
 		}
+	}
+}
+
+// TestEncodeEachMatchesEncodingJSON: a list encoded element by element in
+// parallel (encodeEach) prints exactly what the list as one value prints,
+// compact, --pretty and --response, empty and longer than one chunk.
+func TestEncodeEachMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	type elem struct {
+		Object string   `json:"object"`
+		Name   string   `json:"name"`
+		Tags   []string `json:"tags"`
+		N      *int     `json:"n"`
+	}
+	conv := func(i int) elem {
+		e := elem{Object: "item", Name: "A & <B> " + strconv.Itoa(i) + " \u2028 \"q\"", Tags: []string{"t"}}
+		if i%3 == 0 {
+			e.N, e.Tags = &i, nil
+		}
+		return e
+	}
+	for _, n := range []int{0, 1, 2000} {
+		idx := make([]int, n)
+		whole := make([]elem, n)
+		for i := range idx {
+			idx[i], whole[i] = i, conv(i)
+		}
+		for _, mode := range []struct{ pretty, response bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+			print := func(v any) string {
+				var stdout bytes.Buffer
+				a := newApp(nil, &stdout, &bytes.Buffer{}, func(string) string { return "" })
+				a.isTerminal = func(any) bool { return false }
+				a.pretty, a.response = mode.pretty, mode.response
+				a.finish(list(v), nil)
+				return stdout.String()
+			}
+			want := print(whole)
+			each, err := encodeEach(idx, conv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := print(each); got != want {
+				t.Errorf("%d elements, pretty %v, response %v:\n got %.300s\nwant %.300s", n, mode.pretty, mode.response, got, want)
+			}
+		}
+	}
+}
+
+// TestEncodeEachError: an element that does not encode fails the list.
+func TestEncodeEachError(t *testing.T) {
+	t.Parallel()
+	if _, err := encodeEach([]int{1, 2}, func(i int) any { return func() {} }); err == nil {
+		t.Error("encodeEach of a func succeeded")
 	}
 }

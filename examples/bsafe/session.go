@@ -133,6 +133,12 @@ func (a *app) cmdLogin(ctx context.Context, in *input) (*output, error) {
 		}
 		return nil, fail(msgNotLoggedIn)
 	}
+	if in.has("sso") {
+		// bw's SSO login opens a browser and waits for its redirect on a
+		// local port: there is no such flow without a browser, which the
+		// scripts bsafe is for do not have.
+		return nil, fail("bsafe does not support --sso. Log in with --apikey (BW_CLIENTID, BW_CLIENTSECRET) or a master password.")
+	}
 	if st.loggedIn() {
 		return nil, fail("You are already logged in as " + st.Email + ".")
 	}

@@ -139,3 +139,34 @@ func BenchmarkWrapOrgKey(b *testing.B) {
 		}
 	}
 }
+
+// benchBuffer is the size of a 10,000-item sync response, which
+// examples/bsafe keeps encrypted at rest with EncryptBuffer.
+const benchBuffer = 20 << 20
+
+// BenchmarkEncryptBuffer encrypts benchBuffer bytes in the binary form.
+func BenchmarkEncryptBuffer(b *testing.B) {
+	k := benchKey(b)
+	p := make([]byte, benchBuffer)
+	b.SetBytes(benchBuffer)
+	for b.Loop() {
+		if _, err := k.EncryptBuffer(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecryptBuffer authenticates and decrypts it again.
+func BenchmarkDecryptBuffer(b *testing.B) {
+	k := benchKey(b)
+	enc, err := k.EncryptBuffer(make([]byte, benchBuffer))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(benchBuffer)
+	for b.Loop() {
+		if p, err := k.DecryptBuffer(enc); err != nil || len(p) != benchBuffer {
+			b.Fatal(err)
+		}
+	}
+}
