@@ -411,3 +411,43 @@ func TestSyncCacheItemDoesNotDecrypt(t *testing.T) {
 		t.Error("the full sync did not replace the cached body")
 	}
 }
+
+// panicCache is a SyncCache whose LoadSync panics, with a secret in the
+// panic value.
+type panicCache struct{ memCache }
+
+func (p *panicCache) LoadSync(context.Context) ([]byte, int64, bool, error) {
+	panic("sensitive-panic-value")
+}
+
+// TestSyncCacheLoadPanics: a LoadSync that panics (it runs in a goroutine
+// of its own, beside the revision request) is an ignored cache, logged
+// without the panic value, and the read syncs in full.
+func TestSyncCacheLoadPanics(t *testing.T) {
+	t.Parallel()
+	e := newCacheEnv(t)
+	cache := &panicCache{memCache{t: t}}
+	c, rec, logs := e.cachedClient(t, cache)
+	if got := e.itemName(t, c); got != "sensitive-item-name" {
+		t.Errorf("read %q", got)
+	}
+	if n := fullSyncs(rec); n != 1 {
+		t.Errorf("%d full syncs, want 1", n)
+	}
+	if !logs.has(slog.LevelError, "panicked") {
+		t.Error("the panic was not logged")
+	}
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	for _, r := range logs.recs {
+		if strings.Contains(r.Message, "sensitive-") {
+			t.Errorf("log %q carries the panic value", r.Message)
+		}
+		r.Attrs(func(a slog.Attr) bool {
+			if strings.Contains(a.Value.String(), "sensitive-") {
+				t.Errorf("log %q carries the panic value", r.Message)
+			}
+			return true
+		})
+	}
+}

@@ -213,17 +213,27 @@ func (c *Client) sync(ctx context.Context, useCache bool) (*vault, error) {
 			c.syncing, c.writesDuringSync = false, nil
 			c.mu.Unlock()
 		}()
+		var cached <-chan *vault
+		if useCache && c.cfg.syncCache != nil {
+			cached = c.startLoadCache(ctx, s)
+		}
 		// The revision is read first, so that a change made while the
 		// sync runs shows up as newer next time.
 		rev, err := c.revisionDate(ctx)
+		var cv *vault
+		if cached != nil && err == nil {
+			select {
+			case cv = <-cached:
+			case <-ctx.Done(): // the goroutine's send does not block: the channel has room
+				err = fmt.Errorf("safe: sync: %w", ctx.Err())
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
-		if useCache && c.cfg.syncCache != nil {
-			if v := c.fromCache(ctx, s, rev); v != nil {
-				v.synced, v.checked = time.Now(), time.Now()
-				return c.install(s, v)
-			}
+		if c.cacheIsCurrent(ctx, cv, rev) {
+			cv.synced, cv.checked = time.Now(), time.Now()
+			return c.install(s, cv)
 		}
 		body, err := c.send(ctx, apiRequest{method: http.MethodGet, url: c.apiURL + "/sync?excludeDomains=true", path: "/api/sync", auth: true, maxBody: maxSyncBody})
 		if err != nil {

@@ -99,13 +99,16 @@ func (a *app) saveState(s *state) error {
 	if err != nil {
 		return err
 	}
-	return a.writeFile(stateFile, "the state file", b)
+	return a.writeFile(stateFile, "the state file", b, true)
 }
 
 // writeFile writes name (what, in the error) in the app-data directory
 // atomically (a temporary file in the same directory, then a rename), mode
-// 0600 in a 0700 directory.
-func (a *app) writeFile(name, what string, b []byte) error {
+// 0600 in a 0700 directory. With durable, the data is synced to the disk
+// before the rename, so that a crash leaves the old file or the new one
+// whole; without, a crash may leave a file cut short, which only a reader
+// that authenticates it (the vault cache) can accept.
+func (a *app) writeFile(name, what string, b []byte, durable bool) error {
 	dir, err := a.dir()
 	if err != nil {
 		return err
@@ -120,7 +123,7 @@ func (a *app) writeFile(name, what string, b []byte) error {
 	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
 	if err := tmp.Chmod(0o600); err == nil {
 		_, err = tmp.Write(b)
-		if err == nil {
+		if err == nil && durable {
 			err = tmp.Sync()
 		}
 		if cerr := tmp.Close(); err == nil {
