@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // EncType is the type number of an EncString, the digit before the dot.
@@ -74,16 +75,19 @@ func parseText[T ~string | ~[]byte](s T, buf []byte) (EncString, error) {
 	// Split the body into parts without allocating.
 	var parts [3]T
 	n := 0
-	start := 0
-	for i := 0; i <= len(body); i++ {
-		if i == len(body) || body[i] == '|' {
-			if n == len(parts) {
-				return EncString{}, encErr("type %d has more than %d parts", typ, len(parts))
-			}
-			parts[n] = body[start:i]
-			n++
-			start = i + 1
+	for rest := body; ; {
+		if n == len(parts) {
+			return EncString{}, encErr("type %d has more than %d parts", typ, len(parts))
 		}
+		i := indexByte(rest, '|')
+		if i < 0 {
+			parts[n] = rest
+			n++
+			break
+		}
+		parts[n] = rest[:i]
+		n++
+		rest = rest[i+1:]
 	}
 	if typ == noHeader {
 		typ = AesCbc256B64
@@ -130,23 +134,36 @@ func parseText[T ~string | ~[]byte](s T, buf []byte) (EncString, error) {
 	return e, nil
 }
 
+// indexByte is bytes.IndexByte or strings.IndexByte, which are vectorized:
+// an EncString is scanned for its separators byte by byte otherwise, and
+// that was a fifth of decrypting a synced vault.
+func indexByte[T ~string | ~[]byte](s T, c byte) int {
+	switch v := any(s).(type) {
+	case []byte:
+		return bytes.IndexByte(v, c)
+	case string:
+		return strings.IndexByte(v, c)
+	}
+	for i := 0; i < len(s); i++ { // a named string or byte-slice type
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
 // noHeader marks a header-less legacy string during parsing.
 const noHeader EncType = 0xff
 
 // splitHeader returns the type and the text after "T.". A string with no
 // dot is header-less legacy (type decided by its part count).
 func splitHeader[T ~string | ~[]byte](s T) (EncType, T, error) {
-	dot := -1
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			if dot >= 0 {
-				return 0, s, encErr("more than one '.'")
-			}
-			dot = i
-		}
-	}
+	dot := indexByte(s, '.')
 	if dot < 0 {
 		return noHeader, s, nil
+	}
+	if indexByte(s[dot+1:], '.') >= 0 {
+		return 0, s, encErr("more than one '.'")
 	}
 	// A canonical header is one decimal digit; anything else numeric is an
 	// unknown type, anything non-numeric is malformed.

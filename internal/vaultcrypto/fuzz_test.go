@@ -33,6 +33,14 @@ func FuzzParseEncString(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := ParseEncString(s)
+		// The []byte instantiation (UnmarshalText, what JSON decoding
+		// uses) agrees with the string one, error for error (except for
+		// "", which UnmarshalText takes as the zero EncString).
+		var viaBytes EncString
+		if errB := viaBytes.UnmarshalText([]byte(s)); s != "" && (errB == nil) != (err == nil) ||
+			err == nil && (viaBytes.typ != e.typ || !bytes.Equal(viaBytes.iv, e.iv) || !bytes.Equal(viaBytes.data, e.data) || !bytes.Equal(viaBytes.mac, e.mac)) {
+			t.Fatalf("ParseEncString: %v; UnmarshalText: %v, or another value", err, errB)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalidEncString) && !errors.Is(err, ErrUnsupportedType) {
 				t.Fatalf("error %v matches neither sentinel", err)
