@@ -31,6 +31,16 @@ func lazyClient(t *testing.T, a *testAccount, body []byte, syncs *atomic.Int32) 
 	return c
 }
 
+// manyCiphers returns n personal ciphers of a, item-0 to item-(n-1).
+func manyCiphers(t *testing.T, a *testAccount, n int) []map[string]any {
+	t.Helper()
+	ciphers := make([]map[string]any, n)
+	for i := range ciphers {
+		ciphers[i], _ = a.cipherJSON(t, "item-"+strconv.Itoa(i), "", false)
+	}
+	return ciphers
+}
+
 // TestSyncLeavesItemsToTheFirstRead: Sync decrypts the profile, teams,
 // folders and collections, not the items; an item that does not decrypt
 // (strict mode) fails the first listing, and every later one, with the
@@ -78,12 +88,7 @@ func TestSyncLeavesItemsToTheFirstRead(t *testing.T) {
 func TestDecryptItemsCancelNotKept(t *testing.T) {
 	a := newTestAccount(t)
 	c, _ := NewClient("https://x")
-	var ciphers []map[string]any
-	for i := range 100 {
-		m, _ := a.cipherJSON(t, "item-"+strconv.Itoa(i), "", false)
-		ciphers = append(ciphers, m)
-	}
-	v, err := c.decodeSync(a.syncJSON(t, ciphers...), a.sess)
+	v, err := c.decodeSync(a.syncJSON(t, manyCiphers(t, a, 100)...), a.sess)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,13 +171,8 @@ func TestWritesBeforeTheFirstRead(t *testing.T) {
 // snapshot share one decryption and all see every item (run with -race).
 func TestConcurrentFirstReads(t *testing.T) {
 	a := newTestAccount(t)
-	var ciphers []map[string]any
-	for i := range 300 {
-		m, _ := a.cipherJSON(t, "item-"+strconv.Itoa(i), "", false)
-		ciphers = append(ciphers, m)
-	}
 	var syncs atomic.Int32
-	c := lazyClient(t, a, a.syncJSON(t, ciphers...), &syncs)
+	c := lazyClient(t, a, a.syncJSON(t, manyCiphers(t, a, 300)...), &syncs)
 	if err := c.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -159,26 +158,6 @@ func TestLoginReturnsAtDeadlineDuringKeyDerivation(t *testing.T) {
 		close(release)
 		synctest.Wait()
 	})
-}
-
-// The decryption pool stops when its context ends.
-func TestDecodeSyncStopsOnCancel(t *testing.T) {
-	a := newTestAccount(t)
-	c, _ := NewClient("https://x")
-	var ciphers []map[string]any
-	for i := range 100 {
-		m, _ := a.cipherJSON(t, "item-"+strconv.Itoa(i), "", false)
-		ciphers = append(ciphers, m)
-	}
-	body := a.syncJSON(t, ciphers...)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := c.decodeAll(ctx, body, a.sess); !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want context.Canceled", err)
-	}
-	if _, err := c.decodeAll(context.Background(), body, a.sess); err != nil {
-		t.Errorf("uncancelled: %v", err)
-	}
 }
 
 // panicServer panics in the RoundTripper (net/http does not recover it)

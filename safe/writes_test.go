@@ -458,6 +458,25 @@ func (l *logBuffer) has(level slog.Level, msg string) bool {
 	return false
 }
 
+// leaking returns the messages of the records whose message or attributes
+// contain s.
+func (l *logBuffer) leaking(s string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, r := range l.recs {
+		leak := strings.Contains(r.Message, s)
+		r.Attrs(func(a slog.Attr) bool {
+			leak = leak || strings.Contains(a.Value.String(), s)
+			return !leak
+		})
+		if leak {
+			out = append(out, r.Message)
+		}
+	}
+	return out
+}
+
 // TestPartialUpdates (point 7): a hand-built item is refused instead of
 // erasing what it leaves empty; Edit changes only what it is told, and
 // re-applies its change after a conflict.
