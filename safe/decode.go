@@ -77,29 +77,29 @@ type parseState struct {
 // parseStates recycles parse states between ciphers and syncs.
 var parseStates = sync.Pool{New: func() any { return new(parseState) }}
 
+// cipherID reads the ID of the cipher object raw, and only its members'
+// names besides: the last "id", in any case, as parseCipher takes it. ok
+// is false for a cipher that does not scan or has no ID (decryptItems
+// reports it).
+func cipherID(raw []byte) (id string, ok bool) {
+	d := jsonscan.NewDecoder(raw)
+	err := d.Object(func(k []byte) error {
+		if !eq(k, "id") {
+			return d.Skip()
+		}
+		s, isNull, err := d.StringOrNull()
+		id, ok = string(s), err == nil && !isNull
+		return err
+	})
+	return id, err == nil && ok
+}
+
 // parseCipher walks one cipher object into st.w, which stays valid until
 // st is used again. Unknown members are skipped (and survive updates
 // through Item.wire.raw). String values are unescaped into st.buf, grown
 // first to len(raw) so that it never moves (the wire strings are
 // sub-slices of it): ASP.NET servers write every "+" of an EncString as
 // \u002B, and unescaping into one buffer saves an allocation per string.
-// cipherIDIs reports whether the cipher object raw has the ID id, reading
-// only its members' names and the ID (and false for a cipher that does not
-// scan: decryptItems reports it).
-func cipherIDIs(raw []byte, id string) bool {
-	d := jsonscan.NewDecoder(raw)
-	match := false
-	err := d.Object(func(k []byte) error {
-		if !eq(k, "id") {
-			return d.Skip()
-		}
-		s, isNull, err := d.StringOrNull()
-		match = err == nil && !isNull && string(s) == id
-		return err
-	})
-	return err == nil && match
-}
-
 func parseCipher(raw []byte, st *parseState) (*wireCipher, error) {
 	if cap(st.buf) < len(raw) {
 		st.buf = make([]byte, 0, len(raw))

@@ -150,8 +150,11 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	if it := s.c.undecrypted(v, id); it != nil {
+	switch it, state := s.c.undecrypted(v, id); state {
+	case foundRaw:
 		return it, nil
+	case notInSnapshot:
+		return s.fetch(ctx, id)
 	}
 	if v, err = s.c.itemSnapshot(ctx); err != nil {
 		return nil, err
@@ -165,37 +168,73 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 	return s.fetch(ctx, id)
 }
 
+// rawLookup is what undecrypted found.
+type rawLookup int
+
+const (
+	cannotTell    rawLookup = iota // ask the decrypted snapshot
+	foundRaw                       // the item, decrypted alone
+	notInSnapshot                  // no cipher has the ID: ask the server
+)
+
 // undecrypted is Get's shortcut while v's items are not decrypted (a
 // program that reads one item, or a vault in which another item does not
 // decrypt): it decrypts only the cipher with the ID, the last one if the
-// answer repeats it, as decryptItems keeps. It returns nil, leaving the
-// answer to the whole snapshot, when the items are decrypted already, when
-// an own write of the item is pending (the write and the synced version
-// have to be compared), and when the cipher is missing or does not
-// decrypt, so that the errors, and the fallback from a sync cache that
-// does not decrypt, are those of every other read.
-func (c *Client) undecrypted(v *vault, id string) *Item {
+// answer repeats it, as decryptItems keeps. The ciphers are indexed by ID
+// once, by the first Get. It cannot tell, and leaves the answer to the
+// decrypted snapshot, when the items are decrypted already, when an own
+// write of the item is pending (the write and the synced version have to
+// be compared), when the cipher does not decrypt, and when a cipher's ID
+// could not be read: so the errors, and the fallback from a sync cache
+// that does not decrypt, are those of every other read.
+func (c *Client) undecrypted(v *vault, id string) (*Item, rawLookup) {
 	c.mu.Lock()
-	ciphers := v.ciphers
+	ciphers, index := v.ciphers, v.cipherIndex
 	skip := v.itemsReady || slices.ContainsFunc(v.pending, func(w ownWrite) bool { return w.id == id })
 	c.mu.Unlock()
 	if skip {
-		return nil
+		return nil, cannotTell
 	}
-	var raw []byte
-	for _, r := range ciphers {
-		if cipherIDIs(r, id) {
-			raw = r
+	if index == nil {
+		index = indexCiphers(ciphers) // outside the lock; a concurrent Get may build it too
+		c.mu.Lock()
+		if !v.itemsReady {
+			v.cipherIndex = index
+		}
+		c.mu.Unlock()
+	}
+	i, ok := index.byID[id]
+	switch {
+	case !ok && index.complete:
+		return nil, notInSnapshot
+	case !ok:
+		return nil, cannotTell
+	}
+	it, err := c.decryptItem(v, v.sess, ciphers[i])
+	if err != nil {
+		return nil, cannotTell
+	}
+	return it, foundRaw
+}
+
+// cipherIndex maps the IDs of a sync answer's ciphers to their positions
+// (the last of a repeated ID, as decryptItems keeps); complete is false if
+// some cipher's ID could not be read.
+type cipherIndex struct {
+	byID     map[string]int
+	complete bool
+}
+
+func indexCiphers(ciphers [][]byte) *cipherIndex {
+	x := &cipherIndex{byID: make(map[string]int, len(ciphers)), complete: true}
+	for i, raw := range ciphers {
+		if id, ok := cipherID(raw); ok {
+			x.byID[id] = i
+		} else {
+			x.complete = false
 		}
 	}
-	if raw == nil {
-		return nil
-	}
-	it, err := c.decryptItem(v, v.sess, raw)
-	if err != nil {
-		return nil
-	}
-	return it
+	return x
 }
 
 // fetch reads one item from the server and records it in the snapshot.
@@ -293,21 +332,34 @@ func (c *Client) appliedUnreadable(r *apiRequest, id string, err error) error {
 	return &OutcomeUnknownError{Method: r.method, Path: r.path, ItemID: id, Applied: true, Err: err}
 }
 
-// cached returns a copy of the item in the snapshot, or nil, decrypting
-// the snapshot's items if no read has yet.
-func (c *Client) cached(ctx context.Context, id string) *Item {
+// cached returns a copy of the item in the snapshot, or nil if the
+// snapshot has none, after a write: decrypting only that item while the
+// snapshot's items are not decrypted, else all of them, on ctx without its
+// cancellation (the write has happened; its bookkeeping must not fail
+// with the caller). known is false when the snapshot could not say: its
+// items do not decrypt.
+func (c *Client) cached(ctx context.Context, id string) (it *Item, known bool) {
 	c.mu.Lock()
 	v := c.vault
 	c.mu.Unlock()
-	if v == nil || c.decryptItems(ctx, v) != nil {
-		return nil
+	if v == nil {
+		return nil, true
+	}
+	switch it, state := c.undecrypted(v, id); state {
+	case foundRaw:
+		return it, true
+	case notInSnapshot:
+		return nil, true
+	}
+	if c.decryptItems(context.WithoutCancel(ctx), v) != nil {
+		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if it := v.items[id]; it != nil {
-		return it.Clone()
+		return it.Clone(), true
 	}
-	return nil
+	return nil, true
 }
 
 // CreateOption adjusts Create.
@@ -775,7 +827,7 @@ func (s *ItemsService) MoveToCollections(ctx context.Context, id string, collect
 		return it, nil
 	}
 	s.c.invalidate()
-	it := s.c.cached(ctx, id)
+	it, _ := s.c.cached(ctx, id)
 	if it == nil {
 		it = &Item{ID: id}
 	}
@@ -814,11 +866,23 @@ func (s *ItemsService) Restore(ctx context.Context, id string) (*Item, error) {
 	if err != nil {
 		return nil, s.c.writeFailed(id, err)
 	}
+	prev, known := s.c.cached(ctx, id)
 	var keep []string
-	if prev := s.c.cached(ctx, id); prev != nil {
+	if prev != nil {
 		keep = prev.CollectionIDs
 	}
-	return s.record(&req, id, resp, keep)
+	it, err := s.record(&req, id, resp, keep)
+	if err != nil || known || it.wire.hasCollections {
+		return it, err
+	}
+	// The snapshot could not say which collections the item is in: read
+	// the item back (its details name them), or else have the next read
+	// sync. The restore succeeded either way.
+	if fetched, ferr := s.fetch(ctx, id); ferr == nil {
+		return fetched, nil
+	}
+	s.c.invalidate()
+	return it, nil
 }
 
 // Purge deletes an item permanently. A purge whose answer was lost is

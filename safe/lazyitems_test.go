@@ -2,6 +2,7 @@ package safe
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -77,14 +78,20 @@ func TestSyncLeavesItemsToTheFirstRead(t *testing.T) {
 		}
 	}
 	if n := syncs.Load(); n != 1 {
-		t.Errorf("%d syncs, want 1: a failure to decrypt is kept, not retried", n)
+		t.Errorf("%d syncs, want 1", n)
+	}
+	c.mu.Lock()
+	kept := v.itemsErr
+	c.mu.Unlock()
+	if !errors.Is(kept, ErrMAC) {
+		t.Errorf("the failure to decrypt was not kept on the snapshot: %v", kept)
 	}
 }
 
-// TestDecryptItemsCancelNotKept: a read whose ctx ends during (or before)
-// the decryption gets its ctx's error, and the next read decrypts the same
-// snapshot; a reader waiting for another's decryption leaves at its own
-// deadline.
+// TestDecryptItemsCancelNotKept: a read whose ctx has ended (before it
+// takes the decryption, or once it has: either may happen) gets its ctx's
+// error, and the next read decrypts the same snapshot; a reader waiting
+// for another's decryption leaves at its own deadline.
 func TestDecryptItemsCancelNotKept(t *testing.T) {
 	a := newTestAccount(t)
 	c, _ := NewClient("https://x")
@@ -168,7 +175,7 @@ func TestWritesBeforeTheFirstRead(t *testing.T) {
 }
 
 // TestConcurrentFirstReads: readers that start together on a fresh
-// snapshot share one decryption and all see every item (run with -race).
+// snapshot all see every item, with one sync (run with -race).
 func TestConcurrentFirstReads(t *testing.T) {
 	a := newTestAccount(t)
 	var syncs atomic.Int32
@@ -238,14 +245,44 @@ func TestGetShortcutIsExact(t *testing.T) {
 	m, _ := a.cipherJSON(t, id, "", false)
 	var syncs atomic.Int32
 	c := lazyClient(t, a, a.syncJSON(t, m), &syncs)
-	if it := c.undecrypted(mustSnapshot(t, c), upper); it != nil {
-		t.Error("the shortcut matched the ID in another case")
+	if it, state := c.undecrypted(mustSnapshot(t, c), upper); it != nil || state != notInSnapshot {
+		t.Errorf("the shortcut for the ID in another case: %v, %v; want nothing, not in the snapshot", it, state)
 	}
-	if it := c.undecrypted(mustSnapshot(t, c), id); it == nil || it.ID != id {
-		t.Errorf("the shortcut did not find the item: %v", it)
+	if it, state := c.undecrypted(mustSnapshot(t, c), id); it == nil || it.ID != id || state != foundRaw {
+		t.Errorf("the shortcut did not find the item: %v, %v", it, state)
 	}
+	// Not in the snapshot: asked of the server (which has no such item),
+	// without decrypting the snapshot.
 	if _, err := c.Items.Get(context.Background(), upper); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Get(upper case) = %v, want ErrNotFound from the server", err)
+	}
+	if v := mustSnapshot(t, c); v.itemsReady {
+		t.Error("Get of an ID not in the snapshot decrypted the snapshot")
+	}
+}
+
+// TestGetShortcutCannotTell: with a cipher whose ID cannot be read, an ID
+// the index lacks may still be that cipher's, so Get leaves the answer to
+// the decrypted snapshot, whose error (strict mode) it returns.
+func TestGetShortcutCannotTell(t *testing.T) {
+	a := newTestAccount(t)
+	good, _ := a.cipherJSON(t, "good", "", false)
+	noID, _ := a.cipherJSON(t, "x", "", false)
+	delete(noID, "id")
+	var syncs atomic.Int32
+	c := lazyClient(t, a, a.syncJSON(t, good, noID), &syncs)
+	v := mustSnapshot(t, c)
+	if it, state := c.undecrypted(v, "good"); it == nil || state != foundRaw {
+		t.Errorf("the shortcut did not find good: %v, %v", it, state)
+	}
+	if _, state := c.undecrypted(v, "other"); state != cannotTell {
+		t.Errorf("shortcut for an ID the incomplete index lacks: %v, want cannotTell", state)
+	}
+	if _, err := c.Items.Get(context.Background(), "other"); err == nil {
+		t.Error("Get through a snapshot with an unreadable cipher succeeded")
+	}
+	if v.itemsErr == nil {
+		t.Error("Get did not leave the answer to the decrypted snapshot")
 	}
 }
 
@@ -256,4 +293,50 @@ func mustSnapshot(t *testing.T, c *Client) *vault {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestRestoreWhenTheSnapshotCannotSay: a restore whose answer names no
+// collections takes them from the snapshot; when the snapshot cannot say
+// (its items do not decrypt), the item is read back, and its collections
+// come from the server, not an empty list.
+func TestRestoreWhenTheSnapshotCannotSay(t *testing.T) {
+	const id = "5a0c3e1b-2f4d-4c6e-8a9b-0c1d2e3f4a5b"
+	a := newTestAccount(t)
+	noID, _ := a.cipherJSON(t, "x", "", false)
+	delete(noID, "id")
+	body := a.syncJSON(t, noID)
+	restored, _ := a.cipherJSON(t, id, "", false) // collectionIds c1, c2
+	withCollections, _ := json.Marshal(restored)
+	delete(restored, "collectionIds")
+	answer, _ := json.Marshal(restored)
+	var details atomic.Int32
+	c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/revision-date"):
+			return respond(200, "1"), nil
+		case strings.HasSuffix(r.URL.Path, "/api/sync"):
+			return respond(200, string(body)), nil
+		case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/"+id+"/restore"):
+			return respond(200, string(answer)), nil
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/"+id+"/details"):
+			details.Add(1)
+			return respond(200, string(withCollections)), nil
+		}
+		return respond(404, "{}"), nil
+	}), WithRetryPolicy(RetryPolicy{}))
+	a.sess.access, a.sess.refresh, a.sess.clientID, a.sess.expiry = "tok-1", "refresh-1", "cli", time.Now().Add(time.Hour)
+	c.sess = a.sess
+	if err := c.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	it, err := c.Items.Restore(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(it.CollectionIDs, ",") != "c1,c2" {
+		t.Errorf("restored item's collections = %v, want [c1 c2] from the server", it.CollectionIDs)
+	}
+	if n := details.Load(); n != 1 {
+		t.Errorf("%d reads back, want 1", n)
+	}
 }

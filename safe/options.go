@@ -233,8 +233,9 @@ func WithItemKeys(p ItemKeyPolicy) Option {
 // Item.DecryptErrors; an item whose own key (or whose team's key) fails is
 // returned with a "key" error there and all encrypted fields empty. A team
 // whose key fails, and a folder or collection whose name fails, is kept
-// with its DecryptErr set. By default any of these fails the sync with a
-// *DecryptError.
+// with its DecryptErr set. By default each of these is a *DecryptError: a
+// team key, folder or collection fails the sync, and an item fails the
+// first read of items (Items.Get of another item still works).
 func WithLenientDecrypt() Option {
 	return func(c *config) error {
 		c.lenient = true

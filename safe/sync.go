@@ -187,7 +187,7 @@ func (c *Client) decryptItems(ctx context.Context, v *vault) error {
 		}
 		v.items[it.ID] = it
 	}
-	v.itemsReady, v.ciphers = true, nil
+	v.itemsReady, v.ciphers, v.cipherIndex = true, nil, nil
 	v.replay(v.pending)
 	v.pending = nil
 	return nil

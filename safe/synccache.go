@@ -54,11 +54,13 @@ func WithSyncCache(c SyncCache) Option {
 
 // loadCache returns the snapshot in the sync cache if it decodes and is of
 // s's user, with the cached revision, or nil. The caller compares that
-// revision with the server's (fromCache).
+// revision with the server's (cacheIsCurrent).
 func (c *Client) loadCache(ctx context.Context, s *session) *vault {
 	body, rev, ok, err := c.cfg.syncCache.LoadSync(ctx)
 	log := c.cfg.logger
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil // the sync ended first (its revision request failed)
 	case err != nil:
 		log.WarnContext(ctx, "safe: sync cache: load failed; syncing in full", "err", err)
 		return nil

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bsafe-go/bsafe/safe"
 	"github.com/bsafe-go/bsafe/safe/safetest"
@@ -432,5 +435,63 @@ func TestSyncCacheLoadPanics(t *testing.T) {
 	}
 	if leaks := logs.leaking("sensitive-"); len(leaks) > 0 {
 		t.Errorf("logs carry the panic value: %q", leaks)
+	}
+}
+
+// slowCache is a SyncCache whose LoadSync blocks until its ctx ends (or a
+// minute passes), and then takes 200 ms more to return, counting the
+// loads under way and those stopped.
+type slowCache struct {
+	memCache
+	loading, stopped atomic.Int32
+}
+
+func (s *slowCache) LoadSync(ctx context.Context) ([]byte, int64, bool, error) {
+	s.loading.Add(1)
+	defer s.loading.Add(-1)
+	select {
+	case <-ctx.Done():
+		s.stopped.Add(1)
+		time.Sleep(200 * time.Millisecond) // a cache slow to let go
+		return nil, 0, false, ctx.Err()
+	case <-time.After(time.Minute):
+		return nil, 0, false, nil
+	}
+}
+
+// failingRevision answers the revision-date request with 503 and passes
+// everything else to next.
+type failingRevision struct{ next http.RoundTripper }
+
+func (f failingRevision) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/revision-date") {
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Body: io.NopCloser(strings.NewReader("{}")),
+			Header: http.Header{}, Request: r}, nil
+	}
+	return f.next.RoundTrip(r)
+}
+
+// TestSyncCacheLoadEndsWithTheSync: the cache is loaded beside the
+// revision request, but never outlives the sync: when that request fails,
+// the load is stopped and waited for before the read returns (a SyncCache
+// is called from one goroutine at a time), and its ctx error is not
+// logged as a failed load.
+func TestSyncCacheLoadEndsWithTheSync(t *testing.T) {
+	t.Parallel()
+	e := newCacheEnv(t)
+	cache := &slowCache{memCache: memCache{t: t}}
+	c, _, logs := e.cachedClient(t, cache, safe.WithHTTPClient(&http.Client{Transport: failingRevision{e.srv.Client().Transport}}),
+		safe.WithRetryPolicy(safe.RetryPolicy{}))
+	if _, err := c.Items.List(t.Context()); err == nil {
+		t.Fatal("List succeeded with a failing revision request")
+	}
+	if n := cache.loading.Load(); n != 0 {
+		t.Errorf("%d cache loads still running after the read returned", n)
+	}
+	if n := cache.stopped.Load(); n != 1 {
+		t.Errorf("%d loads stopped by their ctx, want 1", n)
+	}
+	if logs.has(slog.LevelWarn, "load failed") {
+		t.Error("the stopped load was logged as failed")
 	}
 }

@@ -40,6 +40,7 @@ type vault struct {
 	sess        *session      // whose keys decrypt ciphers
 	decrypting  chan struct{} // capacity 1: held by the one decryptItems at work
 	fromCache   bool          // taken from the sync cache, not from the server
+	cipherIndex *cipherIndex  // ciphers by ID, built by the first Get (undecrypted)
 	collections []*Collection
 	folders     []*Folder
 
@@ -177,7 +178,7 @@ func (c *Client) Sync(ctx context.Context) error {
 
 // itemSnapshot is snapshot with its items decrypted. A snapshot from the
 // sync cache whose items do not decrypt is replaced by a full sync, as one
-// that does not decode is (fromCache); the error of the full sync's items,
+// that does not decode is (loadCache); the error of the full sync's items,
 // if any, is the one returned.
 func (c *Client) itemSnapshot(ctx context.Context) (*vault, error) {
 	v, err := c.snapshot(ctx)
@@ -215,21 +216,28 @@ func (c *Client) sync(ctx context.Context, useCache bool) (*vault, error) {
 		}()
 		var cached <-chan *vault
 		if useCache && c.cfg.syncCache != nil {
-			cached = c.startLoadCache(ctx, s)
+			lctx, stopLoad := context.WithCancel(ctx)
+			defer stopLoad()
+			cached = c.startLoadCache(lctx, s)
+			// The cache is called from one goroutine at a time
+			// (SyncCache): the load ends before this sync does, on
+			// every path.
+			defer func() {
+				if cached != nil {
+					stopLoad()
+					<-cached
+				}
+			}()
 		}
 		// The revision is read first, so that a change made while the
 		// sync runs shows up as newer next time.
 		rev, err := c.revisionDate(ctx)
-		var cv *vault
-		if cached != nil && err == nil {
-			select {
-			case cv = <-cached:
-			case <-ctx.Done(): // the goroutine's send does not block: the channel has room
-				err = fmt.Errorf("safe: sync: %w", ctx.Err())
-			}
-		}
 		if err != nil {
 			return nil, err
+		}
+		var cv *vault
+		if cached != nil {
+			cv, cached = <-cached, nil
 		}
 		if c.cacheIsCurrent(ctx, cv, rev) {
 			cv.synced, cv.checked = time.Now(), time.Now()

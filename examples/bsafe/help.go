@@ -40,23 +40,23 @@ var helps = map[string]commandHelp{
 	}},
 	"encode": {"", "Base64-encode standard input, for create and edit.", nil},
 	"list": {"<object>", "List items, folders, collections, organizations, org-collections or org-members.", map[string]string{
-		"search":         "Only objects that match this text (items: by name, login, URI or ID, as bw searches).",
+		"search":         "Only objects that match this text (items: by name, login, URI or ID, as bw searches; not org-members).",
 		"url":            "Only items with a URI that matches this URL.",
 		"folderid":       "Only items in this folder (\"null\": in none, \"notnull\": in one).",
 		"collectionid":   "Only items in this collection (\"null\": in none, \"notnull\": in one).",
-		"organizationid": "Only objects of this organization (\"null\": personal, \"notnull\": any).",
+		"organizationid": "Only items or collections of this organization (items: \"null\": personal, \"notnull\": any); for org-collections and org-members, required.",
 		"trash":          "List the items in the trash.",
 	}},
 	"get": {"<object> <id>", "Get an item, or its username, password, uri or notes; exposed (times a password was breached); template.", map[string]string{
 		"itemid":         "Accepted for bw's sake (attachments are not supported).",
 		"output":         "Accepted for bw's sake (attachments are not supported).",
-		"organizationid": "The organization of an org-collection.",
+		"organizationid": "Accepted for bw's sake.",
 	}},
 	"create": {"<object> [encodedJson]", "Create an item, folder or org-collection from base64 JSON (argument or standard input).", map[string]string{
 		"organizationid": "The organization of an org-collection.",
 	}},
 	"edit": {"<object> <id> [encodedJson]", "Edit an item, its collections (item-collections) or an org-collection.", map[string]string{
-		"organizationid": "The organization of item-collections or an org-collection.",
+		"organizationid": "The organization of an org-collection.",
 	}},
 	"delete": {"<object> <id>", "Move an item to the trash.", map[string]string{
 		"permanent":      "Delete it for good instead.",

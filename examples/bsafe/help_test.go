@@ -72,10 +72,10 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("%s --help starts %.40q", c.name, want)
 		}
 	}
-	for _, args := range [][]string{{"--version"}, {"-v"}} {
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"list", "items", "--version"}, {"status", "-v"}} {
 		r := e.run("", nil, args...)
 		if r.code != 0 || r.stdout != version() || r.stderr != "" {
-			t.Errorf("bsafe %s: exit %d, stdout %q, stderr %q; want %q", args[0], r.code, r.stdout, r.stderr, version())
+			t.Errorf("bsafe %s: exit %d, stdout %q, stderr %q; want %q", strings.Join(args, " "), r.code, r.stdout, r.stderr, version())
 		}
 	}
 	if v := version(); v == "" || strings.ContainsAny(v, " \n") {

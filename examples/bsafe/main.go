@@ -155,6 +155,9 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.finish(nil, err)
 	}
 	a.setGlobals(in)
+	if in.has("version") {
+		return a.finish(text(version()), nil)
+	}
 	if in.has("help") {
 		_, _ = io.WriteString(a.stdout, commandUsage(cmd))
 		return 0

@@ -189,8 +189,8 @@ func (arr jsonArray) MarshalJSON() ([]byte, error) {
 func encodeEach[T, J any](elems []T, convert func(T) J) (jsonArray, error) {
 	out := make(jsonArray, len(elems))
 	var g errgroup.Group
-	workers := runtime.GOMAXPROCS(0)
-	chunk := max(256, (len(elems)+workers-1)/workers)
+	parts := 4 * runtime.GOMAXPROCS(0) // a few per CPU, for an even spread
+	chunk := max(256, (len(elems)+parts-1)/parts)
 	for start := 0; start < len(elems); start += chunk {
 		end := min(start+chunk, len(elems))
 		g.Go(func() error {

@@ -5,9 +5,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bsafe-go/bsafe/safe"
 	"github.com/bsafe-go/bsafe/safe/safetest"
 )
 
@@ -160,5 +162,34 @@ func TestEncodeEachError(t *testing.T) {
 	t.Parallel()
 	if _, err := encodeEach([]int{1, 2}, func(i int) any { return func() {} }); err == nil {
 		t.Error("encodeEach of a func succeeded")
+	}
+}
+
+// TestEncodeEachItems: "list items" through encodeEach prints what the
+// items' response shapes print as one slice, over several chunks.
+func TestEncodeEachItems(t *testing.T) {
+	t.Parallel()
+	items := make([]*safe.Item, 1500)
+	for i := range items {
+		it := &safe.Item{ID: "id-" + strconv.Itoa(i), Name: "name <&> " + strconv.Itoa(i), Type: safe.TypeLogin,
+			Notes: "line\nline", Login: &safe.Login{Username: "u", Password: "p" + strconv.Itoa(i),
+				URIs: safe.URIs{{URI: "https://x.example/?a=1&b=2"}}},
+			Fields: safe.Fields{{Name: "assocID", Value: strconv.Itoa(i)}}, RevisionDate: time.Unix(int64(i), 0)}
+		if i%2 == 0 {
+			it.TeamID, it.CollectionIDs = "team", []string{"c1"}
+		}
+		items[i] = it
+	}
+	whole := make([]*itemJSON, len(items))
+	for i, it := range items {
+		whole[i] = itemResponse(it)
+	}
+	each, err := encodeEach(items, itemResponse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(nil, &bytes.Buffer{}, &bytes.Buffer{}, func(string) string { return "" })
+	if got, want := string(a.jsonText(each)), string(a.jsonText(whole)); got != want {
+		t.Errorf("encodeEach differs from encoding the slice:\n got %.300s\nwant %.300s", got, want)
 	}
 }
