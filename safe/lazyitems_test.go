@@ -14,8 +14,9 @@ import (
 )
 
 // lazyClient is a client logged in as a on a fake server that answers
-// /api/sync with body (counting the syncs) and the revision date 1.
-func lazyClient(t *testing.T, a *testAccount, body []byte, syncs *atomic.Int32) *Client {
+// /api/sync with body (counting the syncs) and the revision date 1, and
+// every other request with more (404 if more is nil or answers nil).
+func lazyClient(t *testing.T, a *testAccount, body []byte, syncs *atomic.Int32, more ...func(*http.Request) *http.Response) *Client {
 	t.Helper()
 	c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
 		switch {
@@ -24,6 +25,11 @@ func lazyClient(t *testing.T, a *testAccount, body []byte, syncs *atomic.Int32) 
 		case strings.HasSuffix(r.URL.Path, "/api/sync"):
 			syncs.Add(1)
 			return respond(200, string(body)), nil
+		}
+		for _, m := range more {
+			if resp := m(r); resp != nil {
+				return resp, nil
+			}
 		}
 		return respond(404, "{}"), nil
 	}), WithRetryPolicy(RetryPolicy{}))
@@ -309,23 +315,17 @@ func TestRestoreWhenTheSnapshotCannotSay(t *testing.T) {
 	withCollections, _ := json.Marshal(restored)
 	delete(restored, "collectionIds")
 	answer, _ := json.Marshal(restored)
-	var details atomic.Int32
-	c := newFakeClient(t, rtFunc(func(r *http.Request) (*http.Response, error) {
+	var syncs, details atomic.Int32
+	c := lazyClient(t, a, body, &syncs, func(r *http.Request) *http.Response {
 		switch {
-		case strings.HasSuffix(r.URL.Path, "/revision-date"):
-			return respond(200, "1"), nil
-		case strings.HasSuffix(r.URL.Path, "/api/sync"):
-			return respond(200, string(body)), nil
 		case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/"+id+"/restore"):
-			return respond(200, string(answer)), nil
+			return respond(200, string(answer))
 		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/"+id+"/details"):
 			details.Add(1)
-			return respond(200, string(withCollections)), nil
+			return respond(200, string(withCollections))
 		}
-		return respond(404, "{}"), nil
-	}), WithRetryPolicy(RetryPolicy{}))
-	a.sess.access, a.sess.refresh, a.sess.clientID, a.sess.expiry = "tok-1", "refresh-1", "cli", time.Now().Add(time.Hour)
-	c.sess = a.sess
+		return nil
+	})
 	if err := c.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
