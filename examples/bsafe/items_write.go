@@ -114,13 +114,9 @@ func (a *app) editItemCollections(ctx context.Context, in *input) (*output, erro
 	if err := decodeJSON(b, &ids); err != nil || ids == nil {
 		return nil, errBadRequestData
 	}
-	c, err := a.unlocked(ctx)
+	c, it, err := a.storedItem(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	it, err := c.Items.Get(ctx, id)
-	if err != nil {
-		return nil, writeError(err)
 	}
 	if it.TeamID == "" {
 		return nil, fail("Item does not belong to an organization. Consider moving it first.")
@@ -135,6 +131,20 @@ func (a *app) editItemCollections(ctx context.Context, in *input) (*output, erro
 	return object(itemResponse(it)), nil
 }
 
+// storedItem unlocks the vault and reads the item a write is about to
+// change, so that a missing item fails as bw's does, before any write.
+func (a *app) storedItem(ctx context.Context, id string) (*safe.Client, *safe.Item, error) {
+	c, err := a.unlocked(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	it, err := c.Items.Get(ctx, id)
+	if err != nil {
+		return nil, nil, writeError(err)
+	}
+	return c, it, nil
+}
+
 // deleteItem is "delete item <id> [--permanent]": to the trash, or gone.
 // It prints nothing on success, as bw.
 func (a *app) deleteItem(ctx context.Context, in *input) (*output, error) {
@@ -142,12 +152,9 @@ func (a *app) deleteItem(ctx context.Context, in *input) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.unlocked(ctx)
+	c, _, err := a.storedItem(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := c.Items.Get(ctx, id); err != nil {
-		return nil, writeError(err)
 	}
 	if in.has("permanent") {
 		err = c.Items.Purge(ctx, id)
@@ -166,13 +173,9 @@ func (a *app) restoreItem(ctx context.Context, in *input) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.unlocked(ctx)
+	c, it, err := a.storedItem(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	it, err := c.Items.Get(ctx, id)
-	if err != nil {
-		return nil, writeError(err)
 	}
 	if !it.InTrash() {
 		return nil, fail("Cipher is not in trash.")
@@ -207,13 +210,9 @@ func (a *app) moveItem(ctx context.Context, in *input) (*output, error) {
 	if len(ids) == 0 {
 		return nil, fail("You must provide at least one collection id for this item.")
 	}
-	c, err := a.unlocked(ctx)
+	c, it, err := a.storedItem(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	it, err := c.Items.Get(ctx, id)
-	if err != nil {
-		return nil, writeError(err)
 	}
 	if it.TeamID != "" {
 		return nil, fail("This item already belongs to an organization.")

@@ -192,6 +192,20 @@ func (s *Server) postCipher(c *call) (any, error) {
 	return c.cipherOut(ci, kindCipher), nil
 }
 
+// innerCipher reads the required "cipher" member of a request that wraps
+// one (create with collections, share).
+func (c *call) innerCipher(raw json.RawMessage) (*cipherRequest, error) {
+	if raw == nil || isNull(raw) {
+		return nil, errValidation("Cipher", "The Cipher field is required.")
+	}
+	req, err := parseCipherRequest(raw, "Cipher.")
+	if err != nil {
+		return nil, err
+	}
+	c.dropUnmodelled(req)
+	return req, nil
+}
+
 // cipherWithCollections reads the {"cipher": {...}, "collectionIds": [...]}
 // body of /ciphers/create.
 func (c *call) cipherWithCollections() (*cipherRequest, []string, error) {
@@ -202,14 +216,10 @@ func (c *call) cipherWithCollections() (*cipherRequest, []string, error) {
 	if err := c.decode(&body); err != nil {
 		return nil, nil, err
 	}
-	if body.Cipher == nil || isNull(body.Cipher) {
-		return nil, nil, errValidation("Cipher", "The Cipher field is required.")
-	}
-	req, err := parseCipherRequest(body.Cipher, "Cipher.")
+	req, err := c.innerCipher(body.Cipher)
 	if err != nil {
 		return nil, nil, err
 	}
-	c.dropUnmodelled(req)
 	return req, body.CollectionIDs, nil
 }
 
@@ -414,14 +424,10 @@ func (c *call) shareRequest() (*cipherRequest, []string, error) {
 	if body.CollectionIDs == nil {
 		return nil, nil, errValidation("CollectionIds", "The CollectionIds field is required.")
 	}
-	if body.Cipher == nil || isNull(body.Cipher) {
-		return nil, nil, errValidation("Cipher", "The Cipher field is required.")
-	}
-	req, err := parseCipherRequest(body.Cipher, "Cipher.")
+	req, err := c.innerCipher(body.Cipher)
 	if err != nil {
 		return nil, nil, err
 	}
-	c.dropUnmodelled(req)
 	invalid := map[string][]string{}
 	if req.orgID == "" {
 		invalid["OrganizationId"] = []string{"Cipher OrganizationId is required."}
